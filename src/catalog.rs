@@ -1,0 +1,502 @@
+//! The built-in catalogue: the seed documentation's roles, privilege matrix
+//! and role inclusions, as data.
+//!
+//! [`DirectoryDoc::builtin`](crate::DirectoryDoc::builtin) and
+//! [`Directory::builtin`](crate::Directory::builtin) return it. Its rules:
+//!
+//! - The twelve roles of [`ROLE_IDS`], with the names the product shows.
+//! - Every row of the seed privilege table ([`seed_rows`]; wording of the
+//!   newer seed) becomes one or more privilege keys, granted at
+//!   [`AccessLevel::Organization`] (a "Yes" in the table) to exactly the roles
+//!   the row marks. Rows overlap: a view row and a manage row can name the
+//!   same key ("Can view operating hours" and "Can view/add/edit/delete
+//!   operating hours" both give `operating_hour:read`), so a key is held by
+//!   the union of the roles its rows mark. The README shows the whole table.
+//! - App profile manager administrator grants create, read, write and delete
+//!   on app profiles, templates, productivity tool settings and channel
+//!   provider settings ([`APP_PROFILE_ENTITIES`]); App profile user grants
+//!   read on them.
+//! - Customer Service Representative grants work on cases (`case:create`,
+//!   `read`, `write`, `append`, `append_to`, `assign`, `share`): the seeds
+//!   name it as the role "required to work with the Case entity".
+//! - Inclusions: Omnichannel administrator and Customer Service Manager
+//!   include App profile manager administrator; Omnichannel agent,
+//!   Omnichannel supervisor and Customer Service Representative include App
+//!   profile user.
+//! - Basic User, System Administrator, Customer Service Manager (beyond its
+//!   inclusion) and Omnichannel API access grant nothing of the seed table:
+//!   the seeds name them without listing privileges.
+//!
+//! ```
+//! use rbac_profiles::catalog;
+//!
+//! let row = catalog::seed_rows()
+//!     .iter()
+//!     .find(|row| row.wording == "Can monitor, assign, and transfer conversations")
+//!     .unwrap();
+//! assert_eq!(row.keys, ["conversation:monitor", "conversation:assign", "conversation:transfer"]);
+//! assert_eq!(row.roles, [catalog::OMNICHANNEL_SUPERVISOR]);
+//! ```
+
+use crate::directory::DirectoryDoc;
+use crate::privilege::{AccessLevel, Privilege, PrivilegeDef};
+use crate::role::Role;
+
+/// Basic User: required by all users of the suite.
+pub const BASIC_USER: &str = "basic-user";
+/// System Administrator.
+pub const SYSTEM_ADMINISTRATOR: &str = "system-administrator";
+/// Omnichannel administrator.
+pub const OMNICHANNEL_ADMINISTRATOR: &str = "omnichannel-administrator";
+/// Omnichannel supervisor.
+pub const OMNICHANNEL_SUPERVISOR: &str = "omnichannel-supervisor";
+/// Omnichannel agent.
+pub const OMNICHANNEL_AGENT: &str = "omnichannel-agent";
+/// Productivity tools user.
+pub const PRODUCTIVITY_TOOLS_USER: &str = "productivity-tools-user";
+/// Productivity tools administrator.
+pub const PRODUCTIVITY_TOOLS_ADMINISTRATOR: &str = "productivity-tools-administrator";
+/// App profile manager administrator: manages profiles and templates.
+pub const APP_PROFILE_MANAGER_ADMINISTRATOR: &str = "app-profile-manager-administrator";
+/// App profile user: reads profiles and templates.
+pub const APP_PROFILE_USER: &str = "app-profile-user";
+/// Customer Service Representative: required to work with cases.
+pub const CUSTOMER_SERVICE_REPRESENTATIVE: &str = "customer-service-representative";
+/// Customer Service Manager.
+pub const CUSTOMER_SERVICE_MANAGER: &str = "customer-service-manager";
+/// Omnichannel API access: must not be held by agents or supervisors.
+pub const OMNICHANNEL_API_ACCESS: &str = "omnichannel-api-access";
+
+/// The ids of the twelve built-in roles, in catalogue order.
+///
+/// ```
+/// assert_eq!(rbac_profiles::catalog::ROLE_IDS.len(), 12);
+/// ```
+pub const ROLE_IDS: [&str; 12] = [
+    BASIC_USER,
+    SYSTEM_ADMINISTRATOR,
+    OMNICHANNEL_ADMINISTRATOR,
+    OMNICHANNEL_SUPERVISOR,
+    OMNICHANNEL_AGENT,
+    PRODUCTIVITY_TOOLS_USER,
+    PRODUCTIVITY_TOOLS_ADMINISTRATOR,
+    APP_PROFILE_MANAGER_ADMINISTRATOR,
+    APP_PROFILE_USER,
+    CUSTOMER_SERVICE_REPRESENTATIVE,
+    CUSTOMER_SERVICE_MANAGER,
+    OMNICHANNEL_API_ACCESS,
+];
+
+const ROLE_NAMES: [&str; 12] = [
+    "Basic User",
+    "System Administrator",
+    "Omnichannel administrator",
+    "Omnichannel supervisor",
+    "Omnichannel agent",
+    "Productivity tools user",
+    "Productivity tools administrator",
+    "App profile manager administrator",
+    "App profile user",
+    "Customer Service Representative",
+    "Customer Service Manager",
+    "Omnichannel API access",
+];
+
+/// Which role includes which, from the seeds.
+const INCLUSIONS: [(&str, &str); 5] = [
+    (OMNICHANNEL_ADMINISTRATOR, APP_PROFILE_MANAGER_ADMINISTRATOR),
+    (OMNICHANNEL_SUPERVISOR, APP_PROFILE_USER),
+    (OMNICHANNEL_AGENT, APP_PROFILE_USER),
+    (CUSTOMER_SERVICE_REPRESENTATIVE, APP_PROFILE_USER),
+    (CUSTOMER_SERVICE_MANAGER, APP_PROFILE_MANAGER_ADMINISTRATOR),
+];
+
+/// The entities of the app profile manager; its administrator role may
+/// create, read, write and delete them, its user role may read them.
+pub const APP_PROFILE_ENTITIES: [&str; 4] = [
+    "app_profile",
+    "template",
+    "productivity_tool_settings",
+    "channel_provider_settings",
+];
+
+const CRUD: [&str; 4] = ["create", "read", "write", "delete"];
+
+const CASE_KEYS: [&str; 7] = [
+    "case:create",
+    "case:read",
+    "case:write",
+    "case:append",
+    "case:append_to",
+    "case:assign",
+    "case:share",
+];
+
+/// One row of the seed privilege table and the privilege keys it becomes.
+///
+/// ```
+/// let first = &rbac_profiles::catalog::seed_rows()[0];
+/// assert!(first.wording.starts_with("Can view user list"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SeedRow {
+    /// The row as the seed words it.
+    pub wording: &'static str,
+    /// The privilege keys the row becomes.
+    pub keys: &'static [&'static str],
+    /// The built-in roles the row marks "Yes".
+    pub roles: &'static [&'static str],
+}
+
+const fn row(
+    wording: &'static str,
+    keys: &'static [&'static str],
+    roles: &'static [&'static str],
+) -> SeedRow {
+    SeedRow {
+        wording,
+        keys,
+        roles,
+    }
+}
+
+const OA: &str = OMNICHANNEL_ADMINISTRATOR;
+const OS: &str = OMNICHANNEL_SUPERVISOR;
+const AG: &str = OMNICHANNEL_AGENT;
+const PTU: &str = PRODUCTIVITY_TOOLS_USER;
+const PTA: &str = PRODUCTIVITY_TOOLS_ADMINISTRATOR;
+
+/// The seed table, in the newer seed's order and wording. That seed is
+/// plain text without columns; which role each "Yes" belongs to comes from
+/// the older seed's table, whose rows mark the same number of roles.
+const SEED_ROWS: [SeedRow; 36] = [
+    row(
+        "Can view user list/presence list/workstream list/queue list/PBI config list",
+        &[
+            "user:read",
+            "presence:read",
+            "workstream:read",
+            "queue:read",
+            "pbi_config:read",
+        ],
+        &[OA, OS],
+    ),
+    row("Can edit roles of a user", &["user_role:write"], &[OA]),
+    row(
+        "Can edit default presence and default capacity of a user",
+        &["user_default_presence:write", "user_capacity:write"],
+        &[OA, OS],
+    ),
+    row(
+        "Can edit queue assignment of a user",
+        &["user_queue:write"],
+        &[OA, OS],
+    ),
+    row(
+        "Can add/edit/delete presence",
+        &["presence:create", "presence:write", "presence:delete"],
+        &[OA],
+    ),
+    row(
+        "Can add/remove users from presence",
+        &["presence_user:create", "presence_user:delete"],
+        &[OA, OS],
+    ),
+    row(
+        "Can add/edit/delete presence associations",
+        &[
+            "presence_association:create",
+            "presence_association:write",
+            "presence_association:delete",
+        ],
+        &[OA],
+    ),
+    row(
+        "Can add/edit/delete workstreams",
+        &["workstream:create", "workstream:write", "workstream:delete"],
+        &[OA],
+    ),
+    row(
+        "Can add/edit/delete channel settings, context settings, routing rules",
+        &[
+            "channel_settings:create",
+            "channel_settings:write",
+            "channel_settings:delete",
+            "context_settings:create",
+            "context_settings:write",
+            "context_settings:delete",
+            "routing_rule:create",
+            "routing_rule:write",
+            "routing_rule:delete",
+        ],
+        &[OA],
+    ),
+    row(
+        "Can add/edit/delete queues",
+        &["queue:create", "queue:write", "queue:delete"],
+        &[OA],
+    ),
+    row(
+        "Can add/remove agents from queue",
+        &["queue_agent:create", "queue_agent:delete"],
+        &[OA, OS],
+    ),
+    row(
+        "Can add/edit/delete bots",
+        &["bot:create", "bot:write", "bot:delete"],
+        &[OA],
+    ),
+    row(
+        "Can view/add/edit/delete quick replies",
+        &[
+            "quick_reply:read",
+            "quick_reply:create",
+            "quick_reply:write",
+            "quick_reply:delete",
+        ],
+        &[OA, OS],
+    ),
+    row(
+        "Can add/edit/delete PBI config",
+        &["pbi_config:create", "pbi_config:write", "pbi_config:delete"],
+        &[OA],
+    ),
+    row(
+        "Can view/add/edit/delete operating hours",
+        &[
+            "operating_hour:read",
+            "operating_hour:create",
+            "operating_hour:write",
+            "operating_hour:delete",
+        ],
+        &[OA],
+    ),
+    row(
+        "Can view/add/edit/delete auth settings",
+        &[
+            "msdyn_authenticationsettings:read",
+            "msdyn_authenticationsettings:create",
+            "msdyn_authenticationsettings:write",
+            "msdyn_authenticationsettings:delete",
+        ],
+        &[OA],
+    ),
+    row("Can view operating hours", &["operating_hour:read"], &[OS]),
+    row(
+        "Can monitor, assign, and transfer conversations",
+        &[
+            "conversation:monitor",
+            "conversation:assign",
+            "conversation:transfer",
+        ],
+        &[OS],
+    ),
+    row(
+        "Can view user list/presence list/workstream list/queue list",
+        &[
+            "user:read",
+            "presence:read",
+            "workstream:read",
+            "queue:read",
+        ],
+        &[AG],
+    ),
+    row("Can view quick replies", &["quick_reply:read"], &[AG]),
+    row("Can read agent script", &["agent_script:read"], &[PTU]),
+    row(
+        "Can read agent script step",
+        &["agent_script_step:read"],
+        &[PTU],
+    ),
+    row("Can read workflow", &["workflow:read"], &[PTU]),
+    row(
+        "Can read msdyn_actioninputparameter",
+        &["msdyn_actioninputparameter:read"],
+        &[PTU, PTA],
+    ),
+    row(
+        "Can read msdyn_actionoutputparameter",
+        &["msdyn_actionoutputparameter:read"],
+        &[PTU, PTA],
+    ),
+    row(
+        "Can read msdyn_inputparameters",
+        &["msdyn_inputparameters:read"],
+        &[PTU, PTA],
+    ),
+    row(
+        "Can read msdyn_macroconnector",
+        &["msdyn_macroconnector:read"],
+        &[PTU, PTA],
+    ),
+    row(
+        "Can read msdyn_parameterdefinition",
+        &["msdyn_parameterdefinition:read"],
+        &[PTU, PTA],
+    ),
+    row(
+        "Can read msdyn_designeroptions",
+        &["msdyn_designeroptions:read"],
+        &[PTU, PTA],
+    ),
+    row(
+        "Can read msdyn_macroactiontemplate",
+        &["msdyn_macroactiontemplate:read"],
+        &[PTU, PTA],
+    ),
+    row("Can read macro action", &["macro_action:read"], &[PTU]),
+    row(
+        "Can create/read/write/append/delete agent script",
+        &[
+            "agent_script:create",
+            "agent_script:read",
+            "agent_script:write",
+            "agent_script:append",
+            "agent_script:delete",
+        ],
+        &[PTA],
+    ),
+    row(
+        "Can create/read/write/append/delete agent script step",
+        &[
+            "agent_script_step:create",
+            "agent_script_step:read",
+            "agent_script_step:write",
+            "agent_script_step:append",
+            "agent_script_step:delete",
+        ],
+        &[PTA],
+    ),
+    row(
+        "Can create/read/write/append/delete agent script workflow",
+        &[
+            "agent_script_workflow:create",
+            "agent_script_workflow:read",
+            "agent_script_workflow:write",
+            "agent_script_workflow:append",
+            "agent_script_workflow:delete",
+        ],
+        &[PTA],
+    ),
+    row(
+        "Can read msdyn_macrosolutionconfiguration",
+        &["msdyn_macrosolutionconfiguration:read"],
+        &[PTA],
+    ),
+    row(
+        "Can create/read/write/append/delete macro action",
+        &[
+            "macro_action:create",
+            "macro_action:read",
+            "macro_action:write",
+            "macro_action:append",
+            "macro_action:delete",
+        ],
+        &[PTA],
+    ),
+];
+
+/// The rows of the seed privilege table, in the seed's order, each with the
+/// keys it becomes and the roles it marks.
+///
+/// ```
+/// assert_eq!(rbac_profiles::catalog::seed_rows().len(), 36);
+/// ```
+pub fn seed_rows() -> &'static [SeedRow] {
+    &SEED_ROWS
+}
+
+/// Every (role, key, description) grant of the catalogue, in catalogue order:
+/// the seed table, then the app profile manager, then cases.
+fn grants() -> Vec<(&'static str, String, String)> {
+    let mut grants = Vec::new();
+    for row in &SEED_ROWS {
+        for role in row.roles {
+            for key in row.keys {
+                grants.push((*role, (*key).to_owned(), row.wording.to_owned()));
+            }
+        }
+    }
+    for entity in APP_PROFILE_ENTITIES {
+        for action in CRUD {
+            let key = format!("{entity}:{action}");
+            let description = format!("App profile manager: {action} {}", entity.replace('_', " "));
+            if action == "read" {
+                grants.push((APP_PROFILE_USER, key.clone(), description.clone()));
+            }
+            grants.push((APP_PROFILE_MANAGER_ADMINISTRATOR, key, description));
+        }
+    }
+    for key in CASE_KEYS {
+        grants.push((
+            CUSTOMER_SERVICE_REPRESENTATIVE,
+            key.to_owned(),
+            "Work with the Case entity".to_owned(),
+        ));
+    }
+    grants
+}
+
+pub(crate) fn builtin_doc() -> DirectoryDoc {
+    let mut roles: Vec<Role> = ROLE_IDS
+        .iter()
+        .zip(ROLE_NAMES)
+        .map(|(id, name)| Role::new(*id, name))
+        .collect();
+    let mut privileges: indexmap::IndexMap<String, String> = indexmap::IndexMap::new();
+    for (role_id, key, description) in grants() {
+        privileges.entry(key.clone()).or_insert(description);
+        if let Some(role) = roles.iter_mut().find(|r| r.id.as_str() == role_id) {
+            role.grants.insert(
+                Privilege::from_owned_unchecked(key),
+                AccessLevel::Organization,
+            );
+        }
+    }
+    for (from, to) in INCLUSIONS {
+        if let Some(role) = roles.iter_mut().find(|r| r.id.as_str() == from) {
+            role.includes.push(to.into());
+        }
+    }
+    DirectoryDoc {
+        privileges: privileges
+            .into_iter()
+            .map(|(key, description)| {
+                PrivilegeDef::new(Privilege::from_owned_unchecked(key), description)
+            })
+            .collect(),
+        roles,
+        teams: Vec::new(),
+        users: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Directory;
+
+    #[test]
+    fn every_catalogue_key_is_valid() {
+        for def in builtin_doc().privileges {
+            assert!(Privilege::new(def.key.as_str()).is_ok(), "{}", def.key);
+        }
+    }
+
+    #[test]
+    fn the_catalogue_passes_validation_and_equals_the_unchecked_build() {
+        let checked = Directory::try_from(builtin_doc());
+        assert_eq!(checked.ok(), Some(Directory::builtin()));
+    }
+
+    #[test]
+    fn no_row_repeats_a_key_or_a_role() {
+        for row in &SEED_ROWS {
+            let keys: std::collections::BTreeSet<_> = row.keys.iter().collect();
+            let roles: std::collections::BTreeSet<_> = row.roles.iter().collect();
+            assert_eq!(keys.len(), row.keys.len(), "{}", row.wording);
+            assert_eq!(roles.len(), row.roles.len(), "{}", row.wording);
+        }
+    }
+}

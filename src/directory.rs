@@ -1,0 +1,275 @@
+//! The whole organisation as one document: the privilege catalogue, roles,
+//! teams and users.
+
+mod validate;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::error::Error;
+use crate::id::{RoleId, TeamId, UserId};
+use crate::privilege::{Privilege, PrivilegeDef};
+use crate::role::Role;
+use crate::team::Team;
+use crate::user::User;
+
+/// A directory as written: plain lists, not yet checked.
+///
+/// This is the shape of the JSON (or any serde format) document. Build one in
+/// code or deserialize it, then turn it into a [`Directory`] with
+/// [`Directory::try_from`], which checks every rule and reports the first
+/// violation as a typed [`Error`]. Every list is optional in a document.
+///
+/// ```
+/// use rbac_profiles::{Directory, DirectoryDoc, User};
+///
+/// let mut doc = DirectoryDoc::builtin();
+/// doc.users.push(User::new("john-doe", "John Doe").with_role("omnichannel-agent"));
+/// let directory = Directory::try_from(doc)?;
+/// assert!(directory.user("john-doe").is_some());
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryDoc {
+    /// The privilege catalogue: every key a role may grant.
+    #[serde(default)]
+    pub privileges: Vec<PrivilegeDef>,
+    /// Security roles.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    /// Teams.
+    #[serde(default)]
+    pub teams: Vec<Team>,
+    /// Users.
+    #[serde(default)]
+    pub users: Vec<User>,
+}
+
+impl DirectoryDoc {
+    /// The built-in catalogue: the seed privileges and the twelve built-in
+    /// roles, with no teams and no users. See [`crate::catalog`].
+    ///
+    /// ```
+    /// let doc = rbac_profiles::DirectoryDoc::builtin();
+    /// assert_eq!(doc.roles.len(), 12);
+    /// assert!(doc.users.is_empty());
+    /// ```
+    pub fn builtin() -> Self {
+        crate::catalog::builtin_doc()
+    }
+
+    /// Appends every entity of `other` after this document's own, kind by
+    /// kind. Nothing is checked here; ids that clash are reported when the
+    /// result becomes a [`Directory`].
+    ///
+    /// ```
+    /// use rbac_profiles::{DirectoryDoc, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One"));
+    /// let mut doc = DirectoryDoc::builtin();
+    /// doc.extend(org);
+    /// assert_eq!(doc.users.len(), 1);
+    /// ```
+    pub fn extend(&mut self, other: DirectoryDoc) {
+        self.privileges.extend(other.privileges);
+        self.roles.extend(other.roles);
+        self.teams.extend(other.teams);
+        self.users.extend(other.users);
+    }
+}
+
+/// A checked organisation: ids unique and non-empty, every reference known,
+/// team memberships stated on both sides, role inclusion free of cycles.
+///
+/// Entities keep their document order, so everything built from a directory
+/// comes out in a stable order. Serializing gives the [`DirectoryDoc`] shape
+/// back, and deserializing checks the rules, so a round trip returns an equal
+/// directory. A format's deserializer reports a violation as its own error
+/// with the same message; go through [`DirectoryDoc`] and
+/// [`Directory::try_from`] to get the typed [`Error`].
+///
+/// ```
+/// use rbac_profiles::{Directory, DirectoryDoc, Error};
+///
+/// let json = r#"{ "users": [ { "id": "u1", "roles": ["no-such-role"] } ] }"#;
+/// let doc: DirectoryDoc = serde_json::from_str(json).unwrap();
+/// let err = Directory::try_from(doc).unwrap_err();
+/// assert_eq!(err.to_string(), r#"user "u1" references unknown role "no-such-role""#);
+///
+/// // The same check, through serde alone:
+/// let err = serde_json::from_str::<Directory>(json).unwrap_err();
+/// assert!(err.to_string().contains(r#"unknown role "no-such-role""#));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "DirectoryDoc")]
+pub struct Directory {
+    #[serde(serialize_with = "values")]
+    privileges: IndexMap<Privilege, PrivilegeDef>,
+    #[serde(serialize_with = "values")]
+    roles: IndexMap<RoleId, Role>,
+    #[serde(serialize_with = "values")]
+    teams: IndexMap<TeamId, Team>,
+    #[serde(serialize_with = "values")]
+    users: IndexMap<UserId, User>,
+}
+
+fn values<K, V: Serialize, S: Serializer>(
+    map: &IndexMap<K, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(map.values())
+}
+
+impl TryFrom<DirectoryDoc> for Directory {
+    type Error = Error;
+
+    /// Checks every rule of the document.
+    ///
+    /// # Errors
+    ///
+    /// The first violation found, in this order: empty or duplicate ids
+    /// (privileges, roles, teams, users), then per role, team and user an
+    /// unknown or repeated reference, then a membership stated on one side
+    /// only, then a role inclusion cycle.
+    fn try_from(doc: DirectoryDoc) -> Result<Self, Error> {
+        validate::validate(doc)
+    }
+}
+
+impl From<Directory> for DirectoryDoc {
+    fn from(directory: Directory) -> Self {
+        DirectoryDoc {
+            privileges: directory.privileges.into_values().collect(),
+            roles: directory.roles.into_values().collect(),
+            teams: directory.teams.into_values().collect(),
+            users: directory.users.into_values().collect(),
+        }
+    }
+}
+
+impl Directory {
+    /// The built-in catalogue as a directory: seed privileges and the twelve
+    /// built-in roles, no teams, no users.
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::builtin();
+    /// assert!(directory.role("omnichannel-agent").is_some());
+    /// ```
+    pub fn builtin() -> Self {
+        // The catalogue is the crate's own data: a unit test checks that it
+        // passes validation, so it is indexed here without checking again.
+        let doc = DirectoryDoc::builtin();
+        Directory {
+            privileges: doc
+                .privileges
+                .into_iter()
+                .map(|p| (p.key.clone(), p))
+                .collect(),
+            roles: doc.roles.into_iter().map(|r| (r.id.clone(), r)).collect(),
+            teams: IndexMap::new(),
+            users: IndexMap::new(),
+        }
+    }
+
+    /// The built-in catalogue extended with an organisation of the host's own
+    /// (custom privileges and roles, teams, users), checked as one document.
+    ///
+    /// # Errors
+    ///
+    /// As [`Directory::try_from`]; an id of `org` that clashes with a built-in
+    /// one is a [`Error::DuplicateId`].
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("john-doe", "John Doe").with_role("omnichannel-agent"));
+    /// let directory = Directory::builtin_with(org)?;
+    /// assert_eq!(directory.users().count(), 1);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn builtin_with(org: DirectoryDoc) -> Result<Self, Error> {
+        let mut doc = DirectoryDoc::builtin();
+        doc.extend(org);
+        Directory::try_from(doc)
+    }
+
+    /// The privilege catalogue, in document order.
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::builtin();
+    /// assert!(directory.privileges().any(|p| p.key.as_str() == "bot:create"));
+    /// ```
+    pub fn privileges(&self) -> impl ExactSizeIterator<Item = &PrivilegeDef> + '_ {
+        self.privileges.values()
+    }
+
+    /// The catalogue entry of `key`, if the catalogue defines it.
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::builtin();
+    /// assert!(directory.privilege("conversation:transfer").is_some());
+    /// assert!(directory.privilege("conversation:teleport").is_none());
+    /// ```
+    pub fn privilege(&self, key: &str) -> Option<&PrivilegeDef> {
+        self.privileges.get(key)
+    }
+
+    /// The roles, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().roles().len(), 12);
+    /// ```
+    pub fn roles(&self) -> impl ExactSizeIterator<Item = &Role> + '_ {
+        self.roles.values()
+    }
+
+    /// The role with this id.
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::builtin();
+    /// let csr = directory.role("customer-service-representative").unwrap();
+    /// assert_eq!(csr.includes, ["app-profile-user".into()]);
+    /// ```
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.get(id)
+    }
+
+    /// The teams, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().teams().len(), 0);
+    /// ```
+    pub fn teams(&self) -> impl ExactSizeIterator<Item = &Team> + '_ {
+        self.teams.values()
+    }
+
+    /// The team with this id.
+    ///
+    /// ```
+    /// assert!(rbac_profiles::Directory::builtin().team("tier-2").is_none());
+    /// ```
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.teams.get(id)
+    }
+
+    /// The users, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().users().len(), 0);
+    /// ```
+    pub fn users(&self) -> impl ExactSizeIterator<Item = &User> + '_ {
+        self.users.values()
+    }
+
+    /// The user with this id.
+    ///
+    /// ```
+    /// assert!(rbac_profiles::Directory::builtin().user("john-doe").is_none());
+    /// ```
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.users.get(id)
+    }
+}

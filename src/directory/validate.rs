@@ -1,0 +1,203 @@
+//! The load-time checks of a directory document.
+
+use std::collections::HashSet;
+use std::hash::Hash;
+
+use indexmap::IndexMap;
+
+use super::{Directory, DirectoryDoc};
+use crate::error::{EntityKind, EntityRef, Error};
+use crate::id::RoleId;
+use crate::role::Role;
+
+pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
+    let privileges = index(doc.privileges, EntityKind::Privilege, |p| p.key.clone())?;
+    let roles = index(doc.roles, EntityKind::Role, |r| r.id.clone())?;
+    let teams = index(doc.teams, EntityKind::Team, |t| t.id.clone())?;
+    let users = index(doc.users, EntityKind::User, |u| u.id.clone())?;
+
+    for role in roles.values() {
+        let owner = EntityRef::Role(role.id.clone());
+        for key in role.grants.keys() {
+            if !privileges.contains_key(key) {
+                return Err(Error::UnknownReference {
+                    owner,
+                    target: EntityRef::Privilege(key.clone()),
+                });
+            }
+        }
+        check_refs(&owner, &role.includes, &roles, EntityRef::Role)?;
+    }
+    for team in teams.values() {
+        let owner = EntityRef::Team(team.id.clone());
+        check_refs(&owner, &team.roles, &roles, EntityRef::Role)?;
+        check_refs(&owner, &team.members, &users, EntityRef::User)?;
+    }
+    for user in users.values() {
+        let owner = EntityRef::User(user.id.clone());
+        check_refs(&owner, &user.roles, &roles, EntityRef::Role)?;
+        check_refs(&owner, &user.teams, &teams, EntityRef::Team)?;
+    }
+
+    check_memberships(&teams, &users)?;
+
+    if let Some(cycle) = find_cycle(&roles) {
+        return Err(Error::InclusionCycle { cycle });
+    }
+
+    Ok(Directory {
+        privileges,
+        roles,
+        teams,
+        users,
+    })
+}
+
+/// Indexes `items` by id, refusing empty and repeated ids.
+fn index<K, T>(
+    items: Vec<T>,
+    kind: EntityKind,
+    id_of: impl Fn(&T) -> K,
+) -> Result<IndexMap<K, T>, Error>
+where
+    K: Hash + Eq + AsRef<str>,
+{
+    let mut map = IndexMap::with_capacity(items.len());
+    for (position, item) in (1..).zip(items) {
+        let id = id_of(&item);
+        if id.as_ref().is_empty() {
+            return Err(Error::EmptyId { kind, position });
+        }
+        if map.contains_key(&id) {
+            return Err(Error::DuplicateId {
+                kind,
+                id: id.as_ref().to_owned(),
+            });
+        }
+        map.insert(id, item);
+    }
+    Ok(map)
+}
+
+/// Every id in `refs` must name an entry of `known`, once.
+fn check_refs<K, V>(
+    owner: &EntityRef,
+    refs: &[K],
+    known: &IndexMap<K, V>,
+    wrap: fn(K) -> EntityRef,
+) -> Result<(), Error>
+where
+    K: Hash + Eq + Clone,
+{
+    let mut seen = HashSet::with_capacity(refs.len());
+    for id in refs {
+        if !known.contains_key(id) {
+            return Err(Error::UnknownReference {
+                owner: owner.clone(),
+                target: wrap(id.clone()),
+            });
+        }
+        if !seen.insert(id) {
+            return Err(Error::DuplicateReference {
+                owner: owner.clone(),
+                target: wrap(id.clone()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A membership must be stated by the team and by the user.
+fn check_memberships(
+    teams: &IndexMap<crate::TeamId, crate::Team>,
+    users: &IndexMap<crate::UserId, crate::User>,
+) -> Result<(), Error> {
+    let by_teams: HashSet<(&str, &str)> = teams
+        .values()
+        .flat_map(|t| t.members.iter().map(move |u| (t.id.as_str(), u.as_str())))
+        .collect();
+    let by_users: HashSet<(&str, &str)> = users
+        .values()
+        .flat_map(|u| u.teams.iter().map(move |t| (t.as_str(), u.id.as_str())))
+        .collect();
+    let mismatch = |team: &str, user: &str, listed_by| Error::MembershipMismatch {
+        team: team.into(),
+        user: user.into(),
+        listed_by,
+    };
+    for team in teams.values() {
+        for user in &team.members {
+            if !by_users.contains(&(team.id.as_str(), user.as_str())) {
+                return Err(mismatch(team.id.as_str(), user.as_str(), EntityKind::Team));
+            }
+        }
+    }
+    for user in users.values() {
+        for team in &user.teams {
+            if !by_teams.contains(&(team.as_str(), user.id.as_str())) {
+                return Err(mismatch(team.as_str(), user.id.as_str(), EntityKind::User));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    New,
+    Open,
+    Done,
+}
+
+/// The first inclusion cycle met walking the roles in document order, as
+/// `[a, b, …, a]`. Iterative, so a chain of any length can't overflow the
+/// stack. Every include is known to exist when this runs.
+fn find_cycle(roles: &IndexMap<RoleId, Role>) -> Option<Vec<RoleId>> {
+    let mut marks = vec![Mark::New; roles.len()];
+    // (role index, position of the next include to follow)
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for start in 0..roles.len() {
+        if marks.get(start) != Some(&Mark::New) {
+            continue;
+        }
+        set(&mut marks, start, Mark::Open);
+        stack.push((start, 0));
+        while let Some((node, next)) = stack.last_mut() {
+            let child = roles
+                .get_index(*node)
+                .and_then(|(_, role)| role.includes.get(*next))
+                .and_then(|id| roles.get_index_of(id));
+            let Some(child) = child else {
+                set(&mut marks, *node, Mark::Done);
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            match marks.get(child) {
+                Some(Mark::New) => {
+                    set(&mut marks, child, Mark::Open);
+                    stack.push((child, 0));
+                }
+                Some(Mark::Open) => {
+                    let from = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
+                    let cycle = stack
+                        .iter()
+                        .skip(from)
+                        .map(|(n, _)| *n)
+                        .chain([child])
+                        .filter_map(|n| roles.get_index(n).map(|(id, _)| id.clone()))
+                        .collect();
+                    return Some(cycle);
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+fn set(marks: &mut [Mark], at: usize, mark: Mark) {
+    if let Some(slot) = marks.get_mut(at) {
+        *slot = mark;
+    }
+}

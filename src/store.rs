@@ -1,0 +1,167 @@
+//! The storage trait hosts implement, and the in-memory store.
+
+mod memory;
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+use std::rc::Rc;
+use std::sync::Arc;
+
+pub use memory::MemoryStore;
+
+use crate::id::{RoleId, TeamId, UserId};
+use crate::privilege::{Privilege, PrivilegeDef};
+use crate::role::Role;
+use crate::team::Team;
+use crate::user::User;
+
+/// Where the crate reads the organisation from.
+///
+/// The queries ([`has_privilege`](crate::has_privilege),
+/// [`privilege_level`](crate::privilege_level),
+/// [`explain_privilege`](crate::explain_privilege)) take any `Store` as a
+/// parameter; the crate keeps no hidden state of its own. [`MemoryStore`] is
+/// the embedded implementation; a host with its own database implements this
+/// trait over it. The trait is object safe, so `&dyn Store` works too.
+///
+/// # For implementors
+///
+/// - Each method looks one entity up by id and returns `Ok(None)` when there
+///   is no such entity. Return [`Cow::Borrowed`] when the data lives in
+///   memory and [`Cow::Owned`] when it was read from elsewhere.
+/// - Return `Err` only when the storage itself failed (a lost connection, a
+///   corrupt row); the crate reports it as [`Error::Storage`](crate::Error::Storage)
+///   with your error as its source, and never turns it into a `false`.
+/// - The crate never writes through this trait.
+/// - The data should satisfy the rules a [`Directory`](crate::Directory)
+///   checks on load. The queries stay safe when it doesn't: an inclusion
+///   cycle is walked once, and a dangling reference is reported as
+///   [`Error::UnknownReference`](crate::Error::UnknownReference).
+/// - Calls are synchronous; an async host wraps the calls it makes.
+///
+/// Forwarding implementations exist for `&T`, `Box<T>`, `Rc<T>` and `Arc<T>`.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use rbac_profiles::{Privilege, PrivilegeDef, Role, RoleId, Store, StoreError, Team, TeamId, User, UserId};
+///
+/// /// A store with one user and no roles, for illustration.
+/// struct OneUser(User);
+///
+/// impl Store for OneUser {
+///     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
+///         Ok((id == &self.0.id).then(|| Cow::Borrowed(&self.0)))
+///     }
+///     fn team(&self, _: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
+///         Ok(None)
+///     }
+///     fn role(&self, _: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
+///         Ok(None)
+///     }
+///     fn privilege(&self, _: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
+///         Err(StoreError::new("the privilege table is offline"))
+///     }
+/// }
+///
+/// let store = OneUser(User::new("u1", "One"));
+/// let err = rbac_profiles::has_privilege(&store, &"u1".into(), &"bot:read".parse()?).unwrap_err();
+/// assert!(matches!(err, rbac_profiles::Error::Storage(_)));
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+pub trait Store {
+    /// The user with this id, with their direct roles and teams.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError>;
+
+    /// The team with this id, with its roles.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError>;
+
+    /// The role with this id, with its grants and the roles it includes.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError>;
+
+    /// The catalogue entry of this privilege key.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError>;
+}
+
+macro_rules! forward_store {
+    ($($ptr:ty),*) => {$(
+        impl<T: Store + ?Sized> Store for $ptr {
+            fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
+                (**self).user(id)
+            }
+            fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
+                (**self).team(id)
+            }
+            fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
+                (**self).role(id)
+            }
+            fn privilege(
+                &self,
+                key: &Privilege,
+            ) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
+                (**self).privilege(key)
+            }
+        }
+    )*};
+}
+
+forward_store!(&T, Box<T>, Rc<T>, Arc<T>);
+
+/// A failure of the host's storage, carrying the host's own error.
+///
+/// ```
+/// use std::error::Error as _;
+/// use rbac_profiles::StoreError;
+///
+/// let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "database timed out");
+/// let err = StoreError::new(io);
+/// assert_eq!(err.to_string(), "database timed out");
+/// assert!(err.inner().downcast_ref::<std::io::Error>().is_some());
+/// ```
+#[derive(Debug)]
+pub struct StoreError(Box<dyn StdError + Send + Sync + 'static>);
+
+impl StoreError {
+    /// Wraps the host's error (or a message: `&str` and `String` convert too).
+    pub fn new(error: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
+        Self(error.into())
+    }
+
+    /// The host's error, to inspect or downcast.
+    pub fn inner(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        &*self.0
+    }
+
+    /// Unwraps the host's error.
+    pub fn into_inner(self) -> Box<dyn StdError + Send + Sync + 'static> {
+        self.0
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl StdError for StoreError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source()
+    }
+}

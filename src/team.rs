@@ -1,0 +1,62 @@
+//! Teams: groups of users that hold roles together.
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::{RoleId, TeamId, UserId};
+
+/// A team: a group of users holding roles.
+///
+/// Every member holds the team's roles for privileges. Team roles never count
+/// for profile mapping. A membership is stated on both sides: the team lists
+/// the user in `members` and the user lists the team in
+/// [`User::teams`](crate::User::teams); loading refuses a membership stated on
+/// one side only.
+///
+/// ```
+/// use rbac_profiles::Team;
+///
+/// let team = Team::new("tier-2", "Tier 2 support")
+///     .with_role("omnichannel-supervisor")
+///     .with_member("kayla-lewis");
+/// assert_eq!(team.members, ["kayla-lewis".into()]);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    /// The team's id, unique among teams.
+    pub id: TeamId,
+    /// The name people see.
+    #[serde(default)]
+    pub name: String,
+    /// Roles every member holds through the team.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleId>,
+    /// The users in the team.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<UserId>,
+}
+
+impl Team {
+    /// A team with no roles and no members.
+    pub fn new(id: impl Into<TeamId>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds a role the team's members hold.
+    #[must_use]
+    pub fn with_role(mut self, role: impl Into<RoleId>) -> Self {
+        self.roles.push(role.into());
+        self
+    }
+
+    /// Adds a member (who must list this team too).
+    #[must_use]
+    pub fn with_member(mut self, user: impl Into<UserId>) -> Self {
+        self.members.push(user.into());
+        self
+    }
+}
