@@ -88,14 +88,14 @@ pub enum Error {
         cycle: Vec<RoleId>,
     },
     /// A query named a user the store does not know.
-    #[error("unknown user {user:?}")]
+    #[error("unknown user {:?}", user.as_str())]
     UnknownUser {
         /// The id that was asked for.
         user: UserId,
     },
     /// A query named a privilege key the catalogue does not define. A typo in a
     /// key is an error, never a silent denial.
-    #[error("unknown privilege {privilege:?}")]
+    #[error("unknown privilege {:?}", privilege.as_str())]
     UnknownPrivilege {
         /// The key that was asked for.
         privilege: Privilege,

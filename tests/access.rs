@@ -1,0 +1,302 @@
+//! `has_privilege`, `privilege_level` and `explain_privilege` through the
+//! public API, over the memory store and over host stores.
+// Tests opt out of the library's panic-free lints.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::error::Error as _;
+use std::sync::Arc;
+
+use common::{key, store_with, uid};
+use rbac_profiles::{
+    explain_privilege, has_privilege, has_privilege_at, privilege_level, AccessLevel, Directory,
+    DirectoryDoc, EntityRef, Error, Holding, MemoryStore, Privilege, PrivilegeDef, Role, RoleId,
+    Store, StoreError, Team, TeamId, User, UserId,
+};
+
+/// Gabriel holds Omnichannel supervisor only through the team; John holds it
+/// directly.
+fn supervisors(gabriel_in_team: bool) -> MemoryStore {
+    let mut team = Team::new("tier-2", "Tier 2").with_role("omnichannel-supervisor");
+    let mut gabriel = User::new("gabriel", "Gabriel Diaz").with_role("basic-user");
+    if gabriel_in_team {
+        team.members.push("gabriel".into());
+        gabriel.teams.push("tier-2".into());
+    }
+    store_with(DirectoryDoc {
+        teams: vec![team],
+        users: vec![
+            gabriel,
+            User::new("john", "John Doe").with_role("omnichannel-supervisor"),
+        ],
+        ..DirectoryDoc::default()
+    })
+}
+
+#[test]
+fn team_roles_grant_privileges_and_leaving_the_team_takes_them_away() {
+    let transfer = key("conversation:transfer");
+    let in_team = supervisors(true);
+    assert!(has_privilege(&in_team, &uid("gabriel"), &transfer).unwrap());
+    assert!(has_privilege(&in_team, &uid("gabriel"), &key("app_profile:read")).unwrap());
+    let routes = explain_privilege(&in_team, &uid("gabriel"), &transfer).unwrap();
+    assert_eq!(routes.len(), 1);
+    assert_eq!(routes[0].holding, Holding::Team("tier-2".into()));
+
+    let left = supervisors(false);
+    assert!(!has_privilege(&left, &uid("gabriel"), &transfer).unwrap());
+    assert!(!has_privilege(&left, &uid("gabriel"), &key("app_profile:read")).unwrap());
+    assert!(explain_privilege(&left, &uid("gabriel"), &transfer)
+        .unwrap()
+        .is_empty());
+    assert!(has_privilege(&left, &uid("john"), &transfer).unwrap());
+}
+
+#[test]
+fn unknown_users_and_privileges_are_errors_not_denials() {
+    let store = supervisors(true);
+    let err =
+        has_privilege(&store, &uid("gabriel-typo"), &key("conversation:transfer")).unwrap_err();
+    assert!(matches!(&err, Error::UnknownUser { user } if user.as_str() == "gabriel-typo"));
+    assert_eq!(err.to_string(), r#"unknown user "gabriel-typo""#);
+
+    let err = privilege_level(&store, &uid("gabriel"), &key("conversation:teleport")).unwrap_err();
+    assert!(
+        matches!(&err, Error::UnknownPrivilege { privilege } if privilege.as_str() == "conversation:teleport")
+    );
+    assert_eq!(
+        err.to_string(),
+        r#"unknown privilege "conversation:teleport""#
+    );
+    assert!(explain_privilege(&store, &uid("gabriel"), &key("conversation:teleport")).is_err());
+}
+
+/// One custom privilege granted at different levels by different roles.
+fn levels() -> MemoryStore {
+    let report = key("shift_report:read");
+    store_with(DirectoryDoc {
+        privileges: vec![PrivilegeDef::new(report.clone(), "")],
+        roles: vec![
+            Role::new("own", "").with_grant(report.clone(), AccessLevel::User),
+            Role::new("unit", "").with_grant(report.clone(), AccessLevel::BusinessUnit),
+            Role::new("off", "").with_grant(report, AccessLevel::None),
+            Role::new("lead", "").with_include("unit"),
+        ],
+        users: vec![
+            User::new("a", "").with_role("own"),
+            User::new("b", "").with_role("own").with_role("lead"),
+            User::new("c", "").with_role("off"),
+        ],
+        ..DirectoryDoc::default()
+    })
+}
+
+#[test]
+fn the_highest_level_wins_and_none_is_not_a_grant() {
+    let store = levels();
+    let report = key("shift_report:read");
+    assert_eq!(
+        privilege_level(&store, &uid("a"), &report).unwrap(),
+        AccessLevel::User
+    );
+    assert_eq!(
+        privilege_level(&store, &uid("b"), &report).unwrap(),
+        AccessLevel::BusinessUnit
+    );
+    assert_eq!(
+        privilege_level(&store, &uid("c"), &report).unwrap(),
+        AccessLevel::None
+    );
+    assert!(!has_privilege(&store, &uid("c"), &report).unwrap());
+    assert!(explain_privilege(&store, &uid("c"), &report)
+        .unwrap()
+        .is_empty());
+
+    assert!(has_privilege_at(&store, &uid("b"), &report, AccessLevel::BusinessUnit).unwrap());
+    assert!(!has_privilege_at(&store, &uid("b"), &report, AccessLevel::Organization).unwrap());
+    assert!(!has_privilege_at(&store, &uid("c"), &report, AccessLevel::None).unwrap());
+
+    let routes = explain_privilege(&store, &uid("b"), &report).unwrap();
+    let summary: Vec<_> = routes
+        .iter()
+        .map(|r| (r.role.as_str(), r.level, r.chain.len()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("own", AccessLevel::User, 1),
+            ("unit", AccessLevel::BusinessUnit, 2)
+        ]
+    );
+}
+
+/// A host store over hash maps, which may hold data a `Directory` would refuse.
+#[derive(Default)]
+struct HostStore {
+    users: HashMap<UserId, User>,
+    teams: HashMap<TeamId, Team>,
+    roles: HashMap<RoleId, Role>,
+    privileges: HashMap<Privilege, PrivilegeDef>,
+    failing: bool,
+}
+
+impl Store for HostStore {
+    fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
+        Ok(self.users.get(id).map(|u| Cow::Owned(u.clone())))
+    }
+    fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
+        Ok(self.teams.get(id).map(Cow::Borrowed))
+    }
+    fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
+        if self.failing {
+            let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset");
+            return Err(StoreError::new(io));
+        }
+        Ok(self.roles.get(id).map(Cow::Borrowed))
+    }
+    fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
+        Ok(self.privileges.get(key).map(Cow::Borrowed))
+    }
+}
+
+fn host_store() -> HostStore {
+    let p = key("bot:read");
+    let mut store = HostStore::default();
+    store
+        .privileges
+        .insert(p.clone(), PrivilegeDef::new(p.clone(), ""));
+    for role in [
+        Role::new("a", "").with_include("b"),
+        Role::new("b", "")
+            .with_include("a")
+            .with_grant(p, AccessLevel::User),
+        Role::new("dangling", "").with_include("nowhere"),
+    ] {
+        store.roles.insert(role.id.clone(), role);
+    }
+    store
+        .users
+        .insert("cyclic".into(), User::new("cyclic", "").with_role("a"));
+    store.users.insert(
+        "dangling".into(),
+        User::new("dangling", "").with_role("dangling"),
+    );
+    store
+        .users
+        .insert("lost".into(), User::new("lost", "").with_team("gone"));
+    store
+}
+
+#[test]
+fn a_host_store_with_a_cycle_is_walked_once() {
+    let store = host_store();
+    assert_eq!(
+        privilege_level(&store, &uid("cyclic"), &key("bot:read")).unwrap(),
+        AccessLevel::User
+    );
+    let routes = explain_privilege(&store, &uid("cyclic"), &key("bot:read")).unwrap();
+    assert_eq!(routes.len(), 1);
+    assert_eq!(routes[0].chain, [RoleId::from("a"), RoleId::from("b")]);
+}
+
+#[test]
+fn a_dangling_reference_in_a_host_store_is_reported() {
+    let store = host_store();
+    let err = privilege_level(&store, &uid("dangling"), &key("bot:read")).unwrap_err();
+    let Error::UnknownReference { owner, target } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(owner, &EntityRef::Role("dangling".into()));
+    assert_eq!(target, &EntityRef::Role("nowhere".into()));
+
+    let err = has_privilege(&store, &uid("lost"), &key("bot:read")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"user "lost" references unknown team "gone""#
+    );
+}
+
+#[test]
+fn a_failing_store_is_an_error_with_the_host_error_as_source() {
+    let store = HostStore {
+        failing: true,
+        ..host_store()
+    };
+    let err = has_privilege(&store, &uid("cyclic"), &key("bot:read")).unwrap_err();
+    assert!(matches!(err, Error::Storage(_)));
+    assert_eq!(err.to_string(), "storage failed");
+    let source = err.source().unwrap();
+    assert_eq!(source.to_string(), "connection reset");
+    let Error::Storage(inner) = err else {
+        unreachable!()
+    };
+    let io = inner.inner().downcast_ref::<std::io::Error>().unwrap();
+    assert_eq!(io.kind(), std::io::ErrorKind::ConnectionReset);
+}
+
+#[test]
+fn stores_work_through_references_boxes_arcs_and_trait_objects() {
+    let store = supervisors(true);
+    let transfer = key("conversation:transfer");
+    let gabriel = uid("gabriel");
+    let boxed: Box<dyn Store> = Box::new(store.clone());
+    let shared: Arc<MemoryStore> = Arc::new(store.clone());
+    let object: &dyn Store = &store;
+    assert!(has_privilege(&&store, &gabriel, &transfer).unwrap());
+    assert!(has_privilege(&boxed, &gabriel, &transfer).unwrap());
+    assert!(has_privilege(&shared, &gabriel, &transfer).unwrap());
+    assert!(has_privilege(object, &gabriel, &transfer).unwrap());
+}
+
+#[test]
+fn explanations_do_not_depend_on_list_order() {
+    let make = |flip: bool| {
+        let mut roles = vec![
+            "omnichannel-administrator",
+            "omnichannel-supervisor",
+            "customer-service-manager",
+        ];
+        if flip {
+            roles.reverse();
+        }
+        let mut user = User::new("u", "");
+        user.roles = roles.into_iter().map(RoleId::from).collect();
+        store_with(DirectoryDoc {
+            users: vec![user],
+            ..DirectoryDoc::default()
+        })
+    };
+    for k in [
+        "app_profile:read",
+        "app_profile:write",
+        "quick_reply:create",
+    ] {
+        let a = explain_privilege(&make(false), &uid("u"), &key(k)).unwrap();
+        let b = explain_privilege(&make(true), &uid("u"), &key(k)).unwrap();
+        assert_eq!(a, b, "{k}");
+        assert!(!a.is_empty());
+    }
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Directory>();
+    check::<DirectoryDoc>();
+    check::<MemoryStore>();
+    check::<Error>();
+    check::<StoreError>();
+    check::<Privilege>();
+    check::<rbac_profiles::Route>();
+    check::<Role>();
+    check::<Team>();
+    check::<User>();
+}

@@ -1,0 +1,275 @@
+//! The built-in catalogue against an independent transcription of the seed
+//! privilege table.
+// Tests opt out of the library's panic-free lints.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{key, one_user_per_builtin_role, uid};
+use rbac_profiles::{catalog, has_privilege, privilege_level, AccessLevel, Directory};
+
+/// The seed table: newer seed's wording and order; the marks, in the columns
+/// Omnichannel administrator, supervisor, agent, Productivity tools user,
+/// Productivity tools administrator, read off the older seed's table.
+const SEED_TABLE: [(&str, &str); 36] = [
+    (
+        "Can view user list/presence list/workstream list/queue list/PBI config list",
+        "XX...",
+    ),
+    ("Can edit roles of a user", "X...."),
+    (
+        "Can edit default presence and default capacity of a user",
+        "XX...",
+    ),
+    ("Can edit queue assignment of a user", "XX..."),
+    ("Can add/edit/delete presence", "X...."),
+    ("Can add/remove users from presence", "XX..."),
+    ("Can add/edit/delete presence associations", "X...."),
+    ("Can add/edit/delete workstreams", "X...."),
+    (
+        "Can add/edit/delete channel settings, context settings, routing rules",
+        "X....",
+    ),
+    ("Can add/edit/delete queues", "X...."),
+    ("Can add/remove agents from queue", "XX..."),
+    ("Can add/edit/delete bots", "X...."),
+    ("Can view/add/edit/delete quick replies", "XX..."),
+    ("Can add/edit/delete PBI config", "X...."),
+    ("Can view/add/edit/delete operating hours", "X...."),
+    ("Can view/add/edit/delete auth settings", "X...."),
+    ("Can view operating hours", ".X..."),
+    ("Can monitor, assign, and transfer conversations", ".X..."),
+    (
+        "Can view user list/presence list/workstream list/queue list",
+        "..X..",
+    ),
+    ("Can view quick replies", "..X.."),
+    ("Can read agent script", "...X."),
+    ("Can read agent script step", "...X."),
+    ("Can read workflow", "...X."),
+    ("Can read msdyn_actioninputparameter", "...XX"),
+    ("Can read msdyn_actionoutputparameter", "...XX"),
+    ("Can read msdyn_inputparameters", "...XX"),
+    ("Can read msdyn_macroconnector", "...XX"),
+    ("Can read msdyn_parameterdefinition", "...XX"),
+    ("Can read msdyn_designeroptions", "...XX"),
+    ("Can read msdyn_macroactiontemplate", "...XX"),
+    ("Can read macro action", "...X."),
+    ("Can create/read/write/append/delete agent script", "....X"),
+    (
+        "Can create/read/write/append/delete agent script step",
+        "....X",
+    ),
+    (
+        "Can create/read/write/append/delete agent script workflow",
+        "....X",
+    ),
+    ("Can read msdyn_macrosolutionconfiguration", "....X"),
+    ("Can create/read/write/append/delete macro action", "....X"),
+];
+
+const COLUMNS: [&str; 5] = [
+    catalog::OMNICHANNEL_ADMINISTRATOR,
+    catalog::OMNICHANNEL_SUPERVISOR,
+    catalog::OMNICHANNEL_AGENT,
+    catalog::PRODUCTIVITY_TOOLS_USER,
+    catalog::PRODUCTIVITY_TOOLS_ADMINISTRATOR,
+];
+
+fn marked(marks: &str) -> BTreeSet<&'static str> {
+    COLUMNS
+        .iter()
+        .zip(marks.chars())
+        .filter(|(_, m)| *m == 'X')
+        .map(|(role, _)| *role)
+        .collect()
+}
+
+/// The built-in roles whose lone holder has `privilege`.
+fn holders(store: &rbac_profiles::MemoryStore, privilege: &str) -> BTreeSet<&'static str> {
+    catalog::ROLE_IDS
+        .iter()
+        .filter(|role| {
+            has_privilege(store, &uid(&format!("only-{role}")), &key(privilege)).unwrap()
+        })
+        .copied()
+        .collect()
+}
+
+#[test]
+fn the_catalogue_has_every_seed_row_in_order_with_its_marks() {
+    let rows = catalog::seed_rows();
+    assert_eq!(rows.len(), SEED_TABLE.len());
+    for (row, (wording, marks)) in rows.iter().zip(SEED_TABLE) {
+        assert_eq!(row.wording, wording);
+        let roles: BTreeSet<_> = row.roles.iter().copied().collect();
+        assert_eq!(roles, marked(marks), "{wording}");
+        assert!(!row.keys.is_empty(), "{wording}");
+    }
+}
+
+#[test]
+fn every_seed_key_is_held_by_exactly_the_roles_its_rows_mark() {
+    let store = one_user_per_builtin_role();
+    for (row, (wording, marks)) in catalog::seed_rows().iter().zip(SEED_TABLE) {
+        for k in row.keys {
+            // A key can come from several rows (a view row and a manage row):
+            // its holders are the union of what those rows mark.
+            let expected: BTreeSet<_> = catalog::seed_rows()
+                .iter()
+                .zip(SEED_TABLE)
+                .filter(|(r, _)| r.keys.contains(k))
+                .flat_map(|(_, (_, m))| marked(m))
+                .collect();
+            assert!(marked(marks).is_subset(&expected));
+            assert_eq!(holders(&store, k), expected, "{k} from {wording:?}");
+        }
+    }
+}
+
+#[test]
+fn a_marked_role_holds_every_key_of_its_row_at_organization_level() {
+    let store = one_user_per_builtin_role();
+    for (row, (_, marks)) in catalog::seed_rows().iter().zip(SEED_TABLE) {
+        for role in marked(marks) {
+            for k in row.keys {
+                let level =
+                    privilege_level(&store, &uid(&format!("only-{role}")), &key(k)).unwrap();
+                assert_eq!(level, AccessLevel::Organization, "{role} {k}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_twelve_builtin_roles_have_their_ids_and_names() {
+    let directory = Directory::builtin();
+    let ids: Vec<_> = directory.roles().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "basic-user",
+            "system-administrator",
+            "omnichannel-administrator",
+            "omnichannel-supervisor",
+            "omnichannel-agent",
+            "productivity-tools-user",
+            "productivity-tools-administrator",
+            "app-profile-manager-administrator",
+            "app-profile-user",
+            "customer-service-representative",
+            "customer-service-manager",
+            "omnichannel-api-access",
+        ]
+    );
+    assert_eq!(
+        directory
+            .role("customer-service-representative")
+            .unwrap()
+            .name,
+        "Customer Service Representative"
+    );
+}
+
+#[test]
+fn app_profile_privileges_follow_the_two_app_profile_roles_and_inclusions() {
+    let store = one_user_per_builtin_role();
+    let managers = BTreeSet::from([
+        catalog::APP_PROFILE_MANAGER_ADMINISTRATOR,
+        catalog::OMNICHANNEL_ADMINISTRATOR,
+        catalog::CUSTOMER_SERVICE_MANAGER,
+    ]);
+    let readers: BTreeSet<_> = managers
+        .iter()
+        .copied()
+        .chain([
+            catalog::APP_PROFILE_USER,
+            catalog::OMNICHANNEL_AGENT,
+            catalog::OMNICHANNEL_SUPERVISOR,
+            catalog::CUSTOMER_SERVICE_REPRESENTATIVE,
+        ])
+        .collect();
+    for entity in catalog::APP_PROFILE_ENTITIES {
+        assert_eq!(
+            holders(&store, &format!("{entity}:read")),
+            readers,
+            "{entity}:read"
+        );
+        for action in ["create", "write", "delete"] {
+            let k = format!("{entity}:{action}");
+            assert_eq!(holders(&store, &k), managers, "{k}");
+        }
+    }
+}
+
+#[test]
+fn inclusions_give_representatives_read_and_administrators_write_but_not_agents_write() {
+    let store = one_user_per_builtin_role();
+    let csr = uid("only-customer-service-representative");
+    let admin = uid("only-omnichannel-administrator");
+    let agent = uid("only-omnichannel-agent");
+    assert!(has_privilege(&store, &csr, &key("app_profile:read")).unwrap());
+    assert!(has_privilege(&store, &admin, &key("app_profile:write")).unwrap());
+    assert!(has_privilege(&store, &agent, &key("app_profile:read")).unwrap());
+    assert!(!has_privilege(&store, &agent, &key("app_profile:write")).unwrap());
+    assert!(!has_privilege(&store, &csr, &key("template:delete")).unwrap());
+}
+
+#[test]
+fn cases_belong_to_the_customer_service_representative() {
+    let store = one_user_per_builtin_role();
+    assert_eq!(
+        holders(&store, "case:write"),
+        BTreeSet::from([catalog::CUSTOMER_SERVICE_REPRESENTATIVE])
+    );
+}
+
+#[test]
+fn roles_the_seed_table_does_not_mark_grant_none_of_its_keys() {
+    let store = one_user_per_builtin_role();
+    let seed_keys: BTreeSet<&str> = catalog::seed_rows()
+        .iter()
+        .flat_map(|r| r.keys.iter().copied())
+        .collect();
+    for role in [
+        catalog::BASIC_USER,
+        catalog::SYSTEM_ADMINISTRATOR,
+        catalog::OMNICHANNEL_API_ACCESS,
+        catalog::CUSTOMER_SERVICE_MANAGER,
+        catalog::CUSTOMER_SERVICE_REPRESENTATIVE,
+        catalog::APP_PROFILE_USER,
+        catalog::APP_PROFILE_MANAGER_ADMINISTRATOR,
+    ] {
+        for k in &seed_keys {
+            assert!(
+                !has_privilege(&store, &uid(&format!("only-{role}")), &key(k)).unwrap(),
+                "{role} holds {k}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_readme_table_lists_every_row_with_its_keys() {
+    let readme = include_str!("../README.md");
+    for row in catalog::seed_rows() {
+        let line = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| {} |", row.wording)))
+            .unwrap_or_else(|| panic!("README lacks the row {:?}", row.wording));
+        for k in row.keys {
+            assert!(
+                line.contains(&format!("`{k}`")),
+                "README row {:?} lacks {k}",
+                row.wording
+            );
+        }
+    }
+}
