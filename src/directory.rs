@@ -88,7 +88,8 @@ impl DirectoryDoc {
 /// back, and deserializing checks the rules, so a round trip returns an equal
 /// directory. A format's deserializer reports a violation as its own error
 /// with the same message; go through [`DirectoryDoc`] and
-/// [`Directory::try_from`] to get the typed [`Error`].
+/// [`Directory::try_from`] to get the typed [`Error`]. Equality compares the
+/// entities, not their order.
 ///
 /// ```
 /// use rbac_profiles::{Directory, DirectoryDoc, Error};

@@ -1,0 +1,749 @@
+//! Laws of privilege resolution, checked on generated directories: answers
+//! match a naive reference resolver, don't depend on list order, never shrink
+//! when a role is added, survive a JSON round trip, and hostile input never
+//! panics.
+
+// Tests opt out of the crate's no-panic lints: a failed unwrap is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::sample::{select, Index};
+use proptest::test_runner::TestCaseError;
+use rbac_profiles::{
+    explain_privilege, has_privilege, privilege_level, AccessLevel, Directory, DirectoryDoc,
+    Holding, MemoryStore, Privilege, PrivilegeDef, Role, RoleId, Route, Team, TeamId, User, UserId,
+};
+
+// ---------------------------------------------------------------------------
+// Generation
+// ---------------------------------------------------------------------------
+
+fn privilege_key(i: usize) -> Privilege {
+    Privilege::new(format!("e{i}:read")).unwrap()
+}
+
+fn role_id(i: usize) -> RoleId {
+    RoleId::from(format!("r{i}"))
+}
+
+fn team_id(i: usize) -> TeamId {
+    TeamId::from(format!("t{i}"))
+}
+
+fn user_id(i: usize) -> UserId {
+    UserId::from(format!("u{i}"))
+}
+
+/// Names and descriptions: often empty, otherwise any characters (so JSON
+/// escapes get exercised).
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![Just(String::new()), "(?s).{1,6}"]
+}
+
+/// Any of the five levels, `None` included.
+fn level() -> impl Strategy<Value = AccessLevel> {
+    select(AccessLevel::ALL.to_vec())
+}
+
+/// A random subset of `0..n`, in increasing order.
+fn subset(n: usize) -> impl Strategy<Value = Vec<usize>> {
+    vec(prop::bool::weighted(0.35), n).prop_map(|bits| {
+        bits.into_iter()
+            .enumerate()
+            .filter_map(|(i, picked)| picked.then_some(i))
+            .collect()
+    })
+}
+
+fn privilege_defs(n: usize) -> impl Strategy<Value = Vec<PrivilegeDef>> {
+    vec(text(), n).prop_map(|texts| {
+        texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, description)| PrivilegeDef::new(privilege_key(i), description))
+            .collect()
+    })
+}
+
+/// Role `i`: grants a random subset of the `privileges` at any level and
+/// includes only roles of lower index, so inclusion is acyclic.
+fn role(i: usize, privileges: usize) -> impl Strategy<Value = Role> {
+    (
+        text(),
+        vec(prop::option::weighted(0.4, level()), privileges),
+        subset(i),
+    )
+        .prop_map(move |(name, grants, includes)| Role {
+            id: role_id(i),
+            name,
+            grants: grants
+                .into_iter()
+                .enumerate()
+                .filter_map(|(p, level)| Some((privilege_key(p), level?)))
+                .collect(),
+            includes: includes.into_iter().map(role_id).collect(),
+        })
+}
+
+/// Team `i` with a random subset of the roles; members are filled in later.
+fn team(i: usize, roles: usize) -> impl Strategy<Value = Team> {
+    (text(), subset(roles)).prop_map(move |(name, roles)| Team {
+        id: team_id(i),
+        name,
+        roles: roles.into_iter().map(role_id).collect(),
+        members: Vec::new(),
+    })
+}
+
+fn user(i: usize, roles: usize, teams: usize) -> impl Strategy<Value = User> {
+    (text(), subset(roles), subset(teams)).prop_map(move |(name, roles, teams)| User {
+        id: user_id(i),
+        name,
+        roles: roles.into_iter().map(role_id).collect(),
+        teams: teams.into_iter().map(team_id).collect(),
+    })
+}
+
+/// A valid document: 1–12 privileges, 1–10 roles, 0–4 teams, 1–10 users,
+/// memberships stated on both sides.
+fn directory_doc() -> impl Strategy<Value = DirectoryDoc> {
+    (1..=12usize, 1..=10usize, 0..=4usize, 1..=10usize)
+        .prop_flat_map(|(np, nr, nt, nu)| {
+            (
+                privilege_defs(np),
+                (0..nr).map(|i| role(i, np)).collect::<Vec<_>>(),
+                (0..nt).map(|i| team(i, nr)).collect::<Vec<_>>(),
+                (0..nu).map(|i| user(i, nr, nt)).collect::<Vec<_>>(),
+            )
+        })
+        .prop_map(|(privileges, roles, mut teams, users)| {
+            for user in &users {
+                for t in &user.teams {
+                    if let Some(team) = teams.iter_mut().find(|team| &team.id == t) {
+                        team.members.push(user.id.clone());
+                    }
+                }
+            }
+            DirectoryDoc {
+                privileges,
+                roles,
+                teams,
+                users,
+            }
+        })
+}
+
+/// A valid document in which at least one user is in a team.
+fn with_membership() -> impl Strategy<Value = DirectoryDoc> {
+    directory_doc().prop_filter("some user is in a team", |doc| {
+        doc.users.iter().any(|u| !u.teams.is_empty())
+    })
+}
+
+/// `doc` with every list permuted: privileges, roles, teams, users, each
+/// role's grants and includes, each team's roles and members, each user's
+/// roles and teams.
+fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
+    let roles: Vec<_> = doc
+        .roles
+        .iter()
+        .cloned()
+        .map(|role| {
+            let grants: Vec<(Privilege, AccessLevel)> = role.grants.clone().into_iter().collect();
+            (
+                Just(grants).prop_shuffle(),
+                Just(role.includes.clone()).prop_shuffle(),
+            )
+                .prop_map(move |(grants, includes)| Role {
+                    grants: grants.into_iter().collect(),
+                    includes,
+                    ..role.clone()
+                })
+        })
+        .collect();
+    let teams: Vec<_> = doc
+        .teams
+        .iter()
+        .cloned()
+        .map(|team| {
+            (
+                Just(team.roles.clone()).prop_shuffle(),
+                Just(team.members.clone()).prop_shuffle(),
+            )
+                .prop_map(move |(roles, members)| Team {
+                    roles,
+                    members,
+                    ..team.clone()
+                })
+        })
+        .collect();
+    let users: Vec<_> = doc
+        .users
+        .iter()
+        .cloned()
+        .map(|user| {
+            (
+                Just(user.roles.clone()).prop_shuffle(),
+                Just(user.teams.clone()).prop_shuffle(),
+            )
+                .prop_map(move |(roles, teams)| User {
+                    roles,
+                    teams,
+                    ..user.clone()
+                })
+        })
+        .collect();
+    (
+        Just(doc.privileges).prop_shuffle(),
+        roles.prop_shuffle(),
+        teams.prop_shuffle(),
+        users.prop_shuffle(),
+    )
+        .prop_map(|(privileges, roles, teams, users)| DirectoryDoc {
+            privileges,
+            roles,
+            teams,
+            users,
+        })
+}
+
+/// A byte to write into JSON: often one that keeps a string or id valid,
+/// often JSON punctuation, sometimes anything.
+fn json_byte() -> impl Strategy<Value = u8> {
+    prop_oneof![
+        3 => select(b"abcdefghijklmnopqrstuvwxyz0123456789_:".to_vec()),
+        2 => select(b"{}[]\",. -\\".to_vec()),
+        1 => any::<u8>(),
+    ]
+}
+
+/// One edit of a byte string: replace, delete or insert at some position.
+#[derive(Clone, Debug)]
+enum Edit {
+    Replace(Index, u8),
+    Delete(Index),
+    Insert(Index, u8),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<Index>(), json_byte()).prop_map(|(at, b)| Edit::Replace(at, b)),
+        any::<Index>().prop_map(Edit::Delete),
+        (any::<Index>(), json_byte()).prop_map(|(at, b)| Edit::Insert(at, b)),
+    ]
+}
+
+fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
+    match edit {
+        Edit::Replace(at, b) if !bytes.is_empty() => {
+            let i = at.index(bytes.len());
+            bytes[i] = *b;
+        }
+        Edit::Delete(at) if !bytes.is_empty() => {
+            bytes.remove(at.index(bytes.len()));
+        }
+        Edit::Insert(at, b) => bytes.insert(at.index(bytes.len() + 1), *b),
+        _ => {}
+    }
+}
+
+/// Text made of JSON tokens the document format uses, so parsing gets past
+/// the first byte more often than with raw bytes.
+fn json_ish() -> impl Strategy<Value = Vec<u8>> {
+    let tokens = vec![
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        ",",
+        "\"privileges\"",
+        "\"roles\"",
+        "\"teams\"",
+        "\"users\"",
+        "\"id\"",
+        "\"name\"",
+        "\"key\"",
+        "\"description\"",
+        "\"grants\"",
+        "\"includes\"",
+        "\"members\"",
+        "\"e0:read\"",
+        "\"r0\"",
+        "\"t0\"",
+        "\"u0\"",
+        "\"\"",
+        "\"organization\"",
+        "\"none\"",
+        "null",
+        "0",
+        "-1",
+        "1e999",
+        "true",
+    ];
+    vec(select(tokens), 0..48).prop_map(|parts| parts.concat().into_bytes())
+}
+
+// ---------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------
+
+/// Loads a document the generators promise is valid.
+#[track_caller]
+fn load(doc: &DirectoryDoc) -> Directory {
+    Directory::try_from(doc.clone())
+        .unwrap_or_else(|e| panic!("generated document must load: {e}\n{doc:#?}"))
+}
+
+#[track_caller]
+fn find_role<'d>(doc: &'d DirectoryDoc, id: &RoleId) -> &'d Role {
+    doc.roles
+        .iter()
+        .find(|r| &r.id == id)
+        .unwrap_or_else(|| panic!("role {id} is in the document"))
+}
+
+#[track_caller]
+fn find_team<'d>(doc: &'d DirectoryDoc, id: &TeamId) -> &'d Team {
+    doc.teams
+        .iter()
+        .find(|t| &t.id == id)
+        .unwrap_or_else(|| panic!("team {id} is in the document"))
+}
+
+#[track_caller]
+fn find_user_mut<'d>(doc: &'d mut DirectoryDoc, id: &UserId) -> &'d mut User {
+    doc.users
+        .iter_mut()
+        .find(|u| &u.id == id)
+        .unwrap_or_else(|| panic!("user {id} is in the document"))
+}
+
+/// Every user × privilege level the store answers, keyed by ids.
+fn all_levels(
+    doc: &DirectoryDoc,
+    store: &MemoryStore,
+) -> Result<BTreeMap<(UserId, Privilege), AccessLevel>, TestCaseError> {
+    let mut levels = BTreeMap::new();
+    for user in &doc.users {
+        for def in &doc.privileges {
+            let level = privilege_level(store, &user.id, &def.key)?;
+            levels.insert((user.id.clone(), def.key.clone()), level);
+        }
+    }
+    Ok(levels)
+}
+
+/// Every user × privilege explanation the store answers, keyed by ids.
+fn all_routes(
+    doc: &DirectoryDoc,
+    store: &MemoryStore,
+) -> Result<BTreeMap<(UserId, Privilege), Vec<Route>>, TestCaseError> {
+    let mut all = BTreeMap::new();
+    for user in &doc.users {
+        for def in &doc.privileges {
+            let routes = explain_privilege(store, &user.id, &def.key)?;
+            all.insert((user.id.clone(), def.key.clone()), routes);
+        }
+    }
+    Ok(all)
+}
+
+// ---------------------------------------------------------------------------
+// The naive reference resolver
+// ---------------------------------------------------------------------------
+
+/// A route as plain data, in the order explanations are sorted.
+type RouteRow = (RoleId, Holding, Vec<RoleId>, AccessLevel);
+
+/// What the reference resolver works out for one user, from the document
+/// alone.
+struct Reference {
+    /// Roles held before inclusion, with how: direct roles, then team roles.
+    roots: Vec<(Holding, RoleId)>,
+    /// Every role held, closed over inclusion by fixpoint.
+    held: BTreeSet<RoleId>,
+    /// Per root: every role reachable from it, with the shortest chain to it
+    /// (ties: the smallest chain compared id by id).
+    chains: Vec<BTreeMap<RoleId, Vec<RoleId>>>,
+}
+
+impl Reference {
+    #[track_caller]
+    fn new(doc: &DirectoryDoc, user: &User) -> Self {
+        let mut roots: Vec<(Holding, RoleId)> = user
+            .roles
+            .iter()
+            .map(|r| (Holding::Direct, r.clone()))
+            .collect();
+        for t in &user.teams {
+            let team = find_team(doc, t);
+            roots.extend(
+                team.roles
+                    .iter()
+                    .map(|r| (Holding::Team(t.clone()), r.clone())),
+            );
+        }
+        let mut held: BTreeSet<RoleId> = roots.iter().map(|(_, r)| r.clone()).collect();
+        loop {
+            let more: Vec<RoleId> = held
+                .iter()
+                .flat_map(|r| find_role(doc, r).includes.iter())
+                .filter(|r| !held.contains(*r))
+                .cloned()
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            held.extend(more);
+        }
+        let chains = roots
+            .iter()
+            .map(|(_, root)| best_chains(doc, root))
+            .collect();
+        Self {
+            roots,
+            held,
+            chains,
+        }
+    }
+
+    /// The highest level any held role grants `key`.
+    fn level(&self, doc: &DirectoryDoc, key: &Privilege) -> AccessLevel {
+        self.held
+            .iter()
+            .filter_map(|r| find_role(doc, r).grants.get(key).copied())
+            .max()
+            .unwrap_or(AccessLevel::None)
+    }
+
+    /// One row per (root, granting role reachable from it), sorted.
+    fn routes(&self, doc: &DirectoryDoc, key: &Privilege) -> Vec<RouteRow> {
+        let mut rows = Vec::new();
+        for ((holding, _), chains) in self.roots.iter().zip(&self.chains) {
+            for (end, chain) in chains {
+                let granted = find_role(doc, end).grants.get(key).copied();
+                if let Some(level) = granted.filter(|l| *l > AccessLevel::None) {
+                    rows.push((end.clone(), holding.clone(), chain.clone(), level));
+                }
+            }
+        }
+        rows.sort();
+        rows
+    }
+}
+
+/// Enumerates every inclusion path from `root` and keeps, per end role, the
+/// shortest (then smallest) one.
+fn best_chains(doc: &DirectoryDoc, root: &RoleId) -> BTreeMap<RoleId, Vec<RoleId>> {
+    let mut best: BTreeMap<RoleId, Vec<RoleId>> = BTreeMap::new();
+    let mut stack = vec![vec![root.clone()]];
+    while let Some(path) = stack.pop() {
+        let end = path.last().unwrap().clone();
+        for next in &find_role(doc, &end).includes {
+            if !path.contains(next) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                stack.push(longer);
+            }
+        }
+        let better = match best.get(&end) {
+            Some(known) => (path.len(), &path) < (known.len(), known),
+            None => true,
+        };
+        if better {
+            best.insert(end, path);
+        }
+    }
+    best
+}
+
+/// A route the crate gave is well formed against the document itself.
+fn check_route(
+    doc: &DirectoryDoc,
+    user: &User,
+    key: &Privilege,
+    route: &Route,
+) -> Result<(), TestCaseError> {
+    let Some(first) = route.chain.first() else {
+        return Err(TestCaseError::fail(format!("empty chain in {route:?}")));
+    };
+    match &route.holding {
+        Holding::Direct => prop_assert!(
+            user.roles.contains(first),
+            "{} does not hold {} directly: {:?}",
+            user.id,
+            first,
+            route
+        ),
+        Holding::Team(t) => {
+            prop_assert!(user.teams.contains(t), "{} is not in {}", user.id, t);
+            let team = find_team(doc, t);
+            prop_assert!(team.members.contains(&user.id));
+            prop_assert!(
+                team.roles.contains(first),
+                "team {} does not hold {}: {:?}",
+                t,
+                first,
+                route
+            );
+        }
+        other => {
+            return Err(TestCaseError::fail(format!("unexpected holding {other:?}")));
+        }
+    }
+    for pair in route.chain.windows(2) {
+        prop_assert!(
+            find_role(doc, &pair[0]).includes.contains(&pair[1]),
+            "{} does not include {}: {:?}",
+            pair[0],
+            pair[1],
+            route
+        );
+    }
+    prop_assert_eq!(route.chain.last(), Some(&route.role));
+    prop_assert!(route.level > AccessLevel::None, "{:?}", route);
+    prop_assert_eq!(
+        find_role(doc, &route.role).grants.get(key).copied(),
+        Some(route.level)
+    );
+    Ok(())
+}
+
+/// Law 2: for every user × privilege the store agrees with the reference.
+fn check_resolution(doc: &DirectoryDoc, store: &MemoryStore) -> Result<(), TestCaseError> {
+    for user in &doc.users {
+        let reference = Reference::new(doc, user);
+        for def in &doc.privileges {
+            let key = &def.key;
+            let level = privilege_level(store, &user.id, key)?;
+            prop_assert_eq!(
+                level,
+                reference.level(doc, key),
+                "level of {} for {}",
+                key,
+                user.id
+            );
+            prop_assert_eq!(
+                has_privilege(store, &user.id, key)?,
+                level > AccessLevel::None
+            );
+
+            let routes = explain_privilege(store, &user.id, key)?;
+            prop_assert_eq!(!routes.is_empty(), level > AccessLevel::None);
+            let top = routes.iter().map(|r| r.level).max();
+            prop_assert_eq!(top.unwrap_or(AccessLevel::None), level);
+            for route in &routes {
+                check_route(doc, user, key, route)?;
+            }
+            let rows: Vec<RouteRow> = routes
+                .iter()
+                .map(|r| (r.role.clone(), r.holding.clone(), r.chain.clone(), r.level))
+                .collect();
+            prop_assert_eq!(
+                rows,
+                reference.routes(doc, key),
+                "routes of {} for {}",
+                key,
+                user.id
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Law 5 for a directory that loaded: JSON round trips exactly.
+fn check_round_trip(directory: &Directory) -> Result<(), TestCaseError> {
+    let json = serde_json::to_string(directory)?;
+    let again: Directory = serde_json::from_str(&json)?;
+    prop_assert_eq!(&again, directory);
+    prop_assert_eq!(serde_json::to_string(&again)?, json);
+    Ok(())
+}
+
+/// Hostile input: parsing never panics, both paths agree, and anything that
+/// loads round-trips and answers like the reference.
+fn check_hostile(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let direct = serde_json::from_slice::<Directory>(bytes);
+    let via_doc = serde_json::from_slice::<DirectoryDoc>(bytes)
+        .ok()
+        .map(Directory::try_from);
+    match (direct, via_doc) {
+        (Ok(directory), Some(Ok(checked))) => {
+            prop_assert_eq!(&directory, &checked);
+            check_round_trip(&directory)?;
+            let doc = DirectoryDoc::from(directory.clone());
+            check_resolution(&doc, &MemoryStore::new(directory))?;
+        }
+        (Err(_), None | Some(Err(_))) => {}
+        (direct, via_doc) => {
+            return Err(TestCaseError::fail(format!(
+                "Directory and DirectoryDoc + try_from disagree: {direct:?} vs {via_doc:?}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Laws
+// ---------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Law 2: the crate agrees with the naive reference resolver on every
+    /// user × privilege, and every explanation route is well formed.
+    #[test]
+    fn resolution_matches_reference(doc in directory_doc()) {
+        let store = MemoryStore::new(load(&doc));
+        check_resolution(&doc, &store)?;
+    }
+
+    /// Law 3: permuting every list in the document changes no answer.
+    #[test]
+    fn answers_ignore_list_order(
+        (doc, mixed) in directory_doc().prop_flat_map(|doc| (Just(doc.clone()), shuffled(doc)))
+    ) {
+        let store = MemoryStore::new(load(&doc));
+        let mixed_store = MemoryStore::new(load(&mixed));
+        prop_assert_eq!(all_levels(&doc, &store)?, all_levels(&doc, &mixed_store)?);
+        prop_assert_eq!(all_routes(&doc, &store)?, all_routes(&doc, &mixed_store)?);
+        check_resolution(&mixed, &mixed_store)?;
+    }
+
+    /// Law 4: giving a user one more role never lowers any of their levels,
+    /// and leaves every other user's levels alone.
+    #[test]
+    fn adding_a_role_never_lowers_a_level(doc in directory_doc(), pick in any::<Index>()) {
+        let missing: Vec<(UserId, RoleId)> = doc
+            .users
+            .iter()
+            .flat_map(|u| {
+                doc.roles
+                    .iter()
+                    .filter(|r| !u.roles.contains(&r.id))
+                    .map(|r| (u.id.clone(), r.id.clone()))
+            })
+            .collect();
+        // Only when every user already holds every role, which is rare.
+        prop_assume!(!missing.is_empty());
+        let (user_id, added) = missing[pick.index(missing.len())].clone();
+
+        let mut grown = doc.clone();
+        find_user_mut(&mut grown, &user_id).roles.push(added.clone());
+        let before = all_levels(&doc, &MemoryStore::new(load(&doc)))?;
+        let grown_store = MemoryStore::new(load(&grown));
+        let after = all_levels(&grown, &grown_store)?;
+
+        for ((u, key), level) in &before {
+            let now = after[&(u.clone(), key.clone())];
+            if u == &user_id {
+                prop_assert!(
+                    now >= *level,
+                    "{} lost {} ({:?} -> {:?}) on gaining {}",
+                    u, key, level, now, added
+                );
+            } else {
+                prop_assert_eq!(
+                    now, *level,
+                    "{} changed {} though only {} gained a role",
+                    u, key, user_id
+                );
+            }
+        }
+        check_resolution(&grown, &grown_store)?;
+    }
+
+    /// Law 7: leaving a team (both sides) removes exactly the routes held
+    /// through that team, so what came only from it goes away.
+    #[test]
+    fn leaving_a_team_drops_its_routes(doc in with_membership(), pick in any::<Index>()) {
+        let memberships: Vec<(UserId, TeamId)> = doc
+            .users
+            .iter()
+            .flat_map(|u| u.teams.iter().map(move |t| (u.id.clone(), t.clone())))
+            .collect();
+        let (user_id, team_id) = memberships[pick.index(memberships.len())].clone();
+
+        let mut left = doc.clone();
+        find_user_mut(&mut left, &user_id).teams.retain(|t| t != &team_id);
+        for team in left.teams.iter_mut().filter(|t| t.id == team_id) {
+            team.members.retain(|u| u != &user_id);
+        }
+        let store = MemoryStore::new(load(&doc));
+        let left_store = MemoryStore::new(load(&left));
+        let user = left.users.iter().find(|u| u.id == user_id).unwrap();
+        let reference = Reference::new(&left, user);
+        let via_team = Holding::Team(team_id.clone());
+
+        for def in &doc.privileges {
+            let key = &def.key;
+            let before = explain_privilege(&store, &user_id, key)?;
+            let kept: Vec<Route> =
+                before.iter().filter(|r| r.holding != via_team).cloned().collect();
+            let expected = kept.iter().map(|r| r.level).max().unwrap_or(AccessLevel::None);
+
+            let level = privilege_level(&left_store, &user_id, key)?;
+            prop_assert_eq!(
+                level,
+                reference.level(&left, key),
+                "{} after {} left {}",
+                key, user_id, team_id
+            );
+            prop_assert_eq!(level, expected, "{} after {} left {}", key, user_id, team_id);
+            prop_assert_eq!(explain_privilege(&left_store, &user_id, key)?, kept);
+        }
+        check_resolution(&left, &left_store)?;
+    }
+
+    /// Law 5: JSON round trips of Directory and DirectoryDoc are exact.
+    #[test]
+    fn json_round_trip(doc in directory_doc()) {
+        let directory = load(&doc);
+        check_round_trip(&directory)?;
+
+        let json = serde_json::to_string(&directory)?;
+        prop_assert_eq!(&json, &serde_json::to_string(&doc)?);
+        let doc_again: DirectoryDoc = serde_json::from_str(&serde_json::to_string(&doc)?)?;
+        prop_assert_eq!(&doc_again, &doc);
+        prop_assert_eq!(DirectoryDoc::from(directory), doc);
+    }
+
+    /// Law 6: valid JSON with a few byte edits never makes loading panic.
+    #[test]
+    fn mutated_json_never_panics(
+        doc in directory_doc(),
+        edits in vec(edit(), 1..=4),
+    ) {
+        let mut bytes = serde_json::to_vec(&doc)?;
+        for e in &edits {
+            apply(&mut bytes, e);
+        }
+        check_hostile(&bytes)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Law 6: arbitrary bytes never make loading panic.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in vec(any::<u8>(), 0..256)) {
+        check_hostile(&bytes)?;
+    }
+
+    /// Law 6: strings of document tokens never make loading panic.
+    #[test]
+    fn json_token_soup_never_panics(bytes in json_ish()) {
+        check_hostile(&bytes)?;
+    }
+}
