@@ -273,3 +273,41 @@ fn the_readme_table_lists_every_row_with_its_keys() {
         }
     }
 }
+
+/// Reads the newer seed itself, where the checkout has it beside the crate
+/// (`../shared/seeds/`, as in the project's CI); elsewhere there is nothing to
+/// compare with and the test has nothing to check.
+#[test]
+fn the_catalogue_matches_the_seed_file_row_for_row() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let seed = entries
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("003_"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .expect("seed 003 is in the seeds folder");
+    let table: Vec<(String, usize)> = seed
+        .lines()
+        .skip_while(|l| !l.starts_with("Privileges Omnichannel administrator"))
+        .skip(1)
+        .take_while(|l| l.starts_with("Can "))
+        .map(|l| {
+            // The seed separates some words with no-break spaces.
+            let l = l.replace('\u{a0}', " ");
+            let mut words: Vec<&str> = l.split(' ').collect();
+            let mut yes = 0;
+            while words.last() == Some(&"Yes") {
+                words.pop();
+                yes += 1;
+            }
+            (words.join(" "), yes)
+        })
+        .collect();
+    let ours: Vec<(String, usize)> = catalog::seed_rows()
+        .iter()
+        .map(|r| (r.wording.to_owned(), r.roles.len()))
+        .collect();
+    assert_eq!(ours, table);
+}
