@@ -3,29 +3,28 @@
 //!
 //! Run with `cargo run --example quickstart`.
 
-// Examples print, and stop on a bad fixture with `?`.
+// Examples print.
 #![allow(clippy::print_stdout)]
 
+use std::collections::BTreeSet;
 use std::error::Error;
 
 use rbac_profiles::{
-    explain_privilege, Directory, DirectoryDoc, Holding, MemoryStore, Privilege, Route,
+    catalog, explain_privilege, AccessLevel, Directory, DirectoryDoc, Holding, MemoryStore,
+    Privilege, Route, User,
 };
 
 const ORG: &str = include_str!("data/contoso.json");
 
-/// Privileges worth a look: a few seed rows, the app profile manager, cases,
-/// and the organisation's own custom privilege.
-const SHOWN: [&str; 9] = [
-    "conversation:transfer",
-    "bot:create",
-    "quick_reply:read",
-    "agent_script:read",
+/// Beyond the seed table: the app profile manager, cases, and the
+/// organisation's own custom privileges.
+const MORE: [&str; 6] = [
     "app_profile:read",
     "app_profile:write",
     "case:write",
-    "user_role:write",
+    "case:read",
     "shift_report:read",
+    "case_audit:read",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -40,29 +39,56 @@ fn main() -> Result<(), Box<dyn Error>> {
         directory.teams().len(),
         directory.users().len()
     );
-    println!("{:<23} {:<16} {:<15} why", "privilege", "user", "level");
-    println!("{}", "-".repeat(100));
-    for key in SHOWN {
-        let privilege = Privilege::new(key)?;
-        let mut first = true;
-        for user in directory.users() {
-            let routes = explain_privilege(&store, &user.id, &privilege)?;
+
+    println!("The seed privilege table: who holds every key of each row, and why\n");
+    for row in catalog::seed_rows() {
+        println!("{}  [{}]", row.wording, row.keys.join(", "));
+        let keys = row
+            .keys
+            .iter()
+            .map(|k| Privilege::new(*k))
+            .collect::<Result<Vec<_>, _>>()?;
+        print_holders(&store, directory.users(), &keys)?;
+    }
+
+    println!("\nApp profiles, cases and the organisation's own privileges\n");
+    for key in MORE {
+        println!("{key}");
+        print_holders(&store, directory.users(), &[Privilege::new(key)?])?;
+    }
+    Ok(())
+}
+
+/// One line per user holding every one of `keys`: the lowest level among
+/// them, and the distinct routes that grant them.
+fn print_holders<'a>(
+    store: &MemoryStore,
+    users: impl Iterator<Item = &'a User>,
+    keys: &[Privilege],
+) -> Result<(), rbac_profiles::Error> {
+    let mut anyone = false;
+    'users: for user in users {
+        let mut lowest = AccessLevel::Organization;
+        let mut why = BTreeSet::new();
+        for key in keys {
+            let routes = explain_privilege(store, &user.id, key)?;
             let Some(level) = routes.iter().map(|r| r.level).max() else {
-                continue;
+                continue 'users;
             };
-            let why: Vec<String> = routes.iter().map(describe).collect();
-            let shown_key = if first { key } else { "" };
-            first = false;
-            println!(
-                "{shown_key:<23} {:<16} {:<15} {}",
-                user.name,
-                level.to_string(),
-                why.join("; ")
-            );
+            lowest = lowest.min(level);
+            why.extend(routes.iter().map(describe));
         }
-        if first {
-            println!("{key:<23} (nobody)");
-        }
+        anyone = true;
+        let why: Vec<String> = why.into_iter().collect();
+        println!(
+            "    {:<16} {:<14} {}",
+            user.name,
+            lowest.to_string(),
+            why.join("; ")
+        );
+    }
+    if !anyone {
+        println!("    (nobody)");
     }
     Ok(())
 }

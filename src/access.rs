@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
-use std::ops::ControlFlow;
 
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +53,10 @@ pub fn has_privilege<S: Store + ?Sized>(
 }
 
 /// Whether `user` holds `privilege` at `level` or higher.
+///
+/// Holding a privilege means a level above [`AccessLevel::None`], so asking
+/// for `AccessLevel::None` is the same as [`has_privilege`]: `false` when no
+/// role grants it.
 ///
 /// # Errors
 ///
@@ -107,15 +110,12 @@ pub fn privilege_level<S: Store + ?Sized>(
 ) -> Result<AccessLevel, Error> {
     let user = load_user(store, user)?;
     require_privilege(store, privilege)?;
+    // Every held role is visited, even once `Organization` is reached, so a
+    // dangling reference in a host's store is reported whatever the order.
     let mut best = AccessLevel::None;
     walk_held_roles(store, &user, |role| {
         if let Some(level) = role.grants.get(privilege) {
             best = best.max(*level);
-        }
-        if best == AccessLevel::Organization {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
         }
     })?;
     Ok(best)
@@ -346,13 +346,12 @@ fn held_roots<S: Store + ?Sized>(
     Ok(roots)
 }
 
-/// Calls `visit` once for every role the user holds, inclusions expanded,
-/// until it breaks. Iterative with a visited set: a long chain can't overflow
+/// Calls `visit` once for every role the user holds, inclusions expanded. Iterative with a visited set: a long chain can't overflow
 /// the stack, and a cycle in a host's data is walked once.
 pub(crate) fn walk_held_roles<S: Store + ?Sized>(
     store: &S,
     user: &User,
-    mut visit: impl FnMut(&Role) -> ControlFlow<()>,
+    mut visit: impl FnMut(&Role),
 ) -> Result<(), Error> {
     let mut pending: Vec<(RoleId, EntityRef)> = held_roots(store, user)?
         .into_iter()
@@ -365,9 +364,7 @@ pub(crate) fn walk_held_roles<S: Store + ?Sized>(
             continue;
         }
         let role = fetch_role(store, &id, &owner)?;
-        if visit(&role).is_break() {
-            return Ok(());
-        }
+        visit(&role);
         let me = EntityRef::Role(id.clone());
         pending.extend(
             role.includes

@@ -16,13 +16,24 @@
 //!   on app profiles, templates, productivity tool settings and channel
 //!   provider settings ([`APP_PROFILE_ENTITIES`]); App profile user grants
 //!   read on them.
-//! - Customer Service Representative grants work on cases (`case:create`,
-//!   `read`, `write`, `append`, `append_to`, `assign`, `share`): the seeds
-//!   name it as the role "required to work with the Case entity".
+//! - Customer Service Representative grants the eight classic actions on
+//!   cases (`case:create`, `read`, `write`, `append`, `append_to`, `delete`,
+//!   `assign`, `share`): the seeds name it as the role "required to work with
+//!   the Case entity" and list nothing narrower.
 //! - Inclusions: Omnichannel administrator and Customer Service Manager
 //!   include App profile manager administrator; Omnichannel agent,
 //!   Omnichannel supervisor and Customer Service Representative include App
 //!   profile user.
+//! - Keys: a row's verbs become actions (view → `read`, add → `create`,
+//!   edit → `write`, delete and remove → `delete`; create, read, write,
+//!   append, monitor, assign and transfer keep their names) on the entity the
+//!   row names, in singular snake case (`bot`, `quick_reply`). Rows that name
+//!   a table by its logical name keep it (`msdyn_macroconnector`), and so does
+//!   "auth settings", whose table `msdyn_authenticationsettings` the seed's
+//!   secured-column list names, so table privileges and column security speak
+//!   of the same entity. A relation between two things is its own entity
+//!   (`queue_agent` for adding agents to queues, `user_queue` for a user's
+//!   queue assignment).
 //! - Basic User, System Administrator, Customer Service Manager (beyond its
 //!   inclusion) and Omnichannel API access grant nothing of the seed table:
 //!   the seeds name them without listing privileges.
@@ -122,12 +133,14 @@ pub const APP_PROFILE_ENTITIES: [&str; 4] = [
 
 const CRUD: [&str; 4] = ["create", "read", "write", "delete"];
 
-const CASE_KEYS: [&str; 7] = [
+/// The classic actions of a table, which "work with the Case entity" covers.
+const CASE_KEYS: [&str; 8] = [
     "case:create",
     "case:read",
     "case:write",
     "case:append",
     "case:append_to",
+    "case:delete",
     "case:assign",
     "case:share",
 ];

@@ -34,6 +34,13 @@ pub enum Error {
         /// What is wrong with it.
         reason: KeyError,
     },
+    /// A text is not one of the access level names (`none`, `user`,
+    /// `business_unit`, `parent_child_business_unit`, `organization`).
+    #[error("unknown access level {text:?}")]
+    InvalidLevel {
+        /// The text that was given as a level.
+        text: String,
+    },
     /// An entity of the document has an empty id.
     #[error("{kind} number {position} has an empty id")]
     EmptyId {
@@ -43,12 +50,10 @@ pub enum Error {
         position: usize,
     },
     /// Two entities of the same kind share an id.
-    #[error("duplicate {kind} id {id:?}")]
+    #[error("duplicate {} id {:?}", entity.kind(), entity.id())]
     DuplicateId {
-        /// What kind of entity the id names.
-        kind: EntityKind,
-        /// The id that occurs twice.
-        id: String,
+        /// The entity whose id occurs twice.
+        entity: EntityRef,
     },
     /// An entity lists the same reference twice (a role included twice, a
     /// user holding a role twice).

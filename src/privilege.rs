@@ -258,17 +258,53 @@ impl AccessLevel {
     pub fn is_granted(self) -> bool {
         self > AccessLevel::None
     }
-}
 
-impl fmt::Display for AccessLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+    /// The snake-case name the level is written with in documents.
+    ///
+    /// ```
+    /// use rbac_profiles::AccessLevel;
+    ///
+    /// assert_eq!(AccessLevel::ParentChildBusinessUnit.as_str(), "parent_child_business_unit");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
             AccessLevel::None => "none",
             AccessLevel::User => "user",
             AccessLevel::BusinessUnit => "business_unit",
             AccessLevel::ParentChildBusinessUnit => "parent_child_business_unit",
             AccessLevel::Organization => "organization",
-        })
+        }
+    }
+}
+
+impl FromStr for AccessLevel {
+    type Err = Error;
+
+    /// Parses the snake-case name a level is written with in documents.
+    ///
+    /// ```
+    /// use rbac_profiles::AccessLevel;
+    ///
+    /// assert_eq!("business_unit".parse::<AccessLevel>()?, AccessLevel::BusinessUnit);
+    /// assert_eq!(
+    ///     "global".parse::<AccessLevel>().unwrap_err().to_string(),
+    ///     r#"unknown access level "global""#
+    /// );
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self, Error> {
+        AccessLevel::ALL
+            .into_iter()
+            .find(|level| level.as_str() == text)
+            .ok_or_else(|| Error::InvalidLevel {
+                text: text.to_owned(),
+            })
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -76,7 +76,11 @@ fn unknown_users_and_privileges_are_errors_not_denials() {
         err.to_string(),
         r#"unknown privilege "conversation:teleport""#
     );
-    assert!(explain_privilege(&store, &uid("gabriel"), &key("conversation:teleport")).is_err());
+    let err =
+        explain_privilege(&store, &uid("gabriel"), &key("conversation:teleport")).unwrap_err();
+    assert!(matches!(err, Error::UnknownPrivilege { .. }));
+    let err = explain_privilege(&store, &uid("nobody"), &key("conversation:transfer")).unwrap_err();
+    assert!(matches!(err, Error::UnknownUser { .. }));
 }
 
 /// One custom privilege granted at different levels by different roles.
@@ -217,6 +221,19 @@ fn a_dangling_reference_in_a_host_store_is_reported() {
     assert_eq!(owner, &EntityRef::Role("dangling".into()));
     assert_eq!(target, &EntityRef::Role("nowhere".into()));
 
+    // Reported whatever the order of the user's roles, even when another
+    // role already grants the highest level.
+    let mut store = store;
+    let full = Role::new("full", "").with_grant(key("bot:read"), AccessLevel::Organization);
+    store.roles.insert(full.id.clone(), full);
+    for roles in [["full", "dangling"], ["dangling", "full"]] {
+        let mut user = User::new("both", "");
+        user.roles = roles.into_iter().map(RoleId::from).collect();
+        store.users.insert("both".into(), user);
+        let err = privilege_level(&store, &uid("both"), &key("bot:read")).unwrap_err();
+        assert!(matches!(err, Error::UnknownReference { .. }), "{roles:?}");
+    }
+
     let err = has_privilege(&store, &uid("lost"), &key("bot:read")).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -296,6 +313,16 @@ fn public_types_are_send_and_sync() {
     check::<StoreError>();
     check::<Privilege>();
     check::<rbac_profiles::Route>();
+    check::<Holding>();
+    check::<AccessLevel>();
+    check::<EntityRef>();
+    check::<rbac_profiles::EntityKind>();
+    check::<rbac_profiles::KeyError>();
+    check::<PrivilegeDef>();
+    check::<UserId>();
+    check::<RoleId>();
+    check::<TeamId>();
+    check::<rbac_profiles::ProfileId>();
     check::<Role>();
     check::<Team>();
     check::<User>();

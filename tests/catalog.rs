@@ -274,28 +274,45 @@ fn the_readme_table_lists_every_row_with_its_keys() {
     }
 }
 
-/// Reads the newer seed itself, where the checkout has it beside the crate
-/// (`../shared/seeds/`, as in the project's CI); elsewhere there is nothing to
-/// compare with and the test has nothing to check.
-#[test]
-fn the_catalogue_matches_the_seed_file_row_for_row() {
+/// The seed file whose name starts with `prefix`, read from `../shared/seeds`
+/// beside the crate (where the project's CI has it). Elsewhere there is none,
+/// and the seed-file tests have nothing to compare with; CI sets
+/// `RBAC_PROFILES_REQUIRE_SEEDS=1` so that a missing folder fails there.
+fn seed_file(prefix: &str) -> Option<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
     let Ok(entries) = std::fs::read_dir(&dir) else {
+        assert!(
+            std::env::var_os("RBAC_PROFILES_REQUIRE_SEEDS").is_none(),
+            "no seeds folder at {}",
+            dir.display()
+        );
+        return None;
+    };
+    let file = entries
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no seed {prefix}* in {}", dir.display()));
+    // The seeds separate some words with no-break spaces.
+    Some(
+        std::fs::read_to_string(file.path())
+            .unwrap()
+            .replace('\u{a0}', " "),
+    )
+}
+
+/// The newer seed is plain text: each table line is the wording followed by
+/// one "Yes" per marked role, without columns.
+#[test]
+fn the_catalogue_matches_the_newer_seed_row_for_row() {
+    let Some(seed) = seed_file("003_") else {
         return;
     };
-    let seed = entries
-        .filter_map(Result::ok)
-        .find(|e| e.file_name().to_string_lossy().starts_with("003_"))
-        .map(|e| std::fs::read_to_string(e.path()).unwrap())
-        .expect("seed 003 is in the seeds folder");
     let table: Vec<(String, usize)> = seed
         .lines()
         .skip_while(|l| !l.starts_with("Privileges Omnichannel administrator"))
         .skip(1)
         .take_while(|l| l.starts_with("Can "))
         .map(|l| {
-            // The seed separates some words with no-break spaces.
-            let l = l.replace('\u{a0}', " ");
             let mut words: Vec<&str> = l.split(' ').collect();
             let mut yes = 0;
             while words.last() == Some(&"Yes") {
@@ -310,4 +327,77 @@ fn the_catalogue_matches_the_seed_file_row_for_row() {
         .map(|r| (r.wording.to_owned(), r.roles.len()))
         .collect();
     assert_eq!(ours, table);
+}
+
+/// The older seed's markdown table has the columns: which roles each row
+/// marks must match, row by row (matched on wording without spaces and
+/// backticks; one row was reworded).
+#[test]
+fn the_catalogue_marks_the_roles_of_the_older_seed_columns() {
+    let Some(seed) = seed_file("002_") else {
+        return;
+    };
+    let squash = |w: &str| w.to_lowercase().replace([' ', '`'], "");
+    let reworded = |w: &str| match w {
+        "Can assign/monitor/transfer conversations" => {
+            "Can monitor, assign, and transfer conversations".to_owned()
+        }
+        other => other.to_owned(),
+    };
+    let table: std::collections::BTreeMap<String, BTreeSet<&str>> = seed
+        .lines()
+        .filter(|l| l.starts_with("| Can "))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let roles = COLUMNS
+                .iter()
+                .zip(cells.iter().skip(2))
+                .filter(|(_, cell)| **cell == "Yes")
+                .map(|(role, _)| *role)
+                .collect();
+            (squash(&reworded(cells[1])), roles)
+        })
+        .collect();
+    assert_eq!(table.len(), catalog::seed_rows().len());
+    for row in catalog::seed_rows() {
+        let marked = table
+            .get(&squash(row.wording))
+            .unwrap_or_else(|| panic!("{:?} is not in the older seed", row.wording));
+        let ours: BTreeSet<&str> = row.roles.iter().copied().collect();
+        assert_eq!(&ours, marked, "{}", row.wording);
+    }
+}
+
+/// The actions of a row's keys are the verbs of its wording, read
+/// independently of the catalogue's mapping.
+#[test]
+fn each_row_becomes_keys_for_exactly_the_verbs_it_names() {
+    const VERBS: [(&str, &str); 12] = [
+        ("view", "read"),
+        ("read", "read"),
+        ("add", "create"),
+        ("create", "create"),
+        ("edit", "write"),
+        ("write", "write"),
+        ("append", "append"),
+        ("delete", "delete"),
+        ("remove", "delete"),
+        ("monitor", "monitor"),
+        ("assign", "assign"),
+        ("transfer", "transfer"),
+    ];
+    for row in catalog::seed_rows() {
+        let named: BTreeSet<String> = row
+            .wording
+            .split([' ', '/', ','])
+            .filter_map(|word| VERBS.iter().find(|(verb, _)| *verb == word))
+            .map(|(_, action)| (*action).to_owned())
+            .collect();
+        let actions: BTreeSet<String> = row
+            .keys
+            .iter()
+            .map(|k| key(k).action().to_owned())
+            .collect();
+        assert_eq!(actions, named, "{}", row.wording);
+    }
 }

@@ -53,7 +53,8 @@ fn small() -> DirectoryDoc {
 fn the_small_organisation_and_the_example_load() {
     assert!(Directory::try_from(small()).is_ok());
     let contoso = Directory::builtin_with(serde_json::from_str(CONTOSO).unwrap()).unwrap();
-    assert_eq!(contoso.users().len(), 5);
+    assert_eq!(contoso.users().len(), 6);
+    assert_eq!(contoso.roles().len(), 14);
     assert_eq!(contoso.role("night-shift-lead").unwrap().grants.len(), 2);
 }
 
@@ -64,7 +65,7 @@ fn duplicate_ids_are_refused_per_kind() {
         .push(PrivilegeDef::new(key("bot:read"), "again"));
     let err = refused(doc);
     assert!(
-        matches!(err, Error::DuplicateId { kind: EntityKind::Privilege, ref id } if id == "bot:read")
+        matches!(&err, Error::DuplicateId { entity: EntityRef::Privilege(p) } if p.as_str() == "bot:read")
     );
     assert_eq!(err.to_string(), r#"duplicate privilege id "bot:read""#);
 
@@ -286,6 +287,19 @@ fn a_grant_key_written_twice_is_refused() {
 }
 
 #[test]
+fn access_levels_parse_from_and_print_as_their_document_names() {
+    for level in AccessLevel::ALL {
+        assert_eq!(level.to_string().parse::<AccessLevel>().unwrap(), level);
+        assert_eq!(
+            serde_json::to_string(&level).unwrap(),
+            format!("\"{}\"", level.as_str())
+        );
+    }
+    let err = "Organization".parse::<AccessLevel>().unwrap_err();
+    assert!(matches!(&err, Error::InvalidLevel { text } if text == "Organization"));
+}
+
+#[test]
 fn unknown_fields_levels_and_malformed_json_are_refused() {
     for (json, needle) in [
         (r#"{ "rolez": [] }"#, "unknown field `rolez`"),
@@ -334,7 +348,8 @@ fn the_builtin_catalogue_with_the_example_round_trips_byte_for_byte() {
             "kendall-collins",
             "gabriel-diaz",
             "kayla-lewis",
-            "angel-chiu"
+            "angel-chiu",
+            "alex-wu"
         ]
     );
 }

@@ -11,10 +11,10 @@ use crate::id::RoleId;
 use crate::role::Role;
 
 pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
-    let privileges = index(doc.privileges, EntityKind::Privilege, |p| p.key.clone())?;
-    let roles = index(doc.roles, EntityKind::Role, |r| r.id.clone())?;
-    let teams = index(doc.teams, EntityKind::Team, |t| t.id.clone())?;
-    let users = index(doc.users, EntityKind::User, |u| u.id.clone())?;
+    let privileges = index(doc.privileges, |p| p.key.clone(), EntityRef::Privilege)?;
+    let roles = index(doc.roles, |r| r.id.clone(), EntityRef::Role)?;
+    let teams = index(doc.teams, |t| t.id.clone(), EntityRef::Team)?;
+    let users = index(doc.users, |u| u.id.clone(), EntityRef::User)?;
 
     for role in roles.values() {
         let owner = EntityRef::Role(role.id.clone());
@@ -56,8 +56,8 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
 /// Indexes `items` by id, refusing empty and repeated ids.
 fn index<K, T>(
     items: Vec<T>,
-    kind: EntityKind,
     id_of: impl Fn(&T) -> K,
+    wrap: fn(K) -> EntityRef,
 ) -> Result<IndexMap<K, T>, Error>
 where
     K: Hash + Eq + AsRef<str>,
@@ -66,13 +66,11 @@ where
     for (position, item) in (1..).zip(items) {
         let id = id_of(&item);
         if id.as_ref().is_empty() {
+            let kind = wrap(id).kind();
             return Err(Error::EmptyId { kind, position });
         }
         if map.contains_key(&id) {
-            return Err(Error::DuplicateId {
-                kind,
-                id: id.as_ref().to_owned(),
-            });
+            return Err(Error::DuplicateId { entity: wrap(id) });
         }
         map.insert(id, item);
     }
