@@ -285,10 +285,7 @@ impl<'s, S: Store + ?Sized> RoleCache<'s, S> {
     }
 }
 
-pub(crate) fn load_user<'s, S: Store + ?Sized>(
-    store: &'s S,
-    user: &UserId,
-) -> Result<Cow<'s, User>, Error> {
+fn load_user<'s, S: Store + ?Sized>(store: &'s S, user: &UserId) -> Result<Cow<'s, User>, Error> {
     store
         .user(user)?
         .ok_or_else(|| Error::UnknownUser { user: user.clone() })
@@ -348,7 +345,7 @@ fn held_roots<S: Store + ?Sized>(
 
 /// Calls `visit` once for every role the user holds, inclusions expanded. Iterative with a visited set: a long chain can't overflow
 /// the stack, and a cycle in a host's data is walked once.
-pub(crate) fn walk_held_roles<S: Store + ?Sized>(
+fn walk_held_roles<S: Store + ?Sized>(
     store: &S,
     user: &User,
     mut visit: impl FnMut(&Role),

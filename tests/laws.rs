@@ -1,7 +1,8 @@
 //! Laws of privilege resolution, checked on generated directories: answers
 //! match a naive reference resolver, don't depend on list order, never shrink
-//! when a role is added, survive a JSON round trip, and hostile input never
-//! panics.
+//! when a role is added (to a user or a team) or a role includes one more,
+//! survive a JSON round trip (unusual ids and names included), and hostile
+//! input never panics.
 
 // Tests opt out of the crate's no-panic lints: a failed unwrap is a failed test.
 #![allow(
@@ -139,6 +140,106 @@ fn directory_doc() -> impl Strategy<Value = DirectoryDoc> {
                 users,
             }
         })
+}
+
+/// Unusual but valid text: an awkward piece (non-ASCII letters, quotes,
+/// backslashes, spaces, control characters, emoji, JSON look-alikes), then
+/// anything.
+fn unusual_text() -> impl Strategy<Value = String> {
+    let pieces = vec![
+        "rôle-日本",
+        "\"quoted\"",
+        "'single'",
+        "back\\slash\\",
+        "\\u0041\\n",
+        " spaced  out ",
+        "🦀🔐",
+        "👩\u{200d}👩\u{200d}👧\u{fe0f}",
+        "tab\tnew\nline\r",
+        "\u{0}nul",
+        "\u{1}\u{1f}\u{7f}\u{80}\u{9f}",
+        "\u{2028}\u{2029}",
+        "\u{feff}bom",
+        "e\u{301}",
+        "שלום",
+        "\u{ffff}\u{10ffff}",
+        "</script>",
+        "{\"id\":\"r0\"}",
+        "r0",
+        "-1",
+        "",
+    ];
+    (select(pieces), "(?s).{0,4}").prop_map(|(piece, rest)| format!("{piece}{rest}"))
+}
+
+/// Replaces each id of `ids` by its new id in `to`.
+fn rename<K: Ord + Clone>(ids: &mut [K], to: &BTreeMap<K, K>) {
+    for id in ids {
+        *id = to[id].clone();
+    }
+}
+
+/// New ids for `ids`, in order: `{word}-{position}`, unique because the
+/// position after the last `-` is.
+fn new_ids<K: Ord + Clone + From<String>>(ids: &[K], words: &[String]) -> BTreeMap<K, K> {
+    ids.iter()
+        .zip(words)
+        .enumerate()
+        .map(|(i, (id, word))| (id.clone(), K::from(format!("{word}-{i}"))))
+        .collect()
+}
+
+/// `doc` with every role, team and user id replaced, everywhere it occurs, by
+/// one made from `words`, and every name and description replaced by one of
+/// `names`.
+fn relabelled(mut doc: DirectoryDoc, words: &[String], names: Vec<String>) -> DirectoryDoc {
+    let role_ids: Vec<RoleId> = doc.roles.iter().map(|r| r.id.clone()).collect();
+    let team_ids: Vec<TeamId> = doc.teams.iter().map(|t| t.id.clone()).collect();
+    let user_ids: Vec<UserId> = doc.users.iter().map(|u| u.id.clone()).collect();
+    let (role_words, rest) = words.split_at(role_ids.len());
+    let (team_words, user_words) = rest.split_at(team_ids.len());
+    let roles = new_ids(&role_ids, role_words);
+    let teams = new_ids(&team_ids, team_words);
+    let users = new_ids(&user_ids, user_words);
+
+    let mut names = names.into_iter();
+    for def in &mut doc.privileges {
+        def.description = names.next().unwrap();
+    }
+    for role in &mut doc.roles {
+        role.id = roles[&role.id].clone();
+        role.name = names.next().unwrap();
+        rename(&mut role.includes, &roles);
+    }
+    for team in &mut doc.teams {
+        team.id = teams[&team.id].clone();
+        team.name = names.next().unwrap();
+        rename(&mut team.roles, &roles);
+        rename(&mut team.members, &users);
+    }
+    for user in &mut doc.users {
+        user.id = users[&user.id].clone();
+        user.name = names.next().unwrap();
+        rename(&mut user.roles, &roles);
+        rename(&mut user.teams, &teams);
+    }
+    doc
+}
+
+/// A valid document whose role, team and user ids, names and descriptions
+/// are all unusual text. (Privilege keys have a fixed alphabet.)
+fn unusual_doc() -> impl Strategy<Value = DirectoryDoc> {
+    directory_doc()
+        .prop_flat_map(|doc| {
+            let ids = doc.roles.len() + doc.teams.len() + doc.users.len();
+            let texts = ids + doc.privileges.len();
+            (
+                Just(doc),
+                vec(unusual_text(), ids),
+                vec(unusual_text(), texts),
+            )
+        })
+        .prop_map(|(doc, words, names)| relabelled(doc, &words, names))
 }
 
 /// A valid document in which at least one user is in a team.
@@ -320,11 +421,40 @@ fn find_team<'d>(doc: &'d DirectoryDoc, id: &TeamId) -> &'d Team {
 }
 
 #[track_caller]
+fn find_role_mut<'d>(doc: &'d mut DirectoryDoc, id: &RoleId) -> &'d mut Role {
+    doc.roles
+        .iter_mut()
+        .find(|r| &r.id == id)
+        .unwrap_or_else(|| panic!("role {id} is in the document"))
+}
+
+#[track_caller]
+fn find_team_mut<'d>(doc: &'d mut DirectoryDoc, id: &TeamId) -> &'d mut Team {
+    doc.teams
+        .iter_mut()
+        .find(|t| &t.id == id)
+        .unwrap_or_else(|| panic!("team {id} is in the document"))
+}
+
+#[track_caller]
 fn find_user_mut<'d>(doc: &'d mut DirectoryDoc, id: &UserId) -> &'d mut User {
     doc.users
         .iter_mut()
         .find(|u| &u.id == id)
         .unwrap_or_else(|| panic!("user {id} is in the document"))
+}
+
+/// `root` and every role it includes, directly or further down.
+#[track_caller]
+fn reachable(doc: &DirectoryDoc, root: &RoleId) -> BTreeSet<RoleId> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![root.clone()];
+    while let Some(id) = stack.pop() {
+        if seen.insert(id.clone()) {
+            stack.extend(find_role(doc, &id).includes.iter().cloned());
+        }
+    }
+    seen
 }
 
 /// Every user × privilege level the store answers, keyed by ids.
@@ -569,6 +699,60 @@ fn check_round_trip(directory: &Directory) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Law 4 for `grown`, which is `doc` with one more role held or included:
+/// the users in `grew` lose no level, every other user keeps every level, and
+/// the grown store still agrees with the reference.
+#[track_caller]
+fn check_growth(
+    doc: &DirectoryDoc,
+    grown: &DirectoryDoc,
+    grew: &BTreeSet<UserId>,
+    change: &str,
+) -> Result<(), TestCaseError> {
+    let before = all_levels(doc, &MemoryStore::new(load(doc)))?;
+    let grown_store = MemoryStore::new(load(grown));
+    let after = all_levels(grown, &grown_store)?;
+    prop_assert_eq!(before.len(), after.len());
+    for ((u, key), level) in &before {
+        let now = after[&(u.clone(), key.clone())];
+        if grew.contains(u) {
+            prop_assert!(
+                now >= *level,
+                "{} lost {} ({:?} -> {:?}) on {}",
+                u,
+                key,
+                level,
+                now,
+                change
+            );
+        } else {
+            prop_assert_eq!(now, *level, "{} changed {} on {}", u, key, change);
+        }
+    }
+    check_resolution(grown, &grown_store)
+}
+
+/// Law 5 for a valid document: the directory and the document round-trip
+/// through JSON exactly, both serialise to the same bytes, and the reloaded
+/// directory answers every user × privilege as before, like the reference.
+#[track_caller]
+fn check_json_laws(doc: &DirectoryDoc) -> Result<(), TestCaseError> {
+    let directory = load(doc);
+    check_round_trip(&directory)?;
+
+    let json = serde_json::to_string(&directory)?;
+    prop_assert_eq!(&json, &serde_json::to_string(doc)?);
+    let doc_again: DirectoryDoc = serde_json::from_str(&json)?;
+    prop_assert_eq!(&doc_again, doc);
+    prop_assert_eq!(&DirectoryDoc::from(directory.clone()), doc);
+
+    let again: Directory = serde_json::from_str(&json)?;
+    let store = MemoryStore::new(directory);
+    let again_store = MemoryStore::new(again);
+    prop_assert_eq!(all_levels(doc, &store)?, all_levels(doc, &again_store)?);
+    check_resolution(doc, &again_store)
+}
+
 /// Hostile input: parsing never panics, both paths agree, and anything that
 /// loads round-trips and answers like the reference.
 fn check_hostile(bytes: &[u8]) -> Result<(), TestCaseError> {
@@ -640,27 +824,70 @@ proptest! {
 
         let mut grown = doc.clone();
         find_user_mut(&mut grown, &user_id).roles.push(added.clone());
-        let before = all_levels(&doc, &MemoryStore::new(load(&doc)))?;
-        let grown_store = MemoryStore::new(load(&grown));
-        let after = all_levels(&grown, &grown_store)?;
+        let change = format!("{user_id} gaining {added}");
+        check_growth(&doc, &grown, &BTreeSet::from([user_id]), &change)?;
+    }
 
-        for ((u, key), level) in &before {
-            let now = after[&(u.clone(), key.clone())];
-            if u == &user_id {
-                prop_assert!(
-                    now >= *level,
-                    "{} lost {} ({:?} -> {:?}) on gaining {}",
-                    u, key, level, now, added
-                );
-            } else {
-                prop_assert_eq!(
-                    now, *level,
-                    "{} changed {} though only {} gained a role",
-                    u, key, user_id
-                );
-            }
-        }
-        check_resolution(&grown, &grown_store)?;
+    /// Law 4: giving a team one more role never lowers any member's levels,
+    /// and leaves every non-member's levels alone.
+    #[test]
+    fn adding_a_team_role_never_lowers_a_level(doc in with_membership(), pick in any::<Index>()) {
+        let missing: Vec<(TeamId, RoleId)> = doc
+            .teams
+            .iter()
+            .flat_map(|t| {
+                doc.roles
+                    .iter()
+                    .filter(|r| !t.roles.contains(&r.id))
+                    .map(|r| (t.id.clone(), r.id.clone()))
+            })
+            .collect();
+        // Only when every team already holds every role.
+        prop_assume!(!missing.is_empty());
+        let (team_id, added) = missing[pick.index(missing.len())].clone();
+
+        let mut grown = doc.clone();
+        let team = find_team_mut(&mut grown, &team_id);
+        team.roles.push(added.clone());
+        let members: BTreeSet<UserId> = team.members.iter().cloned().collect();
+        let change = format!("team {team_id} gaining {added}");
+        check_growth(&doc, &grown, &members, &change)?;
+    }
+
+    /// Law 4: making a role include one more role (keeping inclusion acyclic)
+    /// never lowers any user's levels, and leaves the levels of users who
+    /// don't hold the including role alone.
+    #[test]
+    fn adding_an_inclusion_never_lowers_a_level(doc in directory_doc(), pick in any::<Index>()) {
+        // (a, b) such that a doesn't include b yet and b doesn't reach a, so
+        // a -> b closes no cycle. The generator only draws edges to lower
+        // indices; these may also go up.
+        let candidates: Vec<(RoleId, RoleId)> = doc
+            .roles
+            .iter()
+            .flat_map(|b| {
+                let below_b = reachable(&doc, &b.id);
+                doc.roles
+                    .iter()
+                    .filter(move |a| !below_b.contains(&a.id) && !a.includes.contains(&b.id))
+                    .map(|a| (a.id.clone(), b.id.clone()))
+            })
+            .collect();
+        // Only when there is one role, or every role already includes every
+        // role it may.
+        prop_assume!(!candidates.is_empty());
+        let (including, included) = candidates[pick.index(candidates.len())].clone();
+
+        let holders: BTreeSet<UserId> = doc
+            .users
+            .iter()
+            .filter(|u| Reference::new(&doc, u).held.contains(&including))
+            .map(|u| u.id.clone())
+            .collect();
+        let mut grown = doc.clone();
+        find_role_mut(&mut grown, &including).includes.push(included.clone());
+        let change = format!("{including} including {included}");
+        check_growth(&doc, &grown, &holders, &change)?;
     }
 
     /// Law 7: leaving a team (both sides) removes exactly the routes held
@@ -708,14 +935,14 @@ proptest! {
     /// Law 5: JSON round trips of Directory and DirectoryDoc are exact.
     #[test]
     fn json_round_trip(doc in directory_doc()) {
-        let directory = load(&doc);
-        check_round_trip(&directory)?;
+        check_json_laws(&doc)?;
+    }
 
-        let json = serde_json::to_string(&directory)?;
-        prop_assert_eq!(&json, &serde_json::to_string(&doc)?);
-        let doc_again: DirectoryDoc = serde_json::from_str(&serde_json::to_string(&doc)?)?;
-        prop_assert_eq!(&doc_again, &doc);
-        prop_assert_eq!(DirectoryDoc::from(directory), doc);
+    /// Law 5 with unusual ids and names: unicode, quotes, backslashes,
+    /// spaces, control characters and emoji all round-trip exactly.
+    #[test]
+    fn json_round_trip_with_unusual_text(doc in unusual_doc()) {
+        check_json_laws(&doc)?;
     }
 
     /// Law 6: valid JSON with a few byte edits never makes loading panic.
