@@ -343,8 +343,9 @@ fn held_roots<S: Store + ?Sized>(
     Ok(roots)
 }
 
-/// Calls `visit` once for every role the user holds, inclusions expanded. Iterative with a visited set: a long chain can't overflow
-/// the stack, and a cycle in a host's data is walked once.
+/// Calls `visit` once for every role the user holds, inclusions expanded.
+/// Iterative with a visited set: a long chain can't overflow the stack, and a
+/// cycle in a host's data is walked once.
 fn walk_held_roles<S: Store + ?Sized>(
     store: &S,
     user: &User,
