@@ -37,6 +37,9 @@
 //! - Basic User, System Administrator, Customer Service Manager (beyond its
 //!   inclusion) and Omnichannel API access grant nothing of the seed table:
 //!   the seeds name them without listing privileges.
+//! - One out-of-box experience profile, [`OUT_OF_BOX_PROFILE`], the fallback
+//!   of profile resolution ("if you do not assign an app profile, by
+//!   default, the out-of-the-box app profile will be assigned").
 //!
 //! ```
 //! use rbac_profiles::catalog;
@@ -51,6 +54,7 @@
 
 use crate::directory::DirectoryDoc;
 use crate::privilege::{AccessLevel, Privilege, PrivilegeDef};
+use crate::profile::Profile;
 use crate::role::Role;
 
 /// Basic User: required by all users of the suite.
@@ -112,6 +116,22 @@ const ROLE_NAMES: [&str; 12] = [
     "Customer Service Manager",
     "Omnichannel API access",
 ];
+
+/// The id of the out-of-box experience profile the catalogue ships: the
+/// fallback every user gets when no direct assignment, mapped role or custom
+/// default applies. Its settings are empty; a host fills them through
+/// administration (update settings) or its own document.
+///
+/// ```
+/// use rbac_profiles::{catalog, Directory};
+///
+/// let oob = Directory::builtin().fallback_profile().unwrap().clone();
+/// assert_eq!(oob.id.as_str(), catalog::OUT_OF_BOX_PROFILE);
+/// assert_eq!(oob.name, "Default agent experience profile");
+/// ```
+pub const OUT_OF_BOX_PROFILE: &str = "default-agent-experience-profile";
+
+const OUT_OF_BOX_PROFILE_NAME: &str = "Default agent experience profile";
 
 /// Which role includes which, from the seeds.
 const INCLUSIONS: [(&str, &str); 5] = [
@@ -480,8 +500,11 @@ pub(crate) fn builtin_doc() -> DirectoryDoc {
             })
             .collect(),
         roles,
-        teams: Vec::new(),
-        users: Vec::new(),
+        profiles: vec![Profile::out_of_box(
+            OUT_OF_BOX_PROFILE,
+            OUT_OF_BOX_PROFILE_NAME,
+        )],
+        ..DirectoryDoc::default()
     }
 }
 

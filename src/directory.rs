@@ -1,15 +1,21 @@
 //! The whole organisation as one document: the privilege catalogue, roles,
-//! teams and users.
+//! teams, users, templates and experience profiles.
 
+mod profiles;
 mod validate;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::error::Error;
-use crate::id::{RoleId, TeamId, UserId};
+pub use profiles::Conflict;
+pub(crate) use profiles::{check_settings, check_shape};
+
+use crate::error::{EntityKind, Error};
+use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
+use crate::profile::{Profile, Template};
 use crate::role::Role;
+use crate::store::Change;
 use crate::team::Team;
 use crate::user::User;
 
@@ -44,15 +50,28 @@ pub struct DirectoryDoc {
     /// Users.
     #[serde(default)]
     pub users: Vec<User>,
+    /// The shared template library.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<Template>,
+    /// Experience profiles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Profile>,
+    /// The out-of-box profile users get when no other rule applies. Needed
+    /// only when there are several out-of-box profiles; with one, it is
+    /// that one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_profile: Option<ProfileId>,
 }
 
 impl DirectoryDoc {
-    /// The built-in catalogue: the seed privileges and the twelve built-in
-    /// roles, with no teams and no users. See [`crate::catalog`].
+    /// The built-in catalogue: the seed privileges, the twelve built-in
+    /// roles and the out-of-box profile, with no teams and no users. See
+    /// [`crate::catalog`].
     ///
     /// ```
     /// let doc = rbac_profiles::DirectoryDoc::builtin();
     /// assert_eq!(doc.roles.len(), 12);
+    /// assert_eq!(doc.profiles.len(), 1);
     /// assert!(doc.users.is_empty());
     /// ```
     pub fn builtin() -> Self {
@@ -60,8 +79,9 @@ impl DirectoryDoc {
     }
 
     /// Appends every entity of `other` after this document's own, kind by
-    /// kind. Nothing is checked here; ids that clash are reported when the
-    /// result becomes a [`Directory`].
+    /// kind; `other`'s `fallback_profile`, when it names one, replaces this
+    /// document's. Nothing is checked here; ids that clash are reported when
+    /// the result becomes a [`Directory`].
     ///
     /// ```
     /// use rbac_profiles::{DirectoryDoc, User};
@@ -77,11 +97,28 @@ impl DirectoryDoc {
         self.roles.extend(other.roles);
         self.teams.extend(other.teams);
         self.users.extend(other.users);
+        self.templates.extend(other.templates);
+        self.profiles.extend(other.profiles);
+        if other.fallback_profile.is_some() {
+            self.fallback_profile = other.fallback_profile;
+        }
     }
 }
 
 /// A checked organisation: ids unique and non-empty, every reference known,
-/// team memberships stated on both sides, role inclusion free of cycles.
+/// team memberships stated on both sides, role inclusion free of cycles, and
+/// the profile rules of [`resolve_profile`](crate::resolve_profile) kept.
+///
+/// The profile rules checked on load: only custom profiles have a rank,
+/// roles, directly assigned users or the default flag; ranks are positive;
+/// a profile with roles has a rank; the default has no rank or roles; every
+/// template a profile uses exists and is of its list's kind; a user is
+/// directly assigned to one profile at most; and when there are profiles,
+/// one out-of-box profile is the fallback (the only one, or the one
+/// `fallback_profile` names). A directory without profiles is valid: it
+/// answers privilege questions, and [`resolve_profile`](crate::resolve_profile)
+/// reports [`Error::NoFallbackProfile`]. Two profiles with the same rank
+/// and several defaults load: see [`Directory::conflicts`].
 ///
 /// Entities keep their document order, so everything built from a directory
 /// comes out in a stable order. Serializing gives the [`DirectoryDoc`] shape
@@ -114,6 +151,16 @@ pub struct Directory {
     teams: IndexMap<TeamId, Team>,
     #[serde(serialize_with = "values")]
     users: IndexMap<UserId, User>,
+    #[serde(serialize_with = "values", skip_serializing_if = "IndexMap::is_empty")]
+    templates: IndexMap<TemplateId, Template>,
+    #[serde(serialize_with = "values", skip_serializing_if = "IndexMap::is_empty")]
+    profiles: IndexMap<ProfileId, Profile>,
+    /// As written in the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fallback_profile: Option<ProfileId>,
+    /// The fallback in effect: the named one, or the only out-of-box one.
+    #[serde(skip)]
+    fallback: Option<ProfileId>,
 }
 
 fn values<K, V: Serialize, S: Serializer>(
@@ -131,9 +178,11 @@ impl TryFrom<DirectoryDoc> for Directory {
     /// # Errors
     ///
     /// The first violation found, in this order: empty or duplicate ids
-    /// (privileges, roles, teams, users), then per role, team and user an
-    /// unknown or repeated reference, then a membership stated on one side
-    /// only, then a role inclusion cycle.
+    /// (privileges, roles, teams, users, templates, profiles), then per role,
+    /// team and user an unknown or repeated reference, then a membership
+    /// stated on one side only, then a role inclusion cycle, then per
+    /// profile its own rules and references, a user assigned twice, and
+    /// last the fallback profile.
     fn try_from(doc: DirectoryDoc) -> Result<Self, Error> {
         validate::validate(doc)
     }
@@ -146,13 +195,16 @@ impl From<Directory> for DirectoryDoc {
             roles: directory.roles.into_values().collect(),
             teams: directory.teams.into_values().collect(),
             users: directory.users.into_values().collect(),
+            templates: directory.templates.into_values().collect(),
+            profiles: directory.profiles.into_values().collect(),
+            fallback_profile: directory.fallback_profile,
         }
     }
 }
 
 impl Directory {
-    /// The built-in catalogue as a directory: seed privileges and the twelve
-    /// built-in roles, no teams, no users.
+    /// The built-in catalogue as a directory: seed privileges, the twelve
+    /// built-in roles and the out-of-box profile, no teams, no users.
     ///
     /// ```
     /// let directory = rbac_profiles::Directory::builtin();
@@ -171,6 +223,14 @@ impl Directory {
             roles: doc.roles.into_iter().map(|r| (r.id.clone(), r)).collect(),
             teams: IndexMap::new(),
             users: IndexMap::new(),
+            templates: IndexMap::new(),
+            profiles: doc
+                .profiles
+                .into_iter()
+                .map(|p| (p.id.clone(), p))
+                .collect(),
+            fallback_profile: None,
+            fallback: Some(ProfileId::from(crate::catalog::OUT_OF_BOX_PROFILE)),
         }
     }
 
@@ -272,5 +332,120 @@ impl Directory {
     /// ```
     pub fn user(&self, id: &str) -> Option<&User> {
         self.users.get(id)
+    }
+
+    /// The template library, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().templates().len(), 0);
+    /// ```
+    pub fn templates(&self) -> impl ExactSizeIterator<Item = &Template> + '_ {
+        self.templates.values()
+    }
+
+    /// The template with this id.
+    ///
+    /// ```
+    /// assert!(rbac_profiles::Directory::builtin().template("chat-session").is_none());
+    /// ```
+    pub fn template(&self, id: &str) -> Option<&Template> {
+        self.templates.get(id)
+    }
+
+    /// The experience profiles, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().profiles().len(), 1);
+    /// ```
+    pub fn profiles(&self) -> impl ExactSizeIterator<Item = &Profile> + '_ {
+        self.profiles.values()
+    }
+
+    /// The profile with this id.
+    ///
+    /// ```
+    /// use rbac_profiles::{catalog, Directory};
+    ///
+    /// assert!(Directory::builtin().profile(catalog::OUT_OF_BOX_PROFILE).is_some());
+    /// ```
+    pub fn profile(&self, id: &str) -> Option<&Profile> {
+        self.profiles.get(id)
+    }
+
+    /// The out-of-box profile users get when no other rule applies: the one
+    /// the document names as `fallback_profile`, or its only out-of-box
+    /// profile; `None` when the directory has no profiles.
+    ///
+    /// ```
+    /// use rbac_profiles::{catalog, Directory};
+    ///
+    /// let directory = Directory::builtin();
+    /// assert_eq!(directory.fallback_profile().unwrap().id.as_str(), catalog::OUT_OF_BOX_PROFILE);
+    /// ```
+    pub fn fallback_profile(&self) -> Option<&Profile> {
+        self.fallback.as_ref().and_then(|id| self.profiles.get(id))
+    }
+
+    /// The states the administration API refuses but imports produce —
+    /// custom profiles sharing a rank, several defaults — with the profile
+    /// the tie-break picks. Never fails; empty when there are none. Ranks
+    /// come first, ascending, then the defaults.
+    ///
+    /// ```
+    /// use rbac_profiles::{Conflict, Directory, DirectoryDoc, Profile};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.profiles.push(Profile::new("datum-agent", "Datum Agent").as_default());
+    /// org.profiles.push(Profile::new("contoso-agent", "Contoso Agent").as_default());
+    /// let directory = Directory::builtin_with(org)?;
+    /// assert_eq!(directory.conflicts(), [Conflict::MultipleDefaults {
+    ///     profiles: vec!["contoso-agent".into(), "datum-agent".into()],
+    ///     winner: "contoso-agent".into(),
+    /// }]);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        profiles::conflicts(self.profiles.values())
+    }
+
+    /// Applies a change set to the templates and profiles, all or nothing:
+    /// the result must keep every rule a loaded directory keeps.
+    pub(crate) fn apply(&mut self, changes: &[Change]) -> Result<(), Error> {
+        let mut templates = self.templates.clone();
+        let mut profiles = self.profiles.clone();
+        for (position, change) in (1..).zip(changes) {
+            let empty = |kind| Error::EmptyId { kind, position };
+            match change {
+                Change::PutProfile(profile) if profile.id.as_str().is_empty() => {
+                    return Err(empty(EntityKind::Profile));
+                }
+                Change::PutTemplate(template) if template.id.as_str().is_empty() => {
+                    return Err(empty(EntityKind::Template));
+                }
+                Change::PutProfile(profile) => {
+                    profiles.insert(profile.id.clone(), profile.clone());
+                }
+                Change::RemoveProfile(id) => {
+                    profiles.shift_remove(id);
+                }
+                Change::PutTemplate(template) => {
+                    templates.insert(template.id.clone(), template.clone());
+                }
+                Change::RemoveTemplate(id) => {
+                    templates.shift_remove(id);
+                }
+            }
+        }
+        let fallback = profiles::check_profiles(
+            &self.roles,
+            &self.users,
+            &templates,
+            &profiles,
+            self.fallback_profile.as_ref(),
+        )?;
+        self.templates = templates;
+        self.profiles = profiles;
+        self.fallback = fallback;
+        Ok(())
     }
 }

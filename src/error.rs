@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-use crate::id::{RoleId, TeamId, UserId};
+use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{KeyError, Privilege};
+use crate::profile::TemplateKind;
 use crate::store::StoreError;
 
 /// Everything that can go wrong in this crate.
@@ -108,6 +109,209 @@ pub enum Error {
     /// The host's storage failed; the cause is kept as the source.
     #[error("storage failed")]
     Storage(#[from] StoreError),
+    /// An out-of-box profile was given something only a custom profile can
+    /// have, or an administrator tried to create or delete one.
+    #[error("out-of-box profile {:?} {rule}", profile.as_str())]
+    OutOfBox {
+        /// The out-of-box profile.
+        profile: ProfileId,
+        /// What it can't have or undergo.
+        rule: OutOfBoxRule,
+    },
+    /// A profile's rank is 0; ranks start at 1, the highest.
+    #[error("profile {:?} has rank 0; ranks start at 1", profile.as_str())]
+    ZeroRank {
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// A profile maps roles but has no rank to order it against others.
+    #[error("profile {:?} maps roles but has no rank", profile.as_str())]
+    RolesWithoutRank {
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// The default profile was given a rank or roles: the default applies
+    /// to everyone no other rule reaches, so it maps no roles.
+    #[error("profile {:?} is the default and can't have a rank or roles", profile.as_str())]
+    DefaultMapped {
+        /// The default profile.
+        profile: ProfileId,
+    },
+    /// A profile uses a template in a list of another kind (a notification
+    /// template as a session template).
+    #[error(
+        "profile {:?} uses {found} template {:?} as a {expected} template",
+        profile.as_str(),
+        template.as_str()
+    )]
+    TemplateKindMismatch {
+        /// The profile.
+        profile: ProfileId,
+        /// The template.
+        template: TemplateId,
+        /// The kind the list requires.
+        expected: TemplateKind,
+        /// The template's own kind.
+        found: TemplateKind,
+    },
+    /// A document assigns one user directly to two profiles.
+    #[error(
+        "user {:?} is directly assigned to profiles {:?} and {:?}",
+        user.as_str(),
+        first.as_str(),
+        second.as_str()
+    )]
+    AssignedTwice {
+        /// The user.
+        user: UserId,
+        /// The first profile listing the user, in document order.
+        first: ProfileId,
+        /// The second.
+        second: ProfileId,
+    },
+    /// An administrator assigned a user who is already directly assigned to
+    /// a profile (the one named here); unassign them there first.
+    #[error(
+        "user {:?} is already directly assigned to profile {:?}",
+        user.as_str(),
+        profile.as_str()
+    )]
+    AlreadyAssigned {
+        /// The user.
+        user: UserId,
+        /// The profile the user is assigned to now.
+        profile: ProfileId,
+    },
+    /// An administrator unassigned a user the profile does not list.
+    #[error(
+        "user {:?} is not directly assigned to profile {:?}",
+        user.as_str(),
+        profile.as_str()
+    )]
+    NotAssigned {
+        /// The user.
+        user: UserId,
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// The directory has profiles but no out-of-box profile to fall back
+    /// on, or a store answered a resolution without naming one.
+    #[error("no out-of-box fallback profile")]
+    NoFallbackProfile,
+    /// The directory has several out-of-box profiles and does not name
+    /// which one is the fallback (`fallback_profile`).
+    #[error(
+        "several out-of-box profiles ({}) and no fallback_profile naming one",
+        id_list(profiles)
+    )]
+    AmbiguousFallback {
+        /// The out-of-box profiles, in document order.
+        profiles: Vec<ProfileId>,
+    },
+    /// The profile named as the fallback is a custom profile.
+    #[error("fallback profile {:?} is not an out-of-box profile", profile.as_str())]
+    FallbackNotOutOfBox {
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// An operation or the fallback names a profile that does not exist.
+    #[error("unknown profile {:?}", profile.as_str())]
+    UnknownProfile {
+        /// The id that was given.
+        profile: ProfileId,
+    },
+    /// An operation names a template that does not exist.
+    #[error("unknown template {:?}", template.as_str())]
+    UnknownTemplate {
+        /// The id that was given.
+        template: TemplateId,
+    },
+    /// The actor lacks a privilege the operation needs.
+    #[error("user {:?} lacks privilege {:?}", actor.as_str(), privilege.as_str())]
+    AccessDenied {
+        /// The user who asked for the operation.
+        actor: UserId,
+        /// The first privilege they lack.
+        privilege: Privilege,
+    },
+    /// An administrator made a profile the default while another one is.
+    /// There is never a silent switch: remove the default first.
+    #[error(
+        "profile {:?} is the default; remove it before making {:?} the default",
+        current.as_str(),
+        requested.as_str()
+    )]
+    DefaultExists {
+        /// The default profile now.
+        current: ProfileId,
+        /// The profile asked to become the default.
+        requested: ProfileId,
+    },
+    /// An administrator removed the default from a profile that is not the
+    /// default.
+    #[error("profile {:?} is not the default", profile.as_str())]
+    NotDefault {
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// An administrator gave a profile a rank another profile holds.
+    #[error("rank {rank} is held by profile {:?}", holder.as_str())]
+    RankTaken {
+        /// The rank asked for.
+        rank: u32,
+        /// The profile holding it.
+        holder: ProfileId,
+    },
+    /// An administrator deleted a template that profiles still use.
+    #[error("template {:?} is used by profiles {}", template.as_str(), id_list(profiles))]
+    TemplateInUse {
+        /// The template.
+        template: TemplateId,
+        /// The profiles using it, by id.
+        profiles: Vec<ProfileId>,
+    },
+}
+
+fn id_list(ids: &[ProfileId]) -> String {
+    let quoted: Vec<String> = ids.iter().map(|id| format!("{:?}", id.as_str())).collect();
+    quoted.join(", ")
+}
+
+/// What an out-of-box profile can't have or undergo, as
+/// [`Error::OutOfBox`] reports it.
+///
+/// ```
+/// assert_eq!(rbac_profiles::OutOfBoxRule::Rank.to_string(), "can't have a rank");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum OutOfBoxRule {
+    /// A rank (or removing one).
+    Rank,
+    /// Mapped roles.
+    Roles,
+    /// Directly assigned users.
+    Users,
+    /// Being the default.
+    Default,
+    /// Being created by an administrator: out-of-box profiles ship with the
+    /// directory.
+    Create,
+    /// Being deleted.
+    Delete,
+}
+
+impl fmt::Display for OutOfBoxRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OutOfBoxRule::Rank => "can't have a rank",
+            OutOfBoxRule::Roles => "can't have roles",
+            OutOfBoxRule::Users => "can't have directly assigned users",
+            OutOfBoxRule::Default => "can't be the default",
+            OutOfBoxRule::Create => "can't be created by an administrator",
+            OutOfBoxRule::Delete => "can't be deleted",
+        })
+    }
 }
 
 fn membership_message(team: &TeamId, user: &UserId, listed_by: EntityKind) -> String {
@@ -146,6 +350,10 @@ pub enum EntityKind {
     Team,
     /// A user.
     User,
+    /// An experience profile.
+    Profile,
+    /// A template of the shared library.
+    Template,
 }
 
 impl fmt::Display for EntityKind {
@@ -155,6 +363,8 @@ impl fmt::Display for EntityKind {
             EntityKind::Role => "role",
             EntityKind::Team => "team",
             EntityKind::User => "user",
+            EntityKind::Profile => "profile",
+            EntityKind::Template => "template",
         })
     }
 }
@@ -178,6 +388,10 @@ pub enum EntityRef {
     Team(TeamId),
     /// A user id.
     User(UserId),
+    /// A profile id.
+    Profile(ProfileId),
+    /// A template id.
+    Template(TemplateId),
 }
 
 impl EntityRef {
@@ -194,6 +408,8 @@ impl EntityRef {
             EntityRef::Role(_) => EntityKind::Role,
             EntityRef::Team(_) => EntityKind::Team,
             EntityRef::User(_) => EntityKind::User,
+            EntityRef::Profile(_) => EntityKind::Profile,
+            EntityRef::Template(_) => EntityKind::Template,
         }
     }
 
@@ -210,6 +426,8 @@ impl EntityRef {
             EntityRef::Role(r) => r.as_str(),
             EntityRef::Team(t) => t.as_str(),
             EntityRef::User(u) => u.as_str(),
+            EntityRef::Profile(p) => p.as_str(),
+            EntityRef::Template(t) => t.as_str(),
         }
     }
 }

@@ -89,8 +89,12 @@ id_type!(
     "tier-2-support"
 );
 id_type!(
-    /// The id of an experience profile. Reserved: profiles arrive with
-    /// profile resolution.
+    /// The id of an experience [`Profile`](crate::Profile).
     ProfileId,
     "contoso-agent"
+);
+id_type!(
+    /// The id of a [`Template`](crate::Template) of the shared template library.
+    TemplateId,
+    "chat-session"
 );

@@ -3,11 +3,14 @@
 #![deny(missing_docs)]
 
 mod access;
+mod admin;
 pub mod catalog;
 mod directory;
 mod error;
 mod id;
 mod privilege;
+mod profile;
+mod resolve;
 mod role;
 mod store;
 mod team;
@@ -17,11 +20,17 @@ mod user;
 pub use access::{
     explain_privilege, has_privilege, has_privilege_at, privilege_level, Holding, Route,
 };
-pub use directory::{Directory, DirectoryDoc};
-pub use error::{EntityKind, EntityRef, Error};
-pub use id::{ProfileId, RoleId, TeamId, UserId};
+pub use admin::{administer, administer_all, AdminOp};
+pub use directory::{Conflict, Directory, DirectoryDoc};
+pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule};
+pub use id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
 pub use privilege::{AccessLevel, KeyError, Privilege, PrivilegeDef};
+pub use profile::{
+    Channel, ProductivityPane, ProductivityTool, Profile, ProfileKind, ProfileSettings, Template,
+    TemplateKind,
+};
+pub use resolve::{resolve_profile, Reason, Resolution};
 pub use role::Role;
-pub use store::{MemoryStore, Store, StoreError};
+pub use store::{Change, MemoryStore, Store, StoreError, StoreMut};
 pub use team::Team;
 pub use user::User;

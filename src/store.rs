@@ -10,8 +10,11 @@ use std::sync::Arc;
 
 pub use memory::MemoryStore;
 
-use crate::id::{RoleId, TeamId, UserId};
+use serde::{Deserialize, Serialize};
+
+use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
+use crate::profile::{Profile, Template};
 use crate::role::Role;
 use crate::team::Team;
 use crate::user::User;
@@ -20,8 +23,10 @@ use crate::user::User;
 ///
 /// The queries ([`has_privilege`](crate::has_privilege),
 /// [`privilege_level`](crate::privilege_level),
-/// [`explain_privilege`](crate::explain_privilege)) take any `Store` as a
-/// parameter; the crate keeps no hidden state of its own. [`MemoryStore`] is
+/// [`explain_privilege`](crate::explain_privilege),
+/// [`resolve_profile`](crate::resolve_profile)) take any `Store` as a
+/// parameter; the crate keeps no hidden state of its own. Administration
+/// writes through [`StoreMut`]. [`MemoryStore`] is
 /// the embedded implementation; a host with its own database implements this
 /// trait over it. The trait is object safe, so `&dyn Store` works too.
 ///
@@ -33,7 +38,12 @@ use crate::user::User;
 /// - Return `Err` only when the storage itself failed (a lost connection, a
 ///   corrupt row); the crate reports it as [`Error::Storage`](crate::Error::Storage)
 ///   with your error as its source, and never turns it into a `false`.
-/// - The crate never writes through this trait.
+/// - `profiles` returns every profile, in any order: resolution sorts what
+///   it needs. `fallback_profile` names the out-of-box profile users get
+///   when nothing else applies (`None` when there is none, which
+///   [`resolve_profile`](crate::resolve_profile) reports as
+///   [`Error::NoFallbackProfile`](crate::Error::NoFallbackProfile)).
+/// - The crate never writes through this trait; see [`StoreMut`].
 /// - The data should satisfy the rules a [`Directory`](crate::Directory)
 ///   checks on load. The queries stay safe when it doesn't: an inclusion
 ///   cycle is walked once, and a dangling reference is reported as
@@ -44,7 +54,10 @@ use crate::user::User;
 ///
 /// ```
 /// use std::borrow::Cow;
-/// use rbac_profiles::{Privilege, PrivilegeDef, Role, RoleId, Store, StoreError, Team, TeamId, User, UserId};
+/// use rbac_profiles::{
+///     Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId, Store, StoreError, Team, TeamId,
+///     Template, TemplateId, User, UserId,
+/// };
 ///
 /// /// A store with one user and no roles, for illustration.
 /// struct OneUser(User);
@@ -61,6 +74,18 @@ use crate::user::User;
 ///     }
 ///     fn privilege(&self, _: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
 ///         Err(StoreError::new("the privilege table is offline"))
+///     }
+///     fn profile(&self, _: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
+///         Ok(None)
+///     }
+///     fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
+///         Ok(Vec::new())
+///     }
+///     fn template(&self, _: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
+///         Ok(None)
+///     }
+///     fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
+///         Ok(None)
 ///     }
 /// }
 ///
@@ -97,6 +122,35 @@ pub trait Store {
     ///
     /// Only when the storage itself fails.
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError>;
+
+    /// The experience profile with this id.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError>;
+
+    /// Every experience profile, in any order.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError>;
+
+    /// The template of the shared library with this id.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError>;
+
+    /// The id of the out-of-box profile users get when no other rule
+    /// applies; `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError>;
 }
 
 macro_rules! forward_store {
@@ -117,11 +171,100 @@ macro_rules! forward_store {
             ) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
                 (**self).privilege(key)
             }
+            fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
+                (**self).profile(id)
+            }
+            fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
+                (**self).profiles()
+            }
+            fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
+                (**self).template(id)
+            }
+            fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
+                (**self).fallback_profile()
+            }
         }
     )*};
 }
 
-forward_store!(&T, Box<T>, Rc<T>, Arc<T>);
+forward_store!(&T, &mut T, Box<T>, Rc<T>, Arc<T>);
+
+/// One write of a change set: put (insert or replace) or remove one entity.
+///
+/// [`administer`](crate::administer) checks an operation against the store,
+/// then hands the writes it needs to [`StoreMut::apply`] as one change set.
+/// A put of an existing id replaces the entity in place.
+///
+/// ```
+/// use rbac_profiles::{Change, Profile};
+///
+/// let change = Change::PutProfile(Profile::new("contoso-agent", "Contoso Agent"));
+/// assert!(matches!(change, Change::PutProfile(_)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Change {
+    /// Insert or replace this profile.
+    PutProfile(Profile),
+    /// Remove the profile with this id.
+    RemoveProfile(ProfileId),
+    /// Insert or replace this template.
+    PutTemplate(Template),
+    /// Remove the template with this id.
+    RemoveTemplate(TemplateId),
+}
+
+/// A [`Store`] that can be written: the storage side of administration.
+///
+/// The crate checks every rule of an operation by reading the store, then
+/// calls [`apply`](StoreMut::apply) once with the whole change set. That one
+/// call is where atomicity lives.
+///
+/// # For implementors
+///
+/// - `apply` is all or nothing: on `Ok` every change is stored; on `Err`
+///   none is, and the store reads exactly as before the call. Over a
+///   database, run the changes in one transaction and roll it back on any
+///   failure; in memory, build the new state aside and swap it in.
+/// - Apply the changes in order; a later change to the same id wins.
+/// - The crate has already checked the change set against what the store
+///   returned; re-checking is allowed (the [`MemoryStore`] does, and
+///   refuses a change set that would break a rule). Hosts that let several
+///   writers administer at once should serialize administration, or reject
+///   a change set whose reads went stale, so the checks stay true.
+///
+/// Forwarding implementations exist for `&mut T` and `Box<T>`.
+///
+/// ```
+/// use rbac_profiles::{Change, Directory, MemoryStore, Profile, Store, StoreMut};
+///
+/// let mut store = MemoryStore::new(Directory::builtin());
+/// store.apply(&[Change::PutProfile(Profile::new("contoso-agent", "Contoso Agent"))])?;
+/// assert!(store.profile(&"contoso-agent".into())?.is_some());
+/// # Ok::<(), rbac_profiles::StoreError>(())
+/// ```
+pub trait StoreMut: Store {
+    /// Stores every change, or none.
+    ///
+    /// # Errors
+    ///
+    /// When the storage fails or refuses the change set; the store is then
+    /// unchanged.
+    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError>;
+}
+
+impl<T: StoreMut + ?Sized> StoreMut for &mut T {
+    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        (**self).apply(changes)
+    }
+}
+
+impl<T: StoreMut + ?Sized> StoreMut for Box<T> {
+    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        (**self).apply(changes)
+    }
+}
 
 /// A failure of the host's storage, carrying the host's own error.
 ///

@@ -18,8 +18,8 @@ use std::sync::Arc;
 use common::{key, store_with, uid};
 use rbac_profiles::{
     explain_privilege, has_privilege, has_privilege_at, privilege_level, AccessLevel, Directory,
-    DirectoryDoc, EntityRef, Error, Holding, MemoryStore, Privilege, PrivilegeDef, Role, RoleId,
-    Store, StoreError, Team, TeamId, User, UserId,
+    DirectoryDoc, EntityRef, Error, Holding, MemoryStore, Privilege, PrivilegeDef, Profile,
+    ProfileId, Role, RoleId, Store, StoreError, Team, TeamId, Template, TemplateId, User, UserId,
 };
 
 /// Gabriel holds Omnichannel supervisor only through the team; John holds it
@@ -149,6 +149,9 @@ struct HostStore {
     teams: HashMap<TeamId, Team>,
     roles: HashMap<RoleId, Role>,
     privileges: HashMap<Privilege, PrivilegeDef>,
+    profiles: HashMap<ProfileId, Profile>,
+    templates: HashMap<TemplateId, Template>,
+    fallback: Option<ProfileId>,
     failing: bool,
 }
 
@@ -168,6 +171,18 @@ impl Store for HostStore {
     }
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
         Ok(self.privileges.get(key).map(Cow::Borrowed))
+    }
+    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
+        Ok(self.profiles.get(id).map(Cow::Borrowed))
+    }
+    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
+        Ok(self.profiles.values().map(Cow::Borrowed).collect())
+    }
+    fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
+        Ok(self.templates.get(id).map(Cow::Borrowed))
+    }
+    fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
+        Ok(self.fallback.clone())
     }
 }
 

@@ -5,6 +5,7 @@ use std::hash::Hash;
 
 use indexmap::IndexMap;
 
+use super::profiles::{check_profiles, index_profiles, index_templates};
 use super::{Directory, DirectoryDoc};
 use crate::error::{EntityKind, EntityRef, Error};
 use crate::id::RoleId;
@@ -15,6 +16,8 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
     let roles = index(doc.roles, |r| r.id.clone(), EntityRef::Role)?;
     let teams = index(doc.teams, |t| t.id.clone(), EntityRef::Team)?;
     let users = index(doc.users, |u| u.id.clone(), EntityRef::User)?;
+    let templates = index_templates(doc.templates)?;
+    let profiles = index_profiles(doc.profiles)?;
 
     for role in roles.values() {
         let owner = EntityRef::Role(role.id.clone());
@@ -45,16 +48,28 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
         return Err(Error::InclusionCycle { cycle });
     }
 
+    let fallback = check_profiles(
+        &roles,
+        &users,
+        &templates,
+        &profiles,
+        doc.fallback_profile.as_ref(),
+    )?;
+
     Ok(Directory {
         privileges,
         roles,
         teams,
         users,
+        templates,
+        profiles,
+        fallback_profile: doc.fallback_profile,
+        fallback,
     })
 }
 
 /// Indexes `items` by id, refusing empty and repeated ids.
-fn index<K, T>(
+pub(super) fn index<K, T>(
     items: Vec<T>,
     id_of: impl Fn(&T) -> K,
     wrap: fn(K) -> EntityRef,
@@ -78,7 +93,7 @@ where
 }
 
 /// Every id in `refs` must name an entry of `known`, once.
-fn check_refs<K, V>(
+pub(super) fn check_refs<K, V>(
     owner: &EntityRef,
     refs: &[K],
     known: &IndexMap<K, V>,

@@ -3,16 +3,21 @@
 use std::borrow::Cow;
 
 use crate::directory::Directory;
-use crate::id::{RoleId, TeamId, UserId};
+use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
+use crate::profile::{Profile, Template};
 use crate::role::Role;
-use crate::store::{Store, StoreError};
+use crate::store::{Change, Store, StoreError, StoreMut};
 use crate::team::Team;
 use crate::user::User;
 
 /// A [`Store`] over a checked [`Directory`] held in memory.
 ///
-/// It never fails and lends its entities without copying them.
+/// Reads never fail and lend the entities without copying them. Writes
+/// ([`StoreMut::apply`]) build the new templates and profiles aside, check
+/// them with the rules a loaded directory keeps, and swap them in only when
+/// they pass; a change set that would break a rule is refused whole, with
+/// the [`Error`](crate::Error) as the [`StoreError`]'s inner error.
 ///
 /// ```
 /// use rbac_profiles::{has_privilege, Directory, DirectoryDoc, MemoryStore, User};
@@ -71,5 +76,27 @@ impl Store for MemoryStore {
 
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
         Ok(self.directory.privilege(key.as_str()).map(Cow::Borrowed))
+    }
+
+    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
+        Ok(self.directory.profile(id.as_str()).map(Cow::Borrowed))
+    }
+
+    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
+        Ok(self.directory.profiles().map(Cow::Borrowed).collect())
+    }
+
+    fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
+        Ok(self.directory.template(id.as_str()).map(Cow::Borrowed))
+    }
+
+    fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
+        Ok(self.directory.fallback_profile().map(|p| p.id.clone()))
+    }
+}
+
+impl StoreMut for MemoryStore {
+    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        self.directory.apply(changes).map_err(StoreError::new)
     }
 }

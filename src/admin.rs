@@ -1,0 +1,553 @@
+//! Administration of profiles and templates: authorised, checked, and all or
+//! nothing.
+//!
+//! Every operation is made *by an actor*, a user who must hold the App
+//! profile manager administrator privilege the operation needs
+//! ([`AdminOp::required_privilege`]). The operation is checked against the
+//! store's current state (or, in a batch, the state the earlier operations
+//! leave), and only then are its writes handed to [`StoreMut::apply`] as
+//! one change set. Any refusal, and any failure of the store's reads, leaves
+//! the store untouched; a failure of `apply` leaves it untouched by that
+//! method's contract.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::access::has_privilege;
+use crate::directory::{check_settings, check_shape};
+use crate::error::{EntityKind, EntityRef, Error, OutOfBoxRule};
+use crate::id::{ProfileId, RoleId, TemplateId, UserId};
+use crate::privilege::Privilege;
+use crate::profile::{Profile, ProfileSettings, Template};
+use crate::store::{Change, Store, StoreMut};
+
+/// One administration operation on profiles or templates.
+///
+/// The rules each operation keeps are the invariants of
+/// [`resolve_profile`](crate::resolve_profile); a violation is refused with
+/// its own [`Error`] variant, never silently fixed.
+///
+/// ```
+/// use rbac_profiles::AdminOp;
+///
+/// let op = AdminOp::SetRankAndRoles {
+///     profile: "contoso-supervisor".into(),
+///     rank: 1,
+///     roles: vec!["omnichannel-supervisor".into()],
+/// };
+/// assert_eq!(op.required_privilege().as_str(), "app_profile:write");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "op", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum AdminOp {
+    /// Creates a custom profile with these settings, mapping nobody.
+    ///
+    /// Refused: an empty or taken id ([`Error::EmptyId`],
+    /// [`Error::DuplicateId`]); an unknown template, one of the wrong kind,
+    /// or one listed twice.
+    CreateProfile {
+        /// The new profile's id.
+        profile: ProfileId,
+        /// Its name.
+        name: String,
+        /// Its settings.
+        #[serde(default)]
+        settings: ProfileSettings,
+    },
+    /// Replaces a profile's settings (out-of-box profiles included).
+    ///
+    /// Refused: as for `CreateProfile`, and an unknown profile.
+    UpdateSettings {
+        /// The profile.
+        profile: ProfileId,
+        /// The new settings.
+        settings: ProfileSettings,
+    },
+    /// Deletes a custom profile. Its users fall through to the next rule.
+    ///
+    /// Refused: an unknown profile; an out-of-box one.
+    DeleteProfile {
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// Makes a custom profile the default, removing its rank and roles.
+    ///
+    /// Refused: an out-of-box profile; any default already set, this one
+    /// included ([`Error::DefaultExists`]: remove it first).
+    SetDefault {
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// Removes the default flag from the default profile.
+    ///
+    /// Refused: a profile that is not the default ([`Error::NotDefault`]).
+    RemoveDefault {
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// Gives a custom profile a rank and the roles it maps, replacing any it
+    /// had. Rank 1 is the highest.
+    ///
+    /// Refused: an out-of-box profile; the default profile
+    /// ([`Error::DefaultMapped`]); rank 0; a rank another profile holds
+    /// ([`Error::RankTaken`]); an unknown role, or one listed twice.
+    SetRankAndRoles {
+        /// The profile.
+        profile: ProfileId,
+        /// Its rank.
+        rank: u32,
+        /// The roles it maps.
+        roles: Vec<RoleId>,
+    },
+    /// Clears a profile's rank and roles, both at once.
+    ///
+    /// Refused: an out-of-box profile.
+    RemoveRankAndRoles {
+        /// The profile.
+        profile: ProfileId,
+    },
+    /// Assigns users to a custom profile directly.
+    ///
+    /// Refused: an out-of-box profile; an unknown user, or one listed twice;
+    /// a user already directly assigned to a profile, this one included
+    /// ([`Error::AlreadyAssigned`] names it).
+    AssignUsers {
+        /// The profile.
+        profile: ProfileId,
+        /// The users.
+        users: Vec<UserId>,
+    },
+    /// Removes direct assignments from a profile.
+    ///
+    /// Refused: a user the profile does not list ([`Error::NotAssigned`]).
+    UnassignUsers {
+        /// The profile.
+        profile: ProfileId,
+        /// The users.
+        users: Vec<UserId>,
+    },
+    /// Adds a template to the shared library.
+    ///
+    /// Refused: an empty or taken id.
+    CreateTemplate {
+        /// The template.
+        template: Template,
+    },
+    /// Deletes a template from the library.
+    ///
+    /// Refused: an unknown template; one that profiles use
+    /// ([`Error::TemplateInUse`] lists them).
+    DeleteTemplate {
+        /// The template.
+        template: TemplateId,
+    },
+}
+
+impl AdminOp {
+    /// The privilege the actor must hold (at any level): `app_profile:create`,
+    /// `app_profile:write` or `app_profile:delete` for profiles,
+    /// `template:create` or `template:delete` for templates — privileges of
+    /// App profile manager administrator.
+    ///
+    /// ```
+    /// use rbac_profiles::AdminOp;
+    ///
+    /// let op = AdminOp::DeleteTemplate { template: "chat-session".into() };
+    /// assert_eq!(op.required_privilege().as_str(), "template:delete");
+    /// ```
+    pub fn required_privilege(&self) -> Privilege {
+        let key = match self {
+            AdminOp::CreateProfile { .. } => "app_profile:create",
+            AdminOp::DeleteProfile { .. } => "app_profile:delete",
+            AdminOp::CreateTemplate { .. } => "template:create",
+            AdminOp::DeleteTemplate { .. } => "template:delete",
+            AdminOp::UpdateSettings { .. }
+            | AdminOp::SetDefault { .. }
+            | AdminOp::RemoveDefault { .. }
+            | AdminOp::SetRankAndRoles { .. }
+            | AdminOp::RemoveRankAndRoles { .. }
+            | AdminOp::AssignUsers { .. }
+            | AdminOp::UnassignUsers { .. } => "app_profile:write",
+        };
+        Privilege::from_owned_unchecked(key.to_owned())
+    }
+}
+
+/// Performs one operation by `actor`, all or nothing.
+///
+/// # Errors
+///
+/// [`Error::UnknownUser`] for an unknown actor, [`Error::AccessDenied`] when
+/// the actor lacks [`AdminOp::required_privilege`], the error of the rule
+/// the operation would break (see each [`AdminOp`] variant), and
+/// [`Error::Storage`] when the store fails. After any error the store is as
+/// it was.
+///
+/// ```
+/// use rbac_profiles::{administer, resolve_profile, AdminOp, Directory, DirectoryDoc, Error, MemoryStore, Reason, User};
+///
+/// let mut org = DirectoryDoc::default();
+/// org.users.push(User::new("admin", "Admin").with_role("app-profile-manager-administrator"));
+/// org.users.push(User::new("kendall", "Kendall Collins").with_role("omnichannel-agent"));
+/// let mut store = MemoryStore::new(Directory::builtin_with(org)?);
+/// let admin = "admin".into();
+///
+/// administer(&mut store, &admin, &AdminOp::CreateProfile {
+///     profile: "datum-agent".into(), name: "Datum Agent".into(), settings: Default::default(),
+/// })?;
+/// administer(&mut store, &admin, &AdminOp::SetRankAndRoles {
+///     profile: "datum-agent".into(), rank: 2, roles: vec!["omnichannel-agent".into()],
+/// })?;
+/// let kendall = resolve_profile(&store, &"kendall".into())?;
+/// assert_eq!(kendall.profile.as_str(), "datum-agent");
+///
+/// // Kendall may not administer.
+/// let err = administer(&mut store, &"kendall".into(), &AdminOp::DeleteProfile {
+///     profile: "datum-agent".into(),
+/// }).unwrap_err();
+/// assert_eq!(err.to_string(), r#"user "kendall" lacks privilege "app_profile:delete""#);
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+pub fn administer<S: StoreMut + ?Sized>(
+    store: &mut S,
+    actor: &UserId,
+    op: &AdminOp,
+) -> Result<(), Error> {
+    administer_all(store, actor, std::slice::from_ref(op))
+}
+
+/// Performs a batch of operations by `actor` as one change set: each is
+/// checked against the state the earlier ones leave, and either all are
+/// stored or none is.
+///
+/// # Errors
+///
+/// As [`administer`], for the first operation that fails; nothing of the
+/// batch is stored then.
+///
+/// ```
+/// use rbac_profiles::{administer_all, AdminOp, Directory, DirectoryDoc, MemoryStore, User};
+///
+/// let mut org = DirectoryDoc::default();
+/// org.users.push(User::new("admin", "Admin").with_role("omnichannel-administrator"));
+/// let mut store = MemoryStore::new(Directory::builtin_with(org)?);
+/// let before = store.clone();
+///
+/// let batch = [
+///     AdminOp::CreateProfile { profile: "a".into(), name: "A".into(), settings: Default::default() },
+///     AdminOp::SetDefault { profile: "a".into() },
+///     AdminOp::SetRankAndRoles { profile: "a".into(), rank: 1, roles: vec![] },
+/// ];
+/// // The third operation breaks a rule: the default can't be ranked.
+/// assert!(administer_all(&mut store, &"admin".into(), &batch).is_err());
+/// assert_eq!(store, before);
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+pub fn administer_all<S: StoreMut + ?Sized>(
+    store: &mut S,
+    actor: &UserId,
+    ops: &[AdminOp],
+) -> Result<(), Error> {
+    let changes = {
+        let mut staged = Staged::new(&*store);
+        for op in ops {
+            staged.stage(actor, op)?;
+        }
+        staged.changes
+    };
+    if changes.is_empty() {
+        return Ok(());
+    }
+    store.apply(&changes)?;
+    Ok(())
+}
+
+/// The store as the staged changes leave it.
+struct Staged<'s, S: ?Sized> {
+    base: &'s S,
+    profiles: IndexMap<ProfileId, Option<Profile>>,
+    templates: IndexMap<TemplateId, Option<Template>>,
+    changes: Vec<Change>,
+}
+
+impl<'s, S: Store + ?Sized> Staged<'s, S> {
+    fn new(base: &'s S) -> Self {
+        Self {
+            base,
+            profiles: IndexMap::new(),
+            templates: IndexMap::new(),
+            changes: Vec::new(),
+        }
+    }
+
+    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, Error> {
+        match self.profiles.get(id) {
+            Some(staged) => Ok(staged.as_ref().map(Cow::Borrowed)),
+            None => Ok(self.base.profile(id)?),
+        }
+    }
+
+    /// The profile `id`, which must exist.
+    fn existing(&self, id: &ProfileId) -> Result<Profile, Error> {
+        self.profile(id)?
+            .map(Cow::into_owned)
+            .ok_or_else(|| Error::UnknownProfile {
+                profile: id.clone(),
+            })
+    }
+
+    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, Error> {
+        let mut all: Vec<Cow<'_, Profile>> = self
+            .base
+            .profiles()?
+            .into_iter()
+            .filter(|p| !self.profiles.contains_key(&p.id))
+            .collect();
+        all.extend(self.profiles.values().flatten().map(Cow::Borrowed));
+        Ok(all)
+    }
+
+    fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, Error> {
+        match self.templates.get(id) {
+            Some(staged) => Ok(staged.as_ref().map(Cow::Borrowed)),
+            None => Ok(self.base.template(id)?),
+        }
+    }
+
+    fn put_profile(&mut self, profile: Profile) {
+        self.profiles
+            .insert(profile.id.clone(), Some(profile.clone()));
+        self.changes.push(Change::PutProfile(profile));
+    }
+
+    fn check_settings(&self, profile: &ProfileId, settings: &ProfileSettings) -> Result<(), Error> {
+        check_settings(profile, settings, |id| {
+            Ok(self.template(id)?.map(|t| t.kind))
+        })
+    }
+
+    fn stage(&mut self, actor: &UserId, op: &AdminOp) -> Result<(), Error> {
+        let privilege = op.required_privilege();
+        if !has_privilege(self.base, actor, &privilege)? {
+            return Err(Error::AccessDenied {
+                actor: actor.clone(),
+                privilege,
+            });
+        }
+        match op {
+            AdminOp::CreateProfile {
+                profile,
+                name,
+                settings,
+            } => {
+                if profile.as_str().is_empty() {
+                    return Err(Error::EmptyId {
+                        kind: EntityKind::Profile,
+                        position: 1,
+                    });
+                }
+                if self.profile(profile)?.is_some() {
+                    return Err(Error::DuplicateId {
+                        entity: EntityRef::Profile(profile.clone()),
+                    });
+                }
+                self.check_settings(profile, settings)?;
+                let created =
+                    Profile::new(profile.clone(), name.clone()).with_settings(settings.clone());
+                self.put_profile(created);
+            }
+            AdminOp::UpdateSettings { profile, settings } => {
+                let mut target = self.existing(profile)?;
+                self.check_settings(profile, settings)?;
+                target.settings = settings.clone();
+                self.put_profile(target);
+            }
+            AdminOp::DeleteProfile { profile } => {
+                let target = self.existing(profile)?;
+                require_custom(&target, OutOfBoxRule::Delete)?;
+                self.profiles.insert(profile.clone(), None);
+                self.changes.push(Change::RemoveProfile(profile.clone()));
+            }
+            AdminOp::SetDefault { profile } => {
+                let mut target = self.existing(profile)?;
+                require_custom(&target, OutOfBoxRule::Default)?;
+                let current = self
+                    .profiles()?
+                    .iter()
+                    .filter(|p| p.is_custom() && p.default)
+                    .map(|p| p.id.clone())
+                    .min();
+                if let Some(current) = current {
+                    return Err(Error::DefaultExists {
+                        current,
+                        requested: profile.clone(),
+                    });
+                }
+                target.default = true;
+                target.rank = None;
+                target.roles.clear();
+                self.put_profile(target);
+            }
+            AdminOp::RemoveDefault { profile } => {
+                let mut target = self.existing(profile)?;
+                if !target.default {
+                    return Err(Error::NotDefault {
+                        profile: profile.clone(),
+                    });
+                }
+                target.default = false;
+                self.put_profile(target);
+            }
+            AdminOp::SetRankAndRoles {
+                profile,
+                rank,
+                roles,
+            } => {
+                let mut target = self.existing(profile)?;
+                require_custom(&target, OutOfBoxRule::Rank)?;
+                if target.default {
+                    return Err(Error::DefaultMapped {
+                        profile: profile.clone(),
+                    });
+                }
+                target.rank = Some(*rank);
+                target.roles = roles.clone();
+                check_shape(&target)?;
+                let holder = self
+                    .profiles()?
+                    .iter()
+                    .filter(|p| p.id != *profile && p.is_custom() && p.rank == Some(*rank))
+                    .map(|p| p.id.clone())
+                    .min();
+                if let Some(holder) = holder {
+                    return Err(Error::RankTaken {
+                        rank: *rank,
+                        holder,
+                    });
+                }
+                let owner = EntityRef::Profile(profile.clone());
+                let mut seen = HashSet::with_capacity(roles.len());
+                for role in roles {
+                    let target = EntityRef::Role(role.clone());
+                    if self.base.role(role)?.is_none() {
+                        return Err(Error::UnknownReference { owner, target });
+                    }
+                    if !seen.insert(role) {
+                        return Err(Error::DuplicateReference { owner, target });
+                    }
+                }
+                self.put_profile(target);
+            }
+            AdminOp::RemoveRankAndRoles { profile } => {
+                let mut target = self.existing(profile)?;
+                require_custom(&target, OutOfBoxRule::Rank)?;
+                target.rank = None;
+                target.roles.clear();
+                self.put_profile(target);
+            }
+            AdminOp::AssignUsers { profile, users } => {
+                let mut target = self.existing(profile)?;
+                require_custom(&target, OutOfBoxRule::Users)?;
+                let owner = EntityRef::Profile(profile.clone());
+                let profiles = self.profiles()?;
+                let mut seen = HashSet::with_capacity(users.len());
+                for user in users {
+                    let named = || EntityRef::User(user.clone());
+                    if self.base.user(user)?.is_none() {
+                        return Err(Error::UnknownReference {
+                            owner,
+                            target: named(),
+                        });
+                    }
+                    if !seen.insert(user) {
+                        return Err(Error::DuplicateReference {
+                            owner,
+                            target: named(),
+                        });
+                    }
+                    let elsewhere = profiles
+                        .iter()
+                        .filter(|p| p.users.contains(user))
+                        .map(|p| p.id.clone())
+                        .min();
+                    if let Some(elsewhere) = elsewhere {
+                        return Err(Error::AlreadyAssigned {
+                            user: user.clone(),
+                            profile: elsewhere,
+                        });
+                    }
+                }
+                drop(profiles);
+                target.users.extend(users.iter().cloned());
+                self.put_profile(target);
+            }
+            AdminOp::UnassignUsers { profile, users } => {
+                let mut target = self.existing(profile)?;
+                for user in users {
+                    if !target.users.contains(user) {
+                        return Err(Error::NotAssigned {
+                            user: user.clone(),
+                            profile: profile.clone(),
+                        });
+                    }
+                    target.users.retain(|u| u != user);
+                }
+                self.put_profile(target);
+            }
+            AdminOp::CreateTemplate { template } => {
+                if template.id.as_str().is_empty() {
+                    return Err(Error::EmptyId {
+                        kind: EntityKind::Template,
+                        position: 1,
+                    });
+                }
+                if self.template(&template.id)?.is_some() {
+                    return Err(Error::DuplicateId {
+                        entity: EntityRef::Template(template.id.clone()),
+                    });
+                }
+                self.templates
+                    .insert(template.id.clone(), Some(template.clone()));
+                self.changes.push(Change::PutTemplate(template.clone()));
+            }
+            AdminOp::DeleteTemplate { template } => {
+                if self.template(template)?.is_none() {
+                    return Err(Error::UnknownTemplate {
+                        template: template.clone(),
+                    });
+                }
+                let mut users: Vec<ProfileId> = self
+                    .profiles()?
+                    .iter()
+                    .filter(|p| p.settings.template_refs().any(|(t, _)| t == template))
+                    .map(|p| p.id.clone())
+                    .collect();
+                if !users.is_empty() {
+                    users.sort();
+                    return Err(Error::TemplateInUse {
+                        template: template.clone(),
+                        profiles: users,
+                    });
+                }
+                self.templates.insert(template.clone(), None);
+                self.changes.push(Change::RemoveTemplate(template.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn require_custom(profile: &Profile, rule: OutOfBoxRule) -> Result<(), Error> {
+    if profile.is_custom() {
+        Ok(())
+    } else {
+        Err(Error::OutOfBox {
+            profile: profile.id.clone(),
+            rule,
+        })
+    }
+}

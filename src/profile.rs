@@ -1,0 +1,411 @@
+//! Experience profiles and the shared template library they refer to.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::{ProfileId, RoleId, TemplateId, UserId};
+
+/// Whether a profile ships with the product or was made by an administrator.
+///
+/// Only custom profiles can be directly assigned, ranked, mapped to roles or
+/// made the default; an out-of-box profile is what users get when nothing
+/// else applies.
+///
+/// ```
+/// use rbac_profiles::ProfileKind;
+///
+/// assert_eq!(ProfileKind::default(), ProfileKind::Custom);
+/// assert_eq!(ProfileKind::OutOfBox.to_string(), "out-of-box");
+/// ```
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileKind {
+    /// Shipped with the product.
+    OutOfBox,
+    /// Made by an administrator.
+    #[default]
+    Custom,
+}
+
+impl fmt::Display for ProfileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ProfileKind::OutOfBox => "out-of-box",
+            ProfileKind::Custom => "custom",
+        })
+    }
+}
+
+/// The kinds of template in the shared library.
+///
+/// ```
+/// use rbac_profiles::TemplateKind;
+///
+/// assert_eq!(TemplateKind::ApplicationTab.to_string(), "application tab");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TemplateKind {
+    /// A session template: which tabs a conversation or case session opens with.
+    Session,
+    /// An application tab template: one tab of a session.
+    ApplicationTab,
+    /// A notification template: how an incoming conversation is announced.
+    Notification,
+}
+
+impl fmt::Display for TemplateKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TemplateKind::Session => "session",
+            TemplateKind::ApplicationTab => "application tab",
+            TemplateKind::Notification => "notification",
+        })
+    }
+}
+
+/// A template of the shared library. Templates are defined once and
+/// referred to by id from any number of profiles.
+///
+/// ```
+/// use rbac_profiles::{Template, TemplateKind};
+///
+/// let t = Template::new("chat-session", "Chat session", TemplateKind::Session);
+/// assert_eq!(t.kind, TemplateKind::Session);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// The template's id, unique among templates.
+    pub id: TemplateId,
+    /// The name people see.
+    #[serde(default)]
+    pub name: String,
+    /// What kind of template it is; a profile may only use it where that
+    /// kind belongs.
+    pub kind: TemplateKind,
+}
+
+impl Template {
+    /// A template of the given kind.
+    pub fn new(id: impl Into<TemplateId>, name: impl Into<String>, kind: TemplateKind) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            kind,
+        }
+    }
+}
+
+/// A conversation channel a profile makes available.
+///
+/// ```
+/// use rbac_profiles::Channel;
+///
+/// let json = serde_json::to_string(&Channel::WhatsApp).unwrap();
+/// assert_eq!(json, r#""whats_app""#);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Channel {
+    /// Live chat.
+    Chat,
+    /// Voice calls.
+    Voice,
+    /// SMS.
+    Sms,
+    /// Email.
+    Email,
+    /// Facebook.
+    Facebook,
+    /// WhatsApp.
+    WhatsApp,
+    /// Twitter.
+    Twitter,
+    /// WeChat.
+    WeChat,
+    /// LINE.
+    Line,
+    /// Microsoft Teams.
+    Teams,
+    /// Apple Messages for Business.
+    AppleMessages,
+    /// Google's Business Messages.
+    GoogleBusinessMessages,
+    /// A custom messaging channel.
+    Custom,
+}
+
+/// A tool of the productivity pane.
+///
+/// ```
+/// use rbac_profiles::ProductivityTool;
+///
+/// assert!(ProductivityTool::SmartAssist < ProductivityTool::Macros);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProductivityTool {
+    /// AI suggestions of similar cases, knowledge articles and conversations.
+    SmartAssist,
+    /// Scripts that guide the agent through a conversation.
+    AgentScripts,
+    /// Knowledge base search.
+    KnowledgeSearch,
+    /// Macros that automate repeated steps.
+    Macros,
+}
+
+/// The productivity pane: whether it shows, and which tools it offers.
+///
+/// ```
+/// use rbac_profiles::{ProductivityPane, ProductivityTool};
+///
+/// let pane = ProductivityPane::with_tools([ProductivityTool::KnowledgeSearch]);
+/// assert!(pane.enabled);
+/// assert!(pane.tools.contains(&ProductivityTool::KnowledgeSearch));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductivityPane {
+    /// Whether the pane shows at all.
+    #[serde(default)]
+    pub enabled: bool,
+    /// The tools it offers, in a fixed order. A set: a tool listed twice in a
+    /// document counts once.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tools: BTreeSet<ProductivityTool>,
+}
+
+impl ProductivityPane {
+    /// An enabled pane offering `tools`.
+    pub fn with_tools(tools: impl IntoIterator<Item = ProductivityTool>) -> Self {
+        Self {
+            enabled: true,
+            tools: tools.into_iter().collect(),
+        }
+    }
+}
+
+/// What a profile gives its users: templates from the shared library,
+/// conversation channels and the productivity pane.
+///
+/// Each template list may only name templates of its own kind.
+///
+/// ```
+/// use rbac_profiles::{Channel, ProductivityPane, ProductivityTool, ProfileSettings};
+///
+/// let settings = ProfileSettings::default()
+///     .with_session_template("chat-session")
+///     .with_channel(Channel::Chat)
+///     .with_productivity_pane(ProductivityPane::with_tools([ProductivityTool::SmartAssist]));
+/// assert_eq!(settings.session_templates, ["chat-session".into()]);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSettings {
+    /// Session templates ([`TemplateKind::Session`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub session_templates: Vec<TemplateId>,
+    /// Application tab templates ([`TemplateKind::ApplicationTab`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub application_tab_templates: Vec<TemplateId>,
+    /// Notification templates ([`TemplateKind::Notification`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notification_templates: Vec<TemplateId>,
+    /// Conversation channels, in a fixed order. A set: a channel listed twice
+    /// in a document counts once.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub channels: BTreeSet<Channel>,
+    /// The productivity pane.
+    #[serde(default)]
+    pub productivity_pane: ProductivityPane,
+}
+
+impl ProfileSettings {
+    /// Adds a session template.
+    #[must_use]
+    pub fn with_session_template(mut self, template: impl Into<TemplateId>) -> Self {
+        self.session_templates.push(template.into());
+        self
+    }
+
+    /// Adds an application tab template.
+    #[must_use]
+    pub fn with_application_tab_template(mut self, template: impl Into<TemplateId>) -> Self {
+        self.application_tab_templates.push(template.into());
+        self
+    }
+
+    /// Adds a notification template.
+    #[must_use]
+    pub fn with_notification_template(mut self, template: impl Into<TemplateId>) -> Self {
+        self.notification_templates.push(template.into());
+        self
+    }
+
+    /// Adds a conversation channel.
+    #[must_use]
+    pub fn with_channel(mut self, channel: Channel) -> Self {
+        self.channels.insert(channel);
+        self
+    }
+
+    /// Sets the productivity pane.
+    #[must_use]
+    pub fn with_productivity_pane(mut self, pane: ProductivityPane) -> Self {
+        self.productivity_pane = pane;
+        self
+    }
+
+    /// Every template reference with the kind its list requires, in list
+    /// order: session, then application tab, then notification templates.
+    ///
+    /// ```
+    /// use rbac_profiles::{ProfileSettings, TemplateKind};
+    ///
+    /// let settings = ProfileSettings::default()
+    ///     .with_notification_template("ring")
+    ///     .with_session_template("chat-session");
+    /// let refs: Vec<_> = settings.template_refs().map(|(id, kind)| (id.as_str(), kind)).collect();
+    /// assert_eq!(refs, [("chat-session", TemplateKind::Session), ("ring", TemplateKind::Notification)]);
+    /// ```
+    pub fn template_refs(&self) -> impl Iterator<Item = (&TemplateId, TemplateKind)> + '_ {
+        let lists = [
+            (&self.session_templates, TemplateKind::Session),
+            (
+                &self.application_tab_templates,
+                TemplateKind::ApplicationTab,
+            ),
+            (&self.notification_templates, TemplateKind::Notification),
+        ];
+        lists
+            .into_iter()
+            .flat_map(|(list, kind)| list.iter().map(move |id| (id, kind)))
+    }
+}
+
+/// An experience profile: the settings a group of users works with, and the
+/// rules that decide who gets it.
+///
+/// A custom profile reaches users in three ways (see
+/// [`resolve_profile`](crate::resolve_profile)): users assigned to it
+/// directly, users holding one of its mapped `roles` directly (ranked
+/// against other profiles by `rank`, 1 the highest), and everyone else when
+/// it is the `default`. An out-of-box profile has none of these: it is the
+/// fallback.
+///
+/// ```
+/// use rbac_profiles::{Profile, ProfileKind};
+///
+/// let p = Profile::new("contoso-supervisor", "Contoso Supervisor profile")
+///     .with_rank(1)
+///     .with_role("omnichannel-supervisor");
+/// assert_eq!(p.kind, ProfileKind::Custom);
+/// assert_eq!(p.rank, Some(1));
+///
+/// let oob = Profile::out_of_box("default-agent-experience-profile", "Default agent experience profile");
+/// assert_eq!(oob.kind, ProfileKind::OutOfBox);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The profile's id, unique among profiles.
+    pub id: ProfileId,
+    /// The name people see.
+    #[serde(default)]
+    pub name: String,
+    /// Out-of-box or custom (the default when a document leaves it out).
+    #[serde(default)]
+    pub kind: ProfileKind,
+    /// What the profile gives its users.
+    #[serde(default)]
+    pub settings: ProfileSettings,
+    /// The rank among role-mapped profiles: 1 is the highest. Set together
+    /// with `roles`; a rank alone maps nobody.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    /// The roles whose direct holders get this profile (subject to rank).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleId>,
+    /// Users assigned to this profile directly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<UserId>,
+    /// Whether this is the organisation's default custom profile.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub default: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+impl Profile {
+    /// A custom profile with no settings, mapping nobody.
+    pub fn new(id: impl Into<ProfileId>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    /// An out-of-box profile with no settings.
+    pub fn out_of_box(id: impl Into<ProfileId>, name: impl Into<String>) -> Self {
+        Self {
+            kind: ProfileKind::OutOfBox,
+            ..Self::new(id, name)
+        }
+    }
+
+    /// Sets the settings.
+    #[must_use]
+    pub fn with_settings(mut self, settings: ProfileSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// Sets the rank (1 is the highest).
+    #[must_use]
+    pub fn with_rank(mut self, rank: u32) -> Self {
+        self.rank = Some(rank);
+        self
+    }
+
+    /// Adds a mapped role.
+    #[must_use]
+    pub fn with_role(mut self, role: impl Into<RoleId>) -> Self {
+        self.roles.push(role.into());
+        self
+    }
+
+    /// Adds a directly assigned user.
+    #[must_use]
+    pub fn with_user(mut self, user: impl Into<UserId>) -> Self {
+        self.users.push(user.into());
+        self
+    }
+
+    /// Marks the profile as the default.
+    #[must_use]
+    pub fn as_default(mut self) -> Self {
+        self.default = true;
+        self
+    }
+
+    /// Whether this is a custom profile.
+    ///
+    /// ```
+    /// assert!(rbac_profiles::Profile::new("p", "P").is_custom());
+    /// ```
+    pub fn is_custom(&self) -> bool {
+        self.kind == ProfileKind::Custom
+    }
+}
