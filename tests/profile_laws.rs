@@ -1,0 +1,447 @@
+//! Laws of profile resolution and administration, checked on generated
+//! organisations: answers match a naive reference resolver and don't depend
+//! on list order; a direct assignment always wins; removing the default
+//! moves only the users it reached, to the out-of-box profile; team roles
+//! never change a resolution; a better free rank never takes a user away;
+//! every reason is true of the state; and administration keeps every rule,
+//! never creates a conflict, and changes nothing when it fails.
+
+// Tests opt out of the crate's no-panic lints: a failed unwrap is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeMap;
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::sample::{select, Index};
+use proptest::test_runner::TestCaseError;
+use rbac_profiles::{
+    administer, catalog, resolve_profile, AdminOp, Directory, DirectoryDoc, MemoryStore, Profile,
+    ProfileId, ProfileSettings, Reason, Resolution, Role, RoleId, Team, TeamId, Template,
+    TemplateId, TemplateKind, User, UserId,
+};
+
+const ADMIN: &str = "admin";
+
+fn role_id(i: usize) -> RoleId {
+    RoleId::from(format!("r{i}"))
+}
+
+fn team_id(i: usize) -> TeamId {
+    TeamId::from(format!("t{i}"))
+}
+
+fn user_id(i: usize) -> UserId {
+    UserId::from(format!("u{i}"))
+}
+
+fn profile_id(i: usize) -> ProfileId {
+    ProfileId::from(format!("p{i}"))
+}
+
+fn template_id(i: usize) -> TemplateId {
+    TemplateId::from(format!("tpl{i}"))
+}
+
+/// A random subset of `0..n`, in increasing order.
+fn subset(n: usize, p: f64) -> impl Strategy<Value = Vec<usize>> {
+    vec(prop::bool::weighted(p), n).prop_map(|bits| {
+        bits.into_iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.then_some(i))
+            .collect()
+    })
+}
+
+/// How one generated profile reaches users.
+#[derive(Clone, Debug)]
+enum Mapping {
+    None,
+    Ranked(u32, Vec<usize>),
+    Default,
+}
+
+/// An organisation with profiles: `nr` custom roles, teams holding some,
+/// users holding some directly and belonging to some teams, and custom
+/// profiles that are ranked (mapping roles), default, or neither, with
+/// direct users. With `conflicts`, ranks may repeat and several profiles
+/// may be default; without, the state is one administration can reach.
+fn org(conflicts: bool) -> impl Strategy<Value = DirectoryDoc> {
+    (1usize..6, 0usize..4, 1usize..10, 0usize..6)
+        .prop_flat_map(move |(nr, nt, nu, np)| {
+            let teams = vec(subset(nr, 0.4), nt);
+            let users = vec((subset(nr, 0.35), subset(nt, 0.4)), nu);
+            let mapping = prop_oneof![
+                2 => Just(Mapping::None),
+                4 => (1u32..=(np as u32 + 2), subset(nr, 0.4)).prop_map(|(r, roles)| Mapping::Ranked(r, roles)),
+                1 => Just(Mapping::Default),
+            ];
+            let profiles = vec(mapping, np);
+            // Each user is directly assigned to at most one profile.
+            let direct = vec(prop::option::weighted(0.3, 0..np.max(1)), nu);
+            (Just(nr), teams, users, profiles, direct)
+        })
+        .prop_map(move |(nr, teams, users, mappings, direct)| {
+            build(nr, &teams, &users, mappings, &direct, conflicts)
+        })
+}
+
+fn build(
+    nr: usize,
+    teams: &[Vec<usize>],
+    users: &[(Vec<usize>, Vec<usize>)],
+    mappings: Vec<Mapping>,
+    direct: &[Option<usize>],
+    conflicts: bool,
+) -> DirectoryDoc {
+    let mut doc = DirectoryDoc::default();
+    doc.roles = (0..nr).map(|i| Role::new(role_id(i), "")).collect();
+    doc.teams = teams
+        .iter()
+        .enumerate()
+        .map(|(i, roles)| Team {
+            roles: roles.iter().map(|&r| role_id(r)).collect(),
+            ..Team::new(team_id(i), "")
+        })
+        .collect();
+    for (i, (roles, teams)) in users.iter().enumerate() {
+        let mut user = User::new(user_id(i), "");
+        user.roles = roles.iter().map(|&r| role_id(r)).collect();
+        for &t in teams {
+            user.teams.push(team_id(t));
+            doc.teams[t].members.push(user.id.clone());
+        }
+        doc.users.push(user);
+    }
+    let mut used_ranks = Vec::new();
+    let mut has_default = false;
+    for (i, mapping) in mappings.into_iter().enumerate() {
+        let mut profile = Profile::new(profile_id(i), "");
+        match mapping {
+            Mapping::None => {}
+            Mapping::Ranked(rank, roles) => {
+                if conflicts || !used_ranks.contains(&rank) {
+                    used_ranks.push(rank);
+                    profile.rank = Some(rank);
+                    profile.roles = roles.iter().map(|&r| role_id(r)).collect();
+                }
+            }
+            Mapping::Default => {
+                profile.default = conflicts || !has_default;
+                has_default = true;
+            }
+        }
+        doc.profiles.push(profile);
+    }
+    for (u, p) in direct.iter().enumerate() {
+        if let Some(profile) = p.and_then(|p| doc.profiles.get_mut(p)) {
+            profile.users.push(user_id(u));
+        }
+    }
+    doc.users
+        .push(User::new(ADMIN, "").with_role(catalog::APP_PROFILE_MANAGER_ADMINISTRATOR));
+    doc
+}
+
+#[track_caller]
+fn store(doc: &DirectoryDoc) -> MemoryStore {
+    MemoryStore::new(Directory::builtin_with(doc.clone()).expect("generated org is valid"))
+}
+
+/// Every user's resolution, by user id.
+fn resolutions(store: &MemoryStore) -> BTreeMap<UserId, Resolution> {
+    store
+        .directory()
+        .users()
+        .map(|u| (u.id.clone(), resolve_profile(store, &u.id).unwrap()))
+        .collect()
+}
+
+/// The rules read straight from the design, over the document.
+fn reference(doc: &DirectoryDoc, user: &User) -> Resolution {
+    let mut profiles: Vec<&Profile> = doc.profiles.iter().filter(|p| p.is_custom()).collect();
+    profiles.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(p) = profiles.iter().find(|p| p.users.contains(&user.id)) {
+        return Resolution::new(p.id.clone(), Reason::Direct);
+    }
+    let mut ranked: Vec<(u32, &ProfileId, &RoleId)> = Vec::new();
+    for p in &profiles {
+        let mut held: Vec<&RoleId> = p.roles.iter().filter(|r| user.roles.contains(r)).collect();
+        held.sort();
+        if let (Some(rank), Some(role)) = (p.rank, held.first()) {
+            ranked.push((rank, &p.id, role));
+        }
+    }
+    ranked.sort();
+    if let Some((rank, id, role)) = ranked.first() {
+        let reason = Reason::RoleRank {
+            role: (*role).clone(),
+            rank: *rank,
+        };
+        return Resolution::new((*id).clone(), reason);
+    }
+    if let Some(p) = profiles.iter().find(|p| p.default) {
+        return Resolution::new(p.id.clone(), Reason::Default);
+    }
+    Resolution::new(catalog::OUT_OF_BOX_PROFILE, Reason::OutOfBox)
+}
+
+/// The reason is true of the state.
+fn check_reason(directory: &Directory, user: &User, r: &Resolution) -> Result<(), TestCaseError> {
+    let profile = directory.profile(r.profile.as_str()).unwrap();
+    match &r.reason {
+        Reason::Direct => prop_assert!(profile.users.contains(&user.id)),
+        Reason::RoleRank { role, rank } => {
+            prop_assert_eq!(profile.rank, Some(*rank));
+            let held = profile
+                .roles
+                .iter()
+                .filter(|x| user.roles.contains(x))
+                .min();
+            prop_assert_eq!(held, Some(role));
+        }
+        Reason::Default => prop_assert!(profile.default),
+        Reason::OutOfBox => prop_assert_eq!(
+            Some(&profile.id),
+            directory.fallback_profile().map(|p| &p.id)
+        ),
+        other => prop_assert!(false, "unexpected reason {other:?}"),
+    }
+    Ok(())
+}
+
+/// The document with every list it holds shuffled.
+fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
+    let profiles: Vec<_> = doc
+        .profiles
+        .iter()
+        .map(|p| {
+            let p = p.clone();
+            (
+                Just(p.roles.clone()).prop_shuffle(),
+                Just(p.users.clone()).prop_shuffle(),
+            )
+                .prop_map(move |(roles, users)| Profile {
+                    roles,
+                    users,
+                    ..p.clone()
+                })
+        })
+        .collect();
+    let users: Vec<_> = doc
+        .users
+        .iter()
+        .map(|u| {
+            let u = u.clone();
+            Just(u.roles.clone())
+                .prop_shuffle()
+                .prop_map(move |roles| User { roles, ..u.clone() })
+        })
+        .collect();
+    (
+        profiles.prop_shuffle(),
+        users.prop_shuffle(),
+        Just(doc.roles.clone()).prop_shuffle(),
+        Just(doc),
+    )
+        .prop_map(|(profiles, users, roles, doc)| DirectoryDoc {
+            profiles,
+            users,
+            roles,
+            ..doc
+        })
+}
+
+/// An administration operation over the generated ids (some unknown).
+fn op() -> impl Strategy<Value = AdminOp> {
+    let p = || (0usize..4).prop_map(profile_id);
+    let oob = || Just(ProfileId::from(catalog::OUT_OF_BOX_PROFILE));
+    let any_p = || prop_oneof![4 => p(), 1 => oob()];
+    let u = || (0usize..10).prop_map(user_id);
+    let r = || (0usize..4).prop_map(role_id);
+    let t = || (0usize..3).prop_map(template_id);
+    let kind = || select(vec![TemplateKind::Session, TemplateKind::Notification]);
+    let settings = || {
+        vec(t(), 0..2).prop_map(|ts| ProfileSettings {
+            session_templates: ts,
+            ..ProfileSettings::default()
+        })
+    };
+    prop_oneof![
+        (p(), settings()).prop_map(|(profile, settings)| AdminOp::CreateProfile {
+            profile,
+            name: String::new(),
+            settings
+        }),
+        (any_p(), settings())
+            .prop_map(|(profile, settings)| AdminOp::UpdateSettings { profile, settings }),
+        any_p().prop_map(|profile| AdminOp::DeleteProfile { profile }),
+        any_p().prop_map(|profile| AdminOp::SetDefault { profile }),
+        any_p().prop_map(|profile| AdminOp::RemoveDefault { profile }),
+        (any_p(), 0u32..6, vec(r(), 0..3)).prop_map(|(profile, rank, roles)| {
+            AdminOp::SetRankAndRoles {
+                profile,
+                rank,
+                roles,
+            }
+        }),
+        any_p().prop_map(|profile| AdminOp::RemoveRankAndRoles { profile }),
+        (any_p(), vec(u(), 1..3))
+            .prop_map(|(profile, users)| AdminOp::AssignUsers { profile, users }),
+        (any_p(), vec(u(), 1..3))
+            .prop_map(|(profile, users)| AdminOp::UnassignUsers { profile, users }),
+        (t(), kind()).prop_map(|(id, kind)| AdminOp::CreateTemplate {
+            template: Template::new(id, "", kind)
+        }),
+        t().prop_map(|template| AdminOp::DeleteTemplate { template }),
+    ]
+}
+
+fn snapshot(store: &MemoryStore) -> String {
+    serde_json::to_string(store.directory()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(192))]
+
+    #[test]
+    fn resolution_matches_the_reference_and_its_reason_is_true(doc in org(true)) {
+        let store = store(&doc);
+        let directory = store.directory();
+        for user in directory.users() {
+            let r = resolve_profile(&store, &user.id).unwrap();
+            prop_assert_eq!(&r, &reference(&doc, user));
+            check_reason(directory, user, &r)?;
+        }
+    }
+
+    #[test]
+    fn resolution_ignores_list_order(
+        (doc, shuffled) in org(true).prop_flat_map(|doc| (Just(doc.clone()), shuffled(doc)))
+    ) {
+        prop_assert_eq!(resolutions(&store(&doc)), resolutions(&store(&shuffled)));
+    }
+
+    #[test]
+    fn a_direct_assignment_always_wins(doc in org(true), pick_user in any::<Index>(), pick_profile in any::<Index>()) {
+        let mut store = store(&doc);
+        let free: Vec<UserId> = store
+            .directory()
+            .users()
+            .filter(|u| !store.directory().profiles().any(|p| p.users.contains(&u.id)))
+            .map(|u| u.id.clone())
+            .collect();
+        let custom: Vec<ProfileId> = store.directory().profiles().filter(|p| p.is_custom()).map(|p| p.id.clone()).collect();
+        prop_assume!(!free.is_empty() && !custom.is_empty());
+        let user = pick_user.get(&free).clone();
+        let profile = pick_profile.get(&custom).clone();
+        let op = AdminOp::AssignUsers { profile: profile.clone(), users: vec![user.clone()] };
+        administer(&mut store, &ADMIN.into(), &op).unwrap();
+        prop_assert_eq!(resolve_profile(&store, &user).unwrap(), Resolution::new(profile, Reason::Direct));
+    }
+
+    #[test]
+    fn removing_the_default_moves_only_its_users_to_the_out_of_box_profile(doc in org(true)) {
+        let before = resolutions(&store(&doc));
+        let mut without = doc.clone();
+        for profile in &mut without.profiles {
+            profile.default = false;
+        }
+        let after = resolutions(&store(&without));
+        for (user, was) in &before {
+            let now = &after[user];
+            if was.reason == Reason::Default {
+                prop_assert_eq!(now, &Resolution::new(catalog::OUT_OF_BOX_PROFILE, Reason::OutOfBox));
+            } else {
+                prop_assert_eq!(now, was);
+            }
+        }
+    }
+
+    #[test]
+    fn team_roles_and_memberships_never_change_a_resolution(doc in org(true), roles in vec(vec(0usize..6, 0..4), 0..4)) {
+        let before = resolutions(&store(&doc));
+        // Give every team other roles, and drop every membership.
+        let mut changed = doc.clone();
+        let nr = changed.roles.len();
+        for (team, roles) in changed.teams.iter_mut().zip(&roles) {
+            let mut ids: Vec<RoleId> = roles.iter().map(|r| role_id(r % nr)).collect();
+            ids.sort();
+            ids.dedup();
+            team.roles = ids;
+        }
+        let regrouped = resolutions(&store(&changed));
+        for team in &mut changed.teams {
+            team.members.clear();
+        }
+        for user in &mut changed.users {
+            user.teams.clear();
+        }
+        prop_assert_eq!(&before, &regrouped);
+        prop_assert_eq!(&before, &resolutions(&store(&changed)));
+    }
+
+    #[test]
+    fn a_better_free_rank_never_takes_a_user_away(doc in org(false), pick in any::<Index>(), to in 1u32..8) {
+        let mut store = store(&doc);
+        let ranked: Vec<(ProfileId, u32, Vec<RoleId>)> = store
+            .directory()
+            .profiles()
+            .filter_map(|p| p.rank.map(|r| (p.id.clone(), r, p.roles.clone())))
+            .collect();
+        prop_assume!(!ranked.is_empty());
+        let (profile, rank, roles) = pick.get(&ranked).clone();
+        let taken = store.directory().profiles().any(|p| p.rank == Some(to));
+        prop_assume!(to < rank && !taken);
+        let before = resolutions(&store);
+        let op = AdminOp::SetRankAndRoles { profile: profile.clone(), rank: to, roles };
+        administer(&mut store, &ADMIN.into(), &op).unwrap();
+        let after = resolutions(&store);
+        for (user, was) in &before {
+            if was.profile == profile {
+                prop_assert_eq!(&after[user].profile, &profile);
+            }
+        }
+    }
+
+    #[test]
+    fn administration_keeps_the_rules_and_fails_cleanly(doc in org(false), ops in vec(op(), 1..12)) {
+        let mut store = store(&doc);
+        prop_assert!(store.directory().conflicts().is_empty());
+        let admin = UserId::from(ADMIN);
+        for op in &ops {
+            let before = snapshot(&store);
+            match administer(&mut store, &admin, op) {
+                Ok(()) => {
+                    // The state is one a directory loads, and has no conflict.
+                    let reloaded: Directory = serde_json::from_str(&snapshot(&store)).unwrap();
+                    prop_assert_eq!(&reloaded, store.directory());
+                    prop_assert!(store.directory().conflicts().is_empty());
+                }
+                Err(_) => prop_assert_eq!(snapshot(&store), before),
+            }
+            for user in store.directory().users() {
+                let r = resolve_profile(&store, &user.id).unwrap();
+                check_reason(store.directory(), user, &r)?;
+            }
+        }
+    }
+
+    #[test]
+    fn an_actor_without_the_privilege_changes_nothing(doc in org(false), op in op(), pick in any::<Index>()) {
+        let mut store = store(&doc);
+        let users: Vec<UserId> = store.directory().users().map(|u| u.id.clone()).filter(|u| u.as_str() != ADMIN).collect();
+        prop_assume!(!users.is_empty());
+        let actor = pick.get(&users).clone();
+        let before = snapshot(&store);
+        let err = administer(&mut store, &actor, &op).unwrap_err();
+        let denied = matches!(err, rbac_profiles::Error::AccessDenied { .. });
+        prop_assert!(denied);
+        prop_assert_eq!(snapshot(&store), before);
+    }
+}
