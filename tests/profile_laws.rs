@@ -99,16 +99,18 @@ fn build(
     direct: &[Option<usize>],
     conflicts: bool,
 ) -> DirectoryDoc {
-    let mut doc = DirectoryDoc::default();
-    doc.roles = (0..nr).map(|i| Role::new(role_id(i), "")).collect();
-    doc.teams = teams
-        .iter()
-        .enumerate()
-        .map(|(i, roles)| Team {
-            roles: roles.iter().map(|&r| role_id(r)).collect(),
-            ..Team::new(team_id(i), "")
-        })
-        .collect();
+    let mut doc = DirectoryDoc {
+        roles: (0..nr).map(|i| Role::new(role_id(i), "")).collect(),
+        teams: teams
+            .iter()
+            .enumerate()
+            .map(|(i, roles)| Team {
+                roles: roles.iter().map(|&r| role_id(r)).collect(),
+                ..Team::new(team_id(i), "")
+            })
+            .collect(),
+        ..DirectoryDoc::default()
+    };
     for (i, (roles, teams)) in users.iter().enumerate() {
         let mut user = User::new(user_id(i), "");
         user.roles = roles.iter().map(|&r| role_id(r)).collect();
