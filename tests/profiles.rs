@@ -949,3 +949,16 @@ fn operations_and_resolutions_serialize() {
     );
     let _: EntityRef = EntityRef::Profile("p".into());
 }
+
+#[test]
+fn the_readme_document_loads_and_resolves() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```json\n").unwrap() + "```json\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let org: DirectoryDoc = serde_json::from_str(&readme[start..end]).unwrap();
+    let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
+    assert_eq!(
+        resolved(&store, "kayla"),
+        ("night-shift".to_owned(), rank("night-shift-lead", 1))
+    );
+}
