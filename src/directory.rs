@@ -1,13 +1,14 @@
 //! The whole organisation as one document: the privilege catalogue, roles,
-//! teams and users.
+//! teams, users, secured columns and column security profiles.
 
 mod validate;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::column::{ColumnKey, ColumnProfile};
 use crate::error::Error;
-use crate::id::{RoleId, TeamId, UserId};
+use crate::id::{ColumnProfileId, RoleId, TeamId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
 use crate::role::Role;
 use crate::team::Team;
@@ -44,15 +45,25 @@ pub struct DirectoryDoc {
     /// Users.
     #[serde(default)]
     pub users: Vec<User>,
+    /// Secured columns: columns only column security profiles (and System
+    /// Administrator) open. The built-in catalogue has the seed's; a
+    /// document may add its own.
+    #[serde(default)]
+    pub secured_columns: Vec<ColumnKey>,
+    /// Column security profiles.
+    #[serde(default)]
+    pub column_profiles: Vec<ColumnProfile>,
 }
 
 impl DirectoryDoc {
-    /// The built-in catalogue: the seed privileges and the twelve built-in
-    /// roles, with no teams and no users. See [`crate::catalog`].
+    /// The built-in catalogue: the seed privileges, the twelve built-in
+    /// roles and the seed's 21 secured columns, with no teams, no users and
+    /// no column profiles. See [`crate::catalog`].
     ///
     /// ```
     /// let doc = rbac_profiles::DirectoryDoc::builtin();
     /// assert_eq!(doc.roles.len(), 12);
+    /// assert_eq!(doc.secured_columns.len(), 21);
     /// assert!(doc.users.is_empty());
     /// ```
     pub fn builtin() -> Self {
@@ -77,11 +88,14 @@ impl DirectoryDoc {
         self.roles.extend(other.roles);
         self.teams.extend(other.teams);
         self.users.extend(other.users);
+        self.secured_columns.extend(other.secured_columns);
+        self.column_profiles.extend(other.column_profiles);
     }
 }
 
 /// A checked organisation: ids unique and non-empty, every reference known,
-/// team memberships stated on both sides, role inclusion free of cycles.
+/// team memberships stated on both sides, role inclusion free of cycles,
+/// column profiles granting on secured columns only.
 ///
 /// Entities keep their document order, so everything built from a directory
 /// comes out in a stable order. Serializing gives the [`DirectoryDoc`] shape
@@ -114,6 +128,9 @@ pub struct Directory {
     teams: IndexMap<TeamId, Team>,
     #[serde(serialize_with = "values")]
     users: IndexMap<UserId, User>,
+    secured_columns: IndexSet<ColumnKey>,
+    #[serde(serialize_with = "values")]
+    column_profiles: IndexMap<ColumnProfileId, ColumnProfile>,
 }
 
 fn values<K, V: Serialize, S: Serializer>(
@@ -131,9 +148,11 @@ impl TryFrom<DirectoryDoc> for Directory {
     /// # Errors
     ///
     /// The first violation found, in this order: empty or duplicate ids
-    /// (privileges, roles, teams, users), then per role, team and user an
-    /// unknown or repeated reference, then a membership stated on one side
-    /// only, then a role inclusion cycle.
+    /// (privileges, roles, teams, users, secured columns, column profiles),
+    /// then per role, team, user and column profile an unknown or repeated
+    /// reference, then a column profile granting on a column that is not
+    /// secured ([`Error::ColumnNotSecured`]), then a membership stated on one
+    /// side only, then a role inclusion cycle.
     fn try_from(doc: DirectoryDoc) -> Result<Self, Error> {
         validate::validate(doc)
     }
@@ -146,13 +165,16 @@ impl From<Directory> for DirectoryDoc {
             roles: directory.roles.into_values().collect(),
             teams: directory.teams.into_values().collect(),
             users: directory.users.into_values().collect(),
+            secured_columns: directory.secured_columns.into_iter().collect(),
+            column_profiles: directory.column_profiles.into_values().collect(),
         }
     }
 }
 
 impl Directory {
-    /// The built-in catalogue as a directory: seed privileges and the twelve
-    /// built-in roles, no teams, no users.
+    /// The built-in catalogue as a directory: seed privileges, the twelve
+    /// built-in roles and the seed's secured columns; no teams, no users, no
+    /// column profiles.
     ///
     /// ```
     /// let directory = rbac_profiles::Directory::builtin();
@@ -171,6 +193,8 @@ impl Directory {
             roles: doc.roles.into_iter().map(|r| (r.id.clone(), r)).collect(),
             teams: IndexMap::new(),
             users: IndexMap::new(),
+            secured_columns: doc.secured_columns.into_iter().collect(),
+            column_profiles: IndexMap::new(),
         }
     }
 
@@ -272,5 +296,43 @@ impl Directory {
     /// ```
     pub fn user(&self, id: &str) -> Option<&User> {
         self.users.get(id)
+    }
+
+    /// The secured columns, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().secured_columns().len(), 21);
+    /// ```
+    pub fn secured_columns(&self) -> impl ExactSizeIterator<Item = &ColumnKey> + '_ {
+        self.secured_columns.iter()
+    }
+
+    /// Whether `column` (`entity.column`) is secured.
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::builtin();
+    /// assert!(directory.is_secured("msdyn_ocapplepay.msdyn_ocmerchantcertificatepassword"));
+    /// assert!(!directory.is_secured("msdyn_ocapplepay.msdyn_name"));
+    /// ```
+    pub fn is_secured(&self, column: &str) -> bool {
+        self.secured_columns.contains(column)
+    }
+
+    /// The column security profiles, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().column_profiles().len(), 0);
+    /// ```
+    pub fn column_profiles(&self) -> impl ExactSizeIterator<Item = &ColumnProfile> + '_ {
+        self.column_profiles.values()
+    }
+
+    /// The column security profile with this id.
+    ///
+    /// ```
+    /// assert!(rbac_profiles::Directory::builtin().column_profile("secrets").is_none());
+    /// ```
+    pub fn column_profile(&self, id: &str) -> Option<&ColumnProfile> {
+        self.column_profiles.get(id)
     }
 }

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::id::{RoleId, TeamId, UserId};
+use crate::column::ColumnKey;
+use crate::id::{ColumnProfileId, RoleId, TeamId, UserId};
 use crate::privilege::{KeyError, Privilege};
 use crate::store::StoreError;
 
@@ -29,6 +30,15 @@ pub enum Error {
     /// letters, digits and `_`.
     #[error("invalid privilege key {key:?}: {reason}")]
     InvalidPrivilege {
+        /// The text that was given as a key.
+        key: String,
+        /// What is wrong with it.
+        reason: KeyError,
+    },
+    /// A column key is not of the form `entity.column` with lowercase ASCII
+    /// letters, digits and `_`.
+    #[error("invalid column key {key:?}: {reason}")]
+    InvalidColumn {
         /// The text that was given as a key.
         key: String,
         /// What is wrong with it.
@@ -92,6 +102,20 @@ pub enum Error {
         /// repeated at the end (`a → b → a`).
         cycle: Vec<RoleId>,
     },
+    /// A column security profile grants permissions on a column that is not
+    /// secured. Column profiles only ever open secured columns; the others
+    /// follow table privileges.
+    #[error(
+        "column profile {:?} grants permissions on column {:?}, which is not secured",
+        profile.as_str(),
+        column.as_str()
+    )]
+    ColumnNotSecured {
+        /// The profile.
+        profile: ColumnProfileId,
+        /// The column that is not secured.
+        column: ColumnKey,
+    },
     /// A query named a user the store does not know.
     #[error("unknown user {:?}", user.as_str())]
     UnknownUser {
@@ -146,6 +170,10 @@ pub enum EntityKind {
     Team,
     /// A user.
     User,
+    /// A secured column.
+    Column,
+    /// A column security profile.
+    ColumnProfile,
 }
 
 impl fmt::Display for EntityKind {
@@ -155,6 +183,8 @@ impl fmt::Display for EntityKind {
             EntityKind::Role => "role",
             EntityKind::Team => "team",
             EntityKind::User => "user",
+            EntityKind::Column => "column",
+            EntityKind::ColumnProfile => "column profile",
         })
     }
 }
@@ -178,6 +208,10 @@ pub enum EntityRef {
     Team(TeamId),
     /// A user id.
     User(UserId),
+    /// A column key.
+    Column(ColumnKey),
+    /// A column security profile id.
+    ColumnProfile(ColumnProfileId),
 }
 
 impl EntityRef {
@@ -194,6 +228,8 @@ impl EntityRef {
             EntityRef::Role(_) => EntityKind::Role,
             EntityRef::Team(_) => EntityKind::Team,
             EntityRef::User(_) => EntityKind::User,
+            EntityRef::Column(_) => EntityKind::Column,
+            EntityRef::ColumnProfile(_) => EntityKind::ColumnProfile,
         }
     }
 
@@ -210,6 +246,8 @@ impl EntityRef {
             EntityRef::Role(r) => r.as_str(),
             EntityRef::Team(t) => t.as_str(),
             EntityRef::User(u) => u.as_str(),
+            EntityRef::Column(c) => c.as_str(),
+            EntityRef::ColumnProfile(p) => p.as_str(),
         }
     }
 }

@@ -94,3 +94,9 @@ id_type!(
     ProfileId,
     "contoso-agent"
 );
+id_type!(
+    /// The id of a [`ColumnProfile`](crate::ColumnProfile), a column security
+    /// profile.
+    ColumnProfileId,
+    "channel-secrets"
+);

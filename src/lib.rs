@@ -4,6 +4,8 @@
 
 mod access;
 pub mod catalog;
+mod column;
+mod diagnose;
 mod directory;
 mod error;
 mod id;
@@ -17,9 +19,14 @@ mod user;
 pub use access::{
     explain_privilege, has_privilege, has_privilege_at, privilege_level, Holding, Route,
 };
+pub use column::{
+    column_access, explain_column_access, ColumnAccess, ColumnGrant, ColumnKey, ColumnPermission,
+    ColumnProfile, ColumnRoute,
+};
+pub use diagnose::{diagnose, diagnose_user, Diagnostic, DiagnosticCode, Severity};
 pub use directory::{Directory, DirectoryDoc};
 pub use error::{EntityKind, EntityRef, Error};
-pub use id::{ProfileId, RoleId, TeamId, UserId};
+pub use id::{ColumnProfileId, ProfileId, RoleId, TeamId, UserId};
 pub use privilege::{AccessLevel, KeyError, Privilege, PrivilegeDef};
 pub use role::Role;
 pub use store::{MemoryStore, Store, StoreError};

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 pub use memory::MemoryStore;
 
+use crate::column::{ColumnKey, ColumnProfile};
 use crate::id::{RoleId, TeamId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
 use crate::role::Role;
@@ -20,16 +21,22 @@ use crate::user::User;
 ///
 /// The queries ([`has_privilege`](crate::has_privilege),
 /// [`privilege_level`](crate::privilege_level),
-/// [`explain_privilege`](crate::explain_privilege)) take any `Store` as a
+/// [`explain_privilege`](crate::explain_privilege),
+/// [`column_access`](crate::column_access), …) take any `Store` as a
 /// parameter; the crate keeps no hidden state of its own. [`MemoryStore`] is
 /// the embedded implementation; a host with its own database implements this
 /// trait over it. The trait is object safe, so `&dyn Store` works too.
 ///
 /// # For implementors
 ///
-/// - Each method looks one entity up by id and returns `Ok(None)` when there
-///   is no such entity. Return [`Cow::Borrowed`] when the data lives in
-///   memory and [`Cow::Owned`] when it was read from elsewhere.
+/// - Each look-up by id returns `Ok(None)` when there is no such entity.
+///   Return [`Cow::Borrowed`] when the data lives in memory and
+///   [`Cow::Owned`] when it was read from elsewhere.
+/// - Column security: [`Store::is_secured_column`] says whether a column is
+///   secured and [`Store::column_profiles`] lists every column security
+///   profile (the crate picks those that cover the user; their order does
+///   not change any answer). Get the first one right above all: a secured
+///   column reported as not secured is opened by table privileges.
 /// - Return `Err` only when the storage itself failed (a lost connection, a
 ///   corrupt row); the crate reports it as [`Error::Storage`](crate::Error::Storage)
 ///   with your error as its source, and never turns it into a `false`.
@@ -44,7 +51,10 @@ use crate::user::User;
 ///
 /// ```
 /// use std::borrow::Cow;
-/// use rbac_profiles::{Privilege, PrivilegeDef, Role, RoleId, Store, StoreError, Team, TeamId, User, UserId};
+/// use rbac_profiles::{
+///     ColumnKey, ColumnProfile, Privilege, PrivilegeDef, Role, RoleId, Store, StoreError, Team,
+///     TeamId, User, UserId,
+/// };
 ///
 /// /// A store with one user and no roles, for illustration.
 /// struct OneUser(User);
@@ -61,6 +71,12 @@ use crate::user::User;
 ///     }
 ///     fn privilege(&self, _: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
 ///         Err(StoreError::new("the privilege table is offline"))
+///     }
+///     fn is_secured_column(&self, _: &ColumnKey) -> Result<bool, StoreError> {
+///         Ok(false)
+///     }
+///     fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+///         Ok(Vec::new())
 ///     }
 /// }
 ///
@@ -97,6 +113,26 @@ pub trait Store {
     ///
     /// Only when the storage itself fails.
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError>;
+
+    // Column security.
+
+    /// Whether `column` is secured: readable, updatable and creatable only
+    /// through column security profiles (and by System Administrator).
+    /// `false` for a column the store has never heard of.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError>;
+
+    /// Every column security profile, with its members and permissions.
+    /// Column profiles are few; the crate picks the ones that list the user
+    /// or one of their teams.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError>;
 }
 
 macro_rules! forward_store {
@@ -116,6 +152,12 @@ macro_rules! forward_store {
                 key: &Privilege,
             ) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
                 (**self).privilege(key)
+            }
+            fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
+                (**self).is_secured_column(column)
+            }
+            fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+                (**self).column_profiles()
             }
         }
     )*};

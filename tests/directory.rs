@@ -46,6 +46,7 @@ fn small() -> DirectoryDoc {
             User::new("u1", "One").with_team("t1"),
             User::new("u2", "Two").with_role("lead"),
         ],
+        ..DirectoryDoc::default()
     }
 }
 

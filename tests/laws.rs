@@ -138,6 +138,7 @@ fn directory_doc() -> impl Strategy<Value = DirectoryDoc> {
                 roles,
                 teams,
                 users,
+                ..DirectoryDoc::default()
             }
         })
 }
@@ -313,6 +314,7 @@ fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
             roles,
             teams,
             users,
+            ..DirectoryDoc::default()
         })
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::hash::Hash;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 
 use super::{Directory, DirectoryDoc};
 use crate::error::{EntityKind, EntityRef, Error};
@@ -15,6 +15,20 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
     let roles = index(doc.roles, |r| r.id.clone(), EntityRef::Role)?;
     let teams = index(doc.teams, |t| t.id.clone(), EntityRef::Team)?;
     let users = index(doc.users, |u| u.id.clone(), EntityRef::User)?;
+    let mut secured_columns = IndexSet::with_capacity(doc.secured_columns.len());
+    for column in doc.secured_columns {
+        if secured_columns.contains(&column) {
+            return Err(Error::DuplicateId {
+                entity: EntityRef::Column(column),
+            });
+        }
+        secured_columns.insert(column);
+    }
+    let column_profiles = index(
+        doc.column_profiles,
+        |p| p.id.clone(),
+        EntityRef::ColumnProfile,
+    )?;
 
     for role in roles.values() {
         let owner = EntityRef::Role(role.id.clone());
@@ -39,6 +53,22 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
         check_refs(&owner, &user.teams, &teams, EntityRef::Team)?;
     }
 
+    for profile in column_profiles.values() {
+        let owner = EntityRef::ColumnProfile(profile.id.clone());
+        check_refs(&owner, &profile.users, &users, EntityRef::User)?;
+        check_refs(&owner, &profile.teams, &teams, EntityRef::Team)?;
+        if let Some(column) = profile
+            .permissions
+            .keys()
+            .find(|c| !secured_columns.contains(*c))
+        {
+            return Err(Error::ColumnNotSecured {
+                profile: profile.id.clone(),
+                column: column.clone(),
+            });
+        }
+    }
+
     check_memberships(&teams, &users)?;
 
     if let Some(cycle) = find_cycle(&roles) {
@@ -50,6 +80,8 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
         roles,
         teams,
         users,
+        secured_columns,
+        column_profiles,
     })
 }
 

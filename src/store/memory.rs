@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::column::{ColumnKey, ColumnProfile};
 use crate::directory::Directory;
 use crate::id::{RoleId, TeamId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
@@ -71,5 +72,17 @@ impl Store for MemoryStore {
 
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
         Ok(self.directory.privilege(key.as_str()).map(Cow::Borrowed))
+    }
+
+    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
+        Ok(self.directory.is_secured(column.as_str()))
+    }
+
+    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+        Ok(self
+            .directory
+            .column_profiles()
+            .map(Cow::Borrowed)
+            .collect())
     }
 }
