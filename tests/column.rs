@@ -540,3 +540,31 @@ fn custom_secured_columns_and_profiles_load_answer_and_round_trip() {
     assert_eq!(again, directory);
     assert_eq!(serde_json::to_string_pretty(&again).unwrap(), text);
 }
+
+#[test]
+fn the_example_organisation_opens_the_whatsapp_token_to_exactly_its_profiles_and_admin() {
+    let org = serde_json::from_str(include_str!("../examples/data/contoso.json")).unwrap();
+    let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
+    assert_eq!(store.directory().column_profiles().len(), 2);
+    let token = col("msdyn_ocwhatsappchannelaccount.msdyn_secureauthenticationtoken");
+    let readers: Vec<&str> = store
+        .directory()
+        .users()
+        .filter(|u| column_access(&store, &u.id, &token).unwrap().read)
+        .map(|u| u.id.as_str())
+        .collect();
+    assert_eq!(readers, ["gabriel-diaz", "kayla-lewis", "angel-chiu"]);
+    assert_eq!(
+        column_access(&store, &uid("angel-chiu"), &token).unwrap(),
+        ColumnAccess::ALL
+    );
+    let sms = col("msdyn_ocsmssettingsecret.msdyn_secureapikey");
+    assert_eq!(
+        column_access(&store, &uid("angel-chiu"), &sms).unwrap(),
+        ColumnAccess {
+            read: true,
+            update: true,
+            create: false
+        }
+    );
+}
