@@ -568,3 +568,14 @@ fn the_example_organisation_opens_the_whatsapp_token_to_exactly_its_profiles_and
         }
     );
 }
+
+#[test]
+fn the_readme_names_every_secured_column() {
+    let readme = include_str!("../README.md");
+    for (entity, columns) in SEED_SECRETS {
+        assert!(readme.contains(&format!("`{entity}`")), "{entity}");
+        for column in columns {
+            assert!(readme.contains(&format!("`{column}`")), "{column}");
+        }
+    }
+}
