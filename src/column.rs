@@ -264,9 +264,7 @@ impl fmt::Display for ColumnPermission {
 /// assert!(read.allows(ColumnPermission::Read));
 /// assert!(!read.allows(ColumnPermission::Update));
 /// ```
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnAccess {
     /// May see the value.

@@ -99,15 +99,22 @@ pub fn column_access<S: Store + ?Sized>(
 /// [`explain_column_access`].
 ///
 /// ```
-/// use rbac_profiles::{ColumnGrant, ColumnPermission, ColumnRoute, Holding};
+/// use rbac_profiles::{explain_column_access, ColumnGrant, ColumnPermission, Directory, DirectoryDoc, MemoryStore, User};
 ///
-/// let route = ColumnRoute {
-///     permission: ColumnPermission::Read,
-///     grant: ColumnGrant::Profile { profile: "auth-secrets".into(), holding: Holding::Direct },
-/// };
-/// assert_eq!(route.permission, ColumnPermission::Read);
+/// let mut org = DirectoryDoc::default();
+/// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
+/// let store = MemoryStore::new(Directory::builtin_with(org)?);
+///
+/// let routes = explain_column_access(&store, &"u1".into(), &"queue.name".parse()?)?;
+/// assert_eq!(routes.len(), 1);
+/// assert_eq!(routes[0].permission, ColumnPermission::Read);
+/// let ColumnGrant::TablePrivilege { privilege, route } = &routes[0].grant else { unreachable!() };
+/// assert_eq!(privilege.as_str(), "queue:read");
+/// assert_eq!(route.role.as_str(), "omnichannel-agent");
+/// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ColumnRoute {
     /// The permission this route grants.
     pub permission: ColumnPermission,
