@@ -207,9 +207,24 @@ pub fn explain_privilege<S: Store + ?Sized>(
 ) -> Result<Vec<Route>, Error> {
     let user = load_user(store, user)?;
     require_privilege(store, privilege)?;
+    routes_where(store, &user, |role| {
+        role.grants
+            .get(privilege)
+            .copied()
+            .filter(|l| l.is_granted())
+    })
+}
+
+/// Every route from a role `user` holds to a role for which `grants` gives
+/// a level, sorted as [`explain_privilege`] documents.
+pub(crate) fn routes_where<S: Store + ?Sized>(
+    store: &S,
+    user: &User,
+    grants: impl Fn(&Role) -> Option<AccessLevel>,
+) -> Result<Vec<Route>, Error> {
     let mut roles = RoleCache::new(store);
     let mut routes = Vec::new();
-    for (holding, root, owner) in held_roots(store, &user)? {
+    for (holding, root, owner) in held_roots(store, user)? {
         // Breadth first, children in id order: the first path to reach a
         // role is the shortest, and ties go to the smaller ids.
         let mut parent: HashMap<RoleId, Option<RoleId>> = HashMap::new();
@@ -220,11 +235,10 @@ pub fn explain_privilege<S: Store + ?Sized>(
         while let Some(id) = queue.pop_front() {
             let (granted, children) = {
                 let role = roles.get(&id, &owner)?;
-                let granted = role.grants.get(privilege).copied();
                 let children: BTreeSet<RoleId> = role.includes.iter().cloned().collect();
-                (granted, children)
+                (grants(role), children)
             };
-            if let Some(level) = granted.filter(|l| l.is_granted()) {
+            if let Some(level) = granted {
                 routes.push(Route {
                     role: id.clone(),
                     level,
@@ -242,8 +256,13 @@ pub fn explain_privilege<S: Store + ?Sized>(
             }
         }
     }
-    routes.sort_by(|a, b| (&a.role, &a.holding, &a.chain).cmp(&(&b.role, &b.holding, &b.chain)));
+    routes.sort_by(cmp_routes);
     Ok(routes)
+}
+
+/// The order of [`explain_privilege`]: granting role, holding, chain.
+pub(crate) fn cmp_routes(a: &Route, b: &Route) -> std::cmp::Ordering {
+    (&a.role, &a.holding, &a.chain).cmp(&(&b.role, &b.holding, &b.chain))
 }
 
 fn chain_to(parent: &HashMap<RoleId, Option<RoleId>>, end: &RoleId) -> Vec<RoleId> {
@@ -285,7 +304,10 @@ impl<'s, S: Store + ?Sized> RoleCache<'s, S> {
     }
 }
 
-fn load_user<'s, S: Store + ?Sized>(store: &'s S, user: &UserId) -> Result<Cow<'s, User>, Error> {
+pub(crate) fn load_user<'s, S: Store + ?Sized>(
+    store: &'s S,
+    user: &UserId,
+) -> Result<Cow<'s, User>, Error> {
     store
         .user(user)?
         .ok_or_else(|| Error::UnknownUser { user: user.clone() })
@@ -346,7 +368,7 @@ fn held_roots<S: Store + ?Sized>(
 /// Calls `visit` once for every role the user holds, inclusions expanded.
 /// Iterative with a visited set: a long chain can't overflow the stack, and a
 /// cycle in a host's data is walked once.
-fn walk_held_roles<S: Store + ?Sized>(
+pub(crate) fn walk_held_roles<S: Store + ?Sized>(
     store: &S,
     user: &User,
     mut visit: impl FnMut(&Role),

@@ -40,6 +40,9 @@
 //! - One out-of-box experience profile, [`OUT_OF_BOX_PROFILE`], the fallback
 //!   of profile resolution ("if you do not assign an app profile, by
 //!   default, the out-of-the-box app profile will be assigned").
+//! - The 21 secret attributes of the seed's "Entity / Secret attributes"
+//!   table are secured columns ([`SECURED_COLUMNS`]): only column security
+//!   profiles, and System Administrator, open them.
 //!
 //! ```
 //! use rbac_profiles::catalog;
@@ -52,6 +55,7 @@
 //! assert_eq!(row.roles, [catalog::OMNICHANNEL_SUPERVISOR]);
 //! ```
 
+use crate::column::ColumnKey;
 use crate::directory::DirectoryDoc;
 use crate::privilege::{AccessLevel, Privilege, PrivilegeDef};
 use crate::profile::Profile;
@@ -440,6 +444,85 @@ pub fn seed_rows() -> &'static [SeedRow] {
     &SEED_ROWS
 }
 
+/// The secured columns of the seed, as (entity, column) pairs in the seed's
+/// order: every secret attribute of its "Entity / Secret attributes" table.
+/// The table writes an entity once and its further columns on the lines
+/// below; "msdyn_liveworkstream (for SMS)" is the entity
+/// `msdyn_liveworkstream`.
+///
+/// ```
+/// use rbac_profiles::catalog::SECURED_COLUMNS;
+///
+/// assert_eq!(SECURED_COLUMNS.len(), 21);
+/// assert!(SECURED_COLUMNS.contains(&("msdyn_ocapplepay", "msdyn_ocmerchantcertificatepassword")));
+/// ```
+pub const SECURED_COLUMNS: [(&str, &str); 21] = [
+    (
+        "msdyn_authenticationsettings",
+        "msdyn_authenticationclientsecret",
+    ),
+    ("msdyn_liveworkstream", "msdyn_secureapikey"),
+    ("msdyn_ocapplepay", "msdyn_ocbase64merchantcertstring"),
+    ("msdyn_ocapplepay", "msdyn_ocbase64merchantcertstringcontd"),
+    ("msdyn_ocapplepay", "msdyn_ocmerchantcertificatepassword"),
+    (
+        "msdyn_ocbotchannelregistrationsecret",
+        "msdyn_securemsappsecret",
+    ),
+    ("msdyn_occommunicationprovidersetting", "msdyn_securesecret"),
+    ("msdyn_oc_geolocationprovider", "msdyn_secureproviderapikey"),
+    (
+        "msdyn_ocgooglebusinessmessagesagentaccount",
+        "msdyn_agentaccountclienttoken",
+    ),
+    (
+        "msdyn_ocgooglebusinessmessagespartneraccount",
+        "msdyn_partneraccountclienttoken",
+    ),
+    (
+        "msdyn_ocgooglebusinessmessagespartneraccount",
+        "msdyn_base64credentialfilestring",
+    ),
+    (
+        "msdyn_ocgooglebusinessmessagespartneraccount",
+        "msdyn_base64credentialfilestringcontd",
+    ),
+    ("msdyn_ocsmssettingsecret", "msdyn_secureapikey"),
+    (
+        "msdyn_octwitterapplication",
+        "msdyn_securetwitterconsumersecret",
+    ),
+    (
+        "msdyn_octwitterapplication",
+        "msdyn_securetwitterconsumerkey",
+    ),
+    ("msdyn_octwitterhandlesecret", "msdyn_useraccesstoken"),
+    ("msdyn_octwitterhandlesecret", "msdyn_useraccesstokensecret"),
+    (
+        "msdyn_ocwechatchannelconfig",
+        "msdyn_secureapplicationsecret",
+    ),
+    ("msdyn_ocwechatchannelconfig", "msdyn_securetoken"),
+    ("msdyn_ocwechatchannelconfig", "msdyn_secureencodingaeskey"),
+    (
+        "msdyn_ocwhatsappchannelaccount",
+        "msdyn_secureauthenticationtoken",
+    ),
+];
+
+/// The secured columns of the seed as keys, in [`SECURED_COLUMNS`] order.
+///
+/// ```
+/// let columns = rbac_profiles::catalog::secured_columns();
+/// assert_eq!(columns[0].as_str(), "msdyn_authenticationsettings.msdyn_authenticationclientsecret");
+/// ```
+pub fn secured_columns() -> Vec<ColumnKey> {
+    SECURED_COLUMNS
+        .iter()
+        .map(|(entity, column)| ColumnKey::from_owned_unchecked(format!("{entity}.{column}")))
+        .collect()
+}
+
 /// Every (role, key, description) grant of the catalogue, in catalogue order:
 /// the seed table, then the app profile manager, then cases.
 fn grants() -> Vec<(&'static str, String, String)> {
@@ -504,6 +587,7 @@ pub(crate) fn builtin_doc() -> DirectoryDoc {
             OUT_OF_BOX_PROFILE,
             OUT_OF_BOX_PROFILE_NAME,
         )],
+        secured_columns: secured_columns(),
         ..DirectoryDoc::default()
     }
 }
@@ -517,6 +601,9 @@ mod tests {
     fn every_catalogue_key_is_valid() {
         for def in builtin_doc().privileges {
             assert!(Privilege::new(def.key.as_str()).is_ok(), "{}", def.key);
+        }
+        for column in secured_columns() {
+            assert!(ColumnKey::new(column.as_str()).is_ok(), "{column}");
         }
     }
 

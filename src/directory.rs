@@ -1,17 +1,19 @@
 //! The whole organisation as one document: the privilege catalogue, roles,
-//! teams, users, templates and experience profiles.
+//! teams, users, templates, experience profiles, secured columns and column
+//! security profiles.
 
 mod profiles;
 mod validate;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use profiles::Conflict;
 pub(crate) use profiles::{check_settings, check_shape};
 
+use crate::column::{ColumnKey, ColumnProfile};
 use crate::error::{EntityKind, Error};
-use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
 use crate::profile::{Profile, Template};
 use crate::role::Role;
@@ -61,17 +63,26 @@ pub struct DirectoryDoc {
     /// that one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_profile: Option<ProfileId>,
+    /// Secured columns: columns only column security profiles (and System
+    /// Administrator) open. The built-in catalogue has the seed's; a
+    /// document may add its own.
+    #[serde(default)]
+    pub secured_columns: Vec<ColumnKey>,
+    /// Column security profiles.
+    #[serde(default)]
+    pub column_profiles: Vec<ColumnProfile>,
 }
 
 impl DirectoryDoc {
     /// The built-in catalogue: the seed privileges, the twelve built-in
-    /// roles and the out-of-box profile, with no teams and no users. See
-    /// [`crate::catalog`].
+    /// roles, the out-of-box profile and the seed's 21 secured columns, with
+    /// no teams, no users and no column profiles. See [`crate::catalog`].
     ///
     /// ```
     /// let doc = rbac_profiles::DirectoryDoc::builtin();
     /// assert_eq!(doc.roles.len(), 12);
     /// assert_eq!(doc.profiles.len(), 1);
+    /// assert_eq!(doc.secured_columns.len(), 21);
     /// assert!(doc.users.is_empty());
     /// ```
     pub fn builtin() -> Self {
@@ -102,6 +113,8 @@ impl DirectoryDoc {
         if other.fallback_profile.is_some() {
             self.fallback_profile = other.fallback_profile;
         }
+        self.secured_columns.extend(other.secured_columns);
+        self.column_profiles.extend(other.column_profiles);
     }
 }
 
@@ -118,7 +131,8 @@ impl DirectoryDoc {
 /// `fallback_profile` names). A directory without profiles is valid: it
 /// answers privilege questions, and [`resolve_profile`](crate::resolve_profile)
 /// reports [`Error::NoFallbackProfile`]. Two profiles with the same rank
-/// and several defaults load: see [`Directory::conflicts`].
+/// and several defaults load: see [`Directory::conflicts`]. Column profiles
+/// grant on secured columns only.
 ///
 /// Entities keep their document order, so everything built from a directory
 /// comes out in a stable order. Serializing gives the [`DirectoryDoc`] shape
@@ -161,6 +175,9 @@ pub struct Directory {
     /// The fallback in effect: the named one, or the only out-of-box one.
     #[serde(skip)]
     fallback: Option<ProfileId>,
+    secured_columns: IndexSet<ColumnKey>,
+    #[serde(serialize_with = "values")]
+    column_profiles: IndexMap<ColumnProfileId, ColumnProfile>,
 }
 
 fn values<K, V: Serialize, S: Serializer>(
@@ -178,11 +195,13 @@ impl TryFrom<DirectoryDoc> for Directory {
     /// # Errors
     ///
     /// The first violation found, in this order: empty or duplicate ids
-    /// (privileges, roles, teams, users, templates, profiles), then per role,
-    /// team and user an unknown or repeated reference, then a membership
-    /// stated on one side only, then a role inclusion cycle, then per
-    /// profile its own rules and references, a user assigned twice, and
-    /// last the fallback profile.
+    /// (privileges, roles, teams, users, templates, profiles, secured
+    /// columns, column profiles), then per role, team, user and column
+    /// profile an unknown or repeated reference, then a column profile
+    /// granting on a column that is not secured
+    /// ([`Error::ColumnNotSecured`]), then a membership stated on one side
+    /// only, then a role inclusion cycle, then per profile its own rules and
+    /// references, a user assigned twice, and last the fallback profile.
     fn try_from(doc: DirectoryDoc) -> Result<Self, Error> {
         validate::validate(doc)
     }
@@ -198,13 +217,16 @@ impl From<Directory> for DirectoryDoc {
             templates: directory.templates.into_values().collect(),
             profiles: directory.profiles.into_values().collect(),
             fallback_profile: directory.fallback_profile,
+            secured_columns: directory.secured_columns.into_iter().collect(),
+            column_profiles: directory.column_profiles.into_values().collect(),
         }
     }
 }
 
 impl Directory {
     /// The built-in catalogue as a directory: seed privileges, the twelve
-    /// built-in roles and the out-of-box profile, no teams, no users.
+    /// built-in roles, the out-of-box profile and the seed's secured
+    /// columns; no teams, no users, no column profiles.
     ///
     /// ```
     /// let directory = rbac_profiles::Directory::builtin();
@@ -231,6 +253,8 @@ impl Directory {
                 .collect(),
             fallback_profile: None,
             fallback: Some(ProfileId::from(crate::catalog::OUT_OF_BOX_PROFILE)),
+            secured_columns: doc.secured_columns.into_iter().collect(),
+            column_profiles: IndexMap::new(),
         }
     }
 
@@ -447,5 +471,43 @@ impl Directory {
         self.profiles = profiles;
         self.fallback = fallback;
         Ok(())
+    }
+
+    /// The secured columns, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().secured_columns().len(), 21);
+    /// ```
+    pub fn secured_columns(&self) -> impl ExactSizeIterator<Item = &ColumnKey> + '_ {
+        self.secured_columns.iter()
+    }
+
+    /// Whether `column` (`entity.column`) is secured.
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::builtin();
+    /// assert!(directory.is_secured("msdyn_ocapplepay.msdyn_ocmerchantcertificatepassword"));
+    /// assert!(!directory.is_secured("msdyn_ocapplepay.msdyn_name"));
+    /// ```
+    pub fn is_secured(&self, column: &str) -> bool {
+        self.secured_columns.contains(column)
+    }
+
+    /// The column security profiles, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().column_profiles().len(), 0);
+    /// ```
+    pub fn column_profiles(&self) -> impl ExactSizeIterator<Item = &ColumnProfile> + '_ {
+        self.column_profiles.values()
+    }
+
+    /// The column security profile with this id.
+    ///
+    /// ```
+    /// assert!(rbac_profiles::Directory::builtin().column_profile("secrets").is_none());
+    /// ```
+    pub fn column_profile(&self, id: &str) -> Option<&ColumnProfile> {
+        self.column_profiles.get(id)
     }
 }

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::column::ColumnKey;
+use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{KeyError, Privilege};
 use crate::profile::TemplateKind;
 use crate::store::StoreError;
@@ -30,6 +31,15 @@ pub enum Error {
     /// letters, digits and `_`.
     #[error("invalid privilege key {key:?}: {reason}")]
     InvalidPrivilege {
+        /// The text that was given as a key.
+        key: String,
+        /// What is wrong with it.
+        reason: KeyError,
+    },
+    /// A column key is not of the form `entity.column` with lowercase ASCII
+    /// letters, digits and `_`.
+    #[error("invalid column key {key:?}: {reason}")]
+    InvalidColumn {
         /// The text that was given as a key.
         key: String,
         /// What is wrong with it.
@@ -92,6 +102,20 @@ pub enum Error {
         /// The roles of the cycle in inclusion order; the first role is
         /// repeated at the end (`a → b → a`).
         cycle: Vec<RoleId>,
+    },
+    /// A column security profile grants permissions on a column that is not
+    /// secured. Column profiles only ever open secured columns; the others
+    /// follow table privileges.
+    #[error(
+        "column profile {:?} grants permissions on column {:?}, which is not secured",
+        profile.as_str(),
+        column.as_str()
+    )]
+    ColumnNotSecured {
+        /// The profile.
+        profile: ColumnProfileId,
+        /// The column that is not secured.
+        column: ColumnKey,
     },
     /// A query named a user the store does not know.
     #[error("unknown user {:?}", user.as_str())]
@@ -354,6 +378,10 @@ pub enum EntityKind {
     Profile,
     /// A template of the shared library.
     Template,
+    /// A secured column.
+    Column,
+    /// A column security profile.
+    ColumnProfile,
 }
 
 impl fmt::Display for EntityKind {
@@ -365,6 +393,8 @@ impl fmt::Display for EntityKind {
             EntityKind::User => "user",
             EntityKind::Profile => "profile",
             EntityKind::Template => "template",
+            EntityKind::Column => "column",
+            EntityKind::ColumnProfile => "column profile",
         })
     }
 }
@@ -392,6 +422,10 @@ pub enum EntityRef {
     Profile(ProfileId),
     /// A template id.
     Template(TemplateId),
+    /// A column key.
+    Column(ColumnKey),
+    /// A column security profile id.
+    ColumnProfile(ColumnProfileId),
 }
 
 impl EntityRef {
@@ -410,6 +444,8 @@ impl EntityRef {
             EntityRef::User(_) => EntityKind::User,
             EntityRef::Profile(_) => EntityKind::Profile,
             EntityRef::Template(_) => EntityKind::Template,
+            EntityRef::Column(_) => EntityKind::Column,
+            EntityRef::ColumnProfile(_) => EntityKind::ColumnProfile,
         }
     }
 
@@ -428,6 +464,8 @@ impl EntityRef {
             EntityRef::User(u) => u.as_str(),
             EntityRef::Profile(p) => p.as_str(),
             EntityRef::Template(t) => t.as_str(),
+            EntityRef::Column(c) => c.as_str(),
+            EntityRef::ColumnProfile(p) => p.as_str(),
         }
     }
 }

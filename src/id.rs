@@ -98,3 +98,9 @@ id_type!(
     TemplateId,
     "chat-session"
 );
+id_type!(
+    /// The id of a [`ColumnProfile`](crate::ColumnProfile), a column security
+    /// profile.
+    ColumnProfileId,
+    "channel-secrets"
+);

@@ -5,6 +5,8 @@
 mod access;
 mod admin;
 pub mod catalog;
+mod column;
+mod diagnose;
 mod directory;
 mod error;
 mod id;
@@ -21,9 +23,14 @@ pub use access::{
     explain_privilege, has_privilege, has_privilege_at, privilege_level, Holding, Route,
 };
 pub use admin::{administer, administer_all, AdminOp};
+pub use column::{
+    column_access, explain_column_access, ColumnAccess, ColumnGrant, ColumnKey, ColumnPermission,
+    ColumnProfile, ColumnRoute,
+};
+pub use diagnose::{diagnose, diagnose_user, Diagnostic, DiagnosticCode, Severity};
 pub use directory::{Conflict, Directory, DirectoryDoc};
 pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule};
-pub use id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
+pub use id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 pub use privilege::{AccessLevel, KeyError, Privilege, PrivilegeDef};
 pub use profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileKind, ProfileSettings, Template,

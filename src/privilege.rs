@@ -31,7 +31,7 @@ use crate::error::Error;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Privilege(String);
 
-/// Why a text is not a valid privilege key.
+/// Why a text is not a valid privilege key or column key.
 ///
 /// ```
 /// use rbac_profiles::{Error, KeyError, Privilege};
@@ -50,6 +50,10 @@ pub enum KeyError {
     EmptyAction,
     /// A character outside `a-z`, `0-9` and `_` (a second `:` included).
     BadCharacter(char),
+    /// There is no `.` between entity and column (a [`ColumnKey`](crate::ColumnKey)).
+    MissingDot,
+    /// The part after `.` of a column key is empty.
+    EmptyColumn,
 }
 
 impl fmt::Display for KeyError {
@@ -61,20 +65,33 @@ impl fmt::Display for KeyError {
             KeyError::BadCharacter(c) => {
                 write!(f, "character {c:?} is not allowed (use a-z, 0-9 and _)")
             }
+            KeyError::MissingDot => f.write_str("expected `entity.column`"),
+            KeyError::EmptyColumn => f.write_str("the column is empty"),
         }
     }
 }
 
 fn check_key(key: &str) -> Result<(), KeyError> {
-    let (entity, action) = key.split_once(':').ok_or(KeyError::MissingColon)?;
+    check_two_part(key, ':', [KeyError::MissingColon, KeyError::EmptyAction])
+}
+
+/// Checks `entity<separator>part`, both non-empty, made of `a-z`, `0-9` and
+/// `_`; `errors` are the missing-separator and empty-second-part errors.
+/// Shared by privilege keys and column keys.
+pub(crate) fn check_two_part(
+    key: &str,
+    separator: char,
+    [missing, empty_second]: [KeyError; 2],
+) -> Result<(), KeyError> {
+    let (entity, second) = key.split_once(separator).ok_or(missing)?;
     if entity.is_empty() {
         return Err(KeyError::EmptyEntity);
     }
-    if action.is_empty() {
-        return Err(KeyError::EmptyAction);
+    if second.is_empty() {
+        return Err(empty_second);
     }
     let allowed = |c: &char| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_';
-    match entity.chars().chain(action.chars()).find(|c| !allowed(c)) {
+    match entity.chars().chain(second.chars()).find(|c| !allowed(c)) {
         Some(c) => Err(KeyError::BadCharacter(c)),
         None => Ok(()),
     }

@@ -12,6 +12,7 @@ pub use memory::MemoryStore;
 
 use serde::{Deserialize, Serialize};
 
+use crate::column::{ColumnKey, ColumnProfile};
 use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
 use crate::profile::{Profile, Template};
@@ -24,7 +25,8 @@ use crate::user::User;
 /// The queries ([`has_privilege`](crate::has_privilege),
 /// [`privilege_level`](crate::privilege_level),
 /// [`explain_privilege`](crate::explain_privilege),
-/// [`resolve_profile`](crate::resolve_profile)) take any `Store` as a
+/// [`resolve_profile`](crate::resolve_profile),
+/// [`column_access`](crate::column_access), …) take any `Store` as a
 /// parameter; the crate keeps no hidden state of its own. Administration
 /// writes through [`StoreMut`]. [`MemoryStore`] is
 /// the embedded implementation; a host with its own database implements this
@@ -32,9 +34,14 @@ use crate::user::User;
 ///
 /// # For implementors
 ///
-/// - Each method looks one entity up by id and returns `Ok(None)` when there
-///   is no such entity. Return [`Cow::Borrowed`] when the data lives in
-///   memory and [`Cow::Owned`] when it was read from elsewhere.
+/// - Each look-up by id returns `Ok(None)` when there is no such entity.
+///   Return [`Cow::Borrowed`] when the data lives in memory and
+///   [`Cow::Owned`] when it was read from elsewhere.
+/// - Column security: [`Store::is_secured_column`] says whether a column is
+///   secured and [`Store::column_profiles`] lists every column security
+///   profile (the crate picks those that cover the user; their order does
+///   not change any answer). Get the first one right above all: a secured
+///   column reported as not secured is opened by table privileges.
 /// - Return `Err` only when the storage itself failed (a lost connection, a
 ///   corrupt row); the crate reports it as [`Error::Storage`](crate::Error::Storage)
 ///   with your error as its source, and never turns it into a `false`.
@@ -50,13 +57,14 @@ use crate::user::User;
 ///   [`Error::UnknownReference`](crate::Error::UnknownReference).
 /// - Calls are synchronous; an async host wraps the calls it makes.
 ///
-/// Forwarding implementations exist for `&T`, `Box<T>`, `Rc<T>` and `Arc<T>`.
+/// Forwarding implementations exist for `&T`, `&mut T`, `Box<T>`, `Rc<T>` and
+/// `Arc<T>`.
 ///
 /// ```
 /// use std::borrow::Cow;
 /// use rbac_profiles::{
-///     Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId, Store, StoreError, Team, TeamId,
-///     Template, TemplateId, User, UserId,
+///     ColumnKey, ColumnProfile, Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId, Store,
+///     StoreError, Team, TeamId, Template, TemplateId, User, UserId,
 /// };
 ///
 /// /// A store with one user and no roles, for illustration.
@@ -86,6 +94,12 @@ use crate::user::User;
 ///     }
 ///     fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
 ///         Ok(None)
+///     }
+///     fn is_secured_column(&self, _: &ColumnKey) -> Result<bool, StoreError> {
+///         Ok(false)
+///     }
+///     fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+///         Ok(Vec::new())
 ///     }
 /// }
 ///
@@ -123,6 +137,8 @@ pub trait Store {
     /// Only when the storage itself fails.
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError>;
 
+    // Experience profiles.
+
     /// The experience profile with this id.
     ///
     /// # Errors
@@ -151,6 +167,26 @@ pub trait Store {
     ///
     /// Only when the storage itself fails.
     fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError>;
+
+    // Column security.
+
+    /// Whether `column` is secured: readable, updatable and creatable only
+    /// through column security profiles (and by System Administrator).
+    /// `false` for a column the store has never heard of.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError>;
+
+    /// Every column security profile, with its members and permissions.
+    /// Column profiles are few; the crate picks the ones that list the user
+    /// or one of their teams.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError>;
 }
 
 macro_rules! forward_store {
@@ -182,6 +218,12 @@ macro_rules! forward_store {
             }
             fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
                 (**self).fallback_profile()
+            }
+            fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
+                (**self).is_secured_column(column)
+            }
+            fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+                (**self).column_profiles()
             }
         }
     )*};

@@ -11,15 +11,16 @@
 mod common;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::error::Error as _;
 use std::sync::Arc;
 
 use common::{key, store_with, uid};
 use rbac_profiles::{
-    explain_privilege, has_privilege, has_privilege_at, privilege_level, AccessLevel, Directory,
-    DirectoryDoc, EntityRef, Error, Holding, MemoryStore, Privilege, PrivilegeDef, Profile,
-    ProfileId, Role, RoleId, Store, StoreError, Team, TeamId, Template, TemplateId, User, UserId,
+    column_access, explain_privilege, has_privilege, has_privilege_at, privilege_level,
+    AccessLevel, ColumnAccess, ColumnKey, ColumnProfile, Directory, DirectoryDoc, EntityRef, Error,
+    Holding, MemoryStore, Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId, Store,
+    StoreError, Team, TeamId, Template, TemplateId, User, UserId,
 };
 
 /// Gabriel holds Omnichannel supervisor only through the team; John holds it
@@ -152,6 +153,8 @@ struct HostStore {
     profiles: HashMap<ProfileId, Profile>,
     templates: HashMap<TemplateId, Template>,
     fallback: Option<ProfileId>,
+    secured: HashSet<ColumnKey>,
+    column_profiles: Vec<ColumnProfile>,
     failing: bool,
 }
 
@@ -183,6 +186,12 @@ impl Store for HostStore {
     }
     fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
         Ok(self.fallback.clone())
+    }
+    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
+        Ok(self.secured.contains(column))
+    }
+    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+        Ok(self.column_profiles.iter().map(Cow::Borrowed).collect())
     }
 }
 
@@ -341,4 +350,44 @@ fn public_types_are_send_and_sync() {
     check::<Role>();
     check::<Team>();
     check::<User>();
+    check::<ColumnKey>();
+    check::<ColumnAccess>();
+    check::<ColumnProfile>();
+    check::<rbac_profiles::ColumnProfileId>();
+    check::<rbac_profiles::ColumnPermission>();
+    check::<rbac_profiles::ColumnRoute>();
+    check::<rbac_profiles::ColumnGrant>();
+    check::<rbac_profiles::Diagnostic>();
+    check::<rbac_profiles::DiagnosticCode>();
+    check::<rbac_profiles::Severity>();
+}
+
+#[test]
+fn a_host_store_answers_column_access_through_its_own_profiles() {
+    let secret = ColumnKey::new("bot.secret").unwrap();
+    let mut store = host_store();
+    store.secured.insert(secret.clone());
+    store.column_profiles.push(
+        ColumnProfile::new("p", "")
+            .with_user("cyclic")
+            .with_permission(secret.clone(), ColumnAccess::read_only()),
+    );
+    assert_eq!(
+        column_access(&store, &uid("cyclic"), &secret).unwrap(),
+        ColumnAccess::read_only()
+    );
+    // Not secured: `bot:read`, held through the cycle, reads `bot.name`.
+    let name = ColumnKey::new("bot.name").unwrap();
+    assert_eq!(
+        column_access(&store, &uid("cyclic"), &name).unwrap(),
+        ColumnAccess::read_only()
+    );
+    let err = column_access(&store, &uid("dangling"), &secret).unwrap_err();
+    assert!(matches!(err, Error::UnknownReference { .. }), "{err:?}");
+    let failing = HostStore {
+        failing: true,
+        ..host_store()
+    };
+    let err = column_access(&failing, &uid("cyclic"), &name).unwrap_err();
+    assert!(matches!(err, Error::Storage(_)));
 }

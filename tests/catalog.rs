@@ -12,7 +12,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{key, one_user_per_builtin_role, uid};
+use common::{key, one_user_per_builtin_role, seed_file, uid};
 use rbac_profiles::{catalog, has_privilege, privilege_level, AccessLevel, Directory};
 
 /// The seed table: newer seed's wording and order; the marks, in the columns
@@ -272,32 +272,6 @@ fn the_readme_table_lists_every_row_with_its_keys() {
             );
         }
     }
-}
-
-/// The seed file whose name starts with `prefix`, read from `../shared/seeds`
-/// beside the crate (where the project's CI has it). Elsewhere there is none,
-/// and the seed-file tests have nothing to compare with; CI sets
-/// `RBAC_PROFILES_REQUIRE_SEEDS=1` so that a missing folder fails there.
-fn seed_file(prefix: &str) -> Option<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        assert!(
-            std::env::var_os("RBAC_PROFILES_REQUIRE_SEEDS").is_none(),
-            "no seeds folder at {}",
-            dir.display()
-        );
-        return None;
-    };
-    let file = entries
-        .filter_map(Result::ok)
-        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
-        .unwrap_or_else(|| panic!("no seed {prefix}* in {}", dir.display()));
-    // The seeds separate some words with no-break spaces.
-    Some(
-        std::fs::read_to_string(file.path())
-            .unwrap()
-            .replace('\u{a0}', " "),
-    )
 }
 
 /// The newer seed is plain text: each table line is the wording followed by

@@ -16,10 +16,10 @@ use std::cell::Cell;
 
 use common::uid;
 use rbac_profiles::{
-    administer, administer_all, catalog, resolve_profile, AdminOp, Change, Conflict, Directory,
-    DirectoryDoc, EntityRef, Error, MemoryStore, OutOfBoxRule, Privilege, PrivilegeDef, Profile,
-    ProfileId, ProfileSettings, Reason, Resolution, Role, RoleId, Store, StoreError, StoreMut,
-    Team, TeamId, Template, TemplateId, TemplateKind, User, UserId,
+    administer, administer_all, catalog, resolve_profile, AdminOp, Change, ColumnKey,
+    ColumnProfile, Conflict, Directory, DirectoryDoc, EntityRef, Error, MemoryStore, OutOfBoxRule,
+    Privilege, PrivilegeDef, Profile, ProfileId, ProfileSettings, Reason, Resolution, Role, RoleId,
+    Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, TemplateKind, User, UserId,
 };
 
 const SEED004: &str = include_str!("../examples/data/seed004.json");
@@ -872,6 +872,12 @@ impl Store for FlakyStore {
     }
     fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
         self.read()?.fallback_profile()
+    }
+    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
+        self.read()?.is_secured_column(column)
+    }
+    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+        self.read()?.column_profiles()
     }
 }
 

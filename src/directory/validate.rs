@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::hash::Hash;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 
 use super::profiles::{check_profiles, index_profiles, index_templates};
 use super::{Directory, DirectoryDoc};
@@ -18,6 +18,20 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
     let users = index(doc.users, |u| u.id.clone(), EntityRef::User)?;
     let templates = index_templates(doc.templates)?;
     let profiles = index_profiles(doc.profiles)?;
+    let mut secured_columns = IndexSet::with_capacity(doc.secured_columns.len());
+    for column in doc.secured_columns {
+        if secured_columns.contains(&column) {
+            return Err(Error::DuplicateId {
+                entity: EntityRef::Column(column),
+            });
+        }
+        secured_columns.insert(column);
+    }
+    let column_profiles = index(
+        doc.column_profiles,
+        |p| p.id.clone(),
+        EntityRef::ColumnProfile,
+    )?;
 
     for role in roles.values() {
         let owner = EntityRef::Role(role.id.clone());
@@ -40,6 +54,22 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
         let owner = EntityRef::User(user.id.clone());
         check_refs(&owner, &user.roles, &roles, EntityRef::Role)?;
         check_refs(&owner, &user.teams, &teams, EntityRef::Team)?;
+    }
+
+    for profile in column_profiles.values() {
+        let owner = EntityRef::ColumnProfile(profile.id.clone());
+        check_refs(&owner, &profile.users, &users, EntityRef::User)?;
+        check_refs(&owner, &profile.teams, &teams, EntityRef::Team)?;
+        if let Some(column) = profile
+            .permissions
+            .keys()
+            .find(|c| !secured_columns.contains(*c))
+        {
+            return Err(Error::ColumnNotSecured {
+                profile: profile.id.clone(),
+                column: column.clone(),
+            });
+        }
     }
 
     check_memberships(&teams, &users)?;
@@ -65,6 +95,8 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
         profiles,
         fallback_profile: doc.fallback_profile,
         fallback,
+        secured_columns,
+        column_profiles,
     })
 }
 

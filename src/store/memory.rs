@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::column::{ColumnKey, ColumnProfile};
 use crate::directory::Directory;
 use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
@@ -92,6 +93,18 @@ impl Store for MemoryStore {
 
     fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
         Ok(self.directory.fallback_profile().map(|p| p.id.clone()))
+    }
+
+    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
+        Ok(self.directory.is_secured(column.as_str()))
+    }
+
+    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+        Ok(self
+            .directory
+            .column_profiles()
+            .map(Cow::Borrowed)
+            .collect())
     }
 }
 

@@ -29,3 +29,29 @@ pub fn uid(text: &str) -> UserId {
 pub fn store_with(org: DirectoryDoc) -> MemoryStore {
     MemoryStore::new(Directory::builtin_with(org).expect("fixture is valid"))
 }
+
+/// The seed file whose name starts with `prefix`, read from `../shared/seeds`
+/// beside the crate (where the project's CI has it). Elsewhere there is none,
+/// and the seed-file tests have nothing to compare with; CI sets
+/// `RBAC_PROFILES_REQUIRE_SEEDS=1` so that a missing folder fails there.
+pub fn seed_file(prefix: &str) -> Option<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        assert!(
+            std::env::var_os("RBAC_PROFILES_REQUIRE_SEEDS").is_none(),
+            "no seeds folder at {}",
+            dir.display()
+        );
+        return None;
+    };
+    let file = entries
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no seed {prefix}* in {}", dir.display()));
+    // The seeds separate some words with no-break spaces.
+    Some(
+        std::fs::read_to_string(file.path())
+            .unwrap()
+            .replace('\u{a0}', " "),
+    )
+}

@@ -1,0 +1,417 @@
+//! Diagnostics: each code with a user that triggers it and one that doesn't,
+//! and, on generated directories, answers that don't depend on list order
+//! and never panic.
+// Tests opt out of the library's panic-free lints.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::sample::select;
+use rbac_profiles::{
+    catalog, diagnose, diagnose_user, AccessLevel, Diagnostic, DiagnosticCode, Directory,
+    DirectoryDoc, Error, Privilege, Role, RoleId, Severity, Team, TeamId, User, UserId,
+};
+
+fn key(text: &str) -> Privilege {
+    Privilege::new(text).unwrap()
+}
+
+/// The built-in catalogue, custom roles `auditor` (case read, business
+/// unit), `auditor-csr` (same, including Customer Service Representative),
+/// `off-auditor` (case read at level none) and `super-agent` (includes
+/// Omnichannel agent), a team `api` holding Omnichannel API access and a
+/// team `basics` holding Basic User, and `users`.
+#[track_caller]
+fn directory(users: Vec<User>) -> Directory {
+    let mut teams = vec![
+        Team::new("api", "API").with_role("omnichannel-api-access"),
+        Team::new("basics", "Basics").with_role("basic-user"),
+    ];
+    for user in &users {
+        for team in &user.teams {
+            let team = teams.iter_mut().find(|t| &t.id == team).unwrap();
+            team.members.push(user.id.clone());
+        }
+    }
+    let org = DirectoryDoc {
+        roles: vec![
+            Role::new("auditor", "").with_grant(key("case:read"), AccessLevel::BusinessUnit),
+            Role::new("auditor-csr", "")
+                .with_grant(key("case:read"), AccessLevel::BusinessUnit)
+                .with_include("customer-service-representative"),
+            Role::new("off-auditor", "").with_grant(key("case:read"), AccessLevel::None),
+            Role::new("super-agent", "").with_include("omnichannel-agent"),
+        ],
+        teams,
+        users,
+        ..DirectoryDoc::default()
+    };
+    Directory::builtin_with(org).unwrap()
+}
+
+fn user(id: &str, roles: &[&str]) -> User {
+    let mut user = User::new(id, "");
+    user.roles = roles.iter().map(|r| RoleId::from(*r)).collect();
+    user
+}
+
+/// The codes found for each user, as `user code` lines.
+fn codes(directory: &Directory) -> Vec<String> {
+    diagnose(directory)
+        .iter()
+        .map(|d| format!("{} {}", d.user.as_ref().unwrap(), d.code))
+        .collect()
+}
+
+#[track_caller]
+fn only(users: Vec<User>) -> Vec<String> {
+    codes(&directory(users))
+}
+
+#[test]
+fn missing_basic_user() {
+    assert_eq!(
+        only(vec![user("a", &["omnichannel-agent"])]),
+        ["a missing-basic-user"]
+    );
+    // No roles at all: not a user of the suite yet.
+    assert!(only(vec![user("none", &[])]).is_empty());
+    assert!(only(vec![user("b", &["basic-user", "omnichannel-agent"])]).is_empty());
+    // Basic User through a team counts.
+    assert!(only(vec![user("c", &["omnichannel-agent"]).with_team("basics")]).is_empty());
+
+    let found = diagnose(&directory(vec![user("a", &["omnichannel-agent"])]));
+    assert_eq!(found[0].severity, Severity::Error);
+    assert_eq!(
+        found[0].message,
+        r#"user "a" holds security roles but not "basic-user", which every user of the suite needs"#
+    );
+}
+
+#[test]
+fn admin_without_system_admin() {
+    let found = diagnose(&directory(vec![user(
+        "a",
+        &["basic-user", "omnichannel-administrator"],
+    )]));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, DiagnosticCode::AdminWithoutSystemAdmin);
+    assert_eq!(found[0].code.as_str(), "admin-without-system-admin");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(
+        found[0].message,
+        r#"user "a" holds "omnichannel-administrator" without "system-administrator", so they cannot manage user roles and privileges"#
+    );
+    assert!(only(vec![user(
+        "b",
+        &[
+            "basic-user",
+            "omnichannel-administrator",
+            "system-administrator"
+        ]
+    )])
+    .is_empty());
+}
+
+#[test]
+fn api_access_on_agent() {
+    for agent_role in [
+        "omnichannel-agent",
+        "omnichannel-supervisor",
+        "customer-service-representative",
+        "super-agent",
+    ] {
+        assert_eq!(
+            only(vec![user("a", &["basic-user", agent_role]).with_team("api")]),
+            ["a api-access-on-agent"],
+            "{agent_role}"
+        );
+    }
+    let found = diagnose(&directory(vec![user(
+        "a",
+        &[
+            "basic-user",
+            "omnichannel-api-access",
+            "omnichannel-supervisor",
+            "omnichannel-agent",
+        ],
+    )]));
+    assert_eq!(found[0].severity, Severity::Error);
+    assert_eq!(
+        found[0].message,
+        r#"user "a" holds "omnichannel-api-access" and the agent or supervisor roles "omnichannel-agent", "omnichannel-supervisor""#
+    );
+    assert!(only(vec![user("b", &["basic-user", "omnichannel-api-access"])]).is_empty());
+    assert!(only(vec![user(
+        "c",
+        &[
+            "basic-user",
+            "omnichannel-api-access",
+            "omnichannel-administrator",
+            "system-administrator"
+        ]
+    )])
+    .is_empty());
+}
+
+#[test]
+fn case_needs_csr() {
+    let found = diagnose(&directory(vec![user("a", &["basic-user", "auditor"])]));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, DiagnosticCode::CaseNeedsCsr);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(
+        found[0].message,
+        r#"user "a" holds case privileges through custom role "auditor" but not "customer-service-representative", which working with cases needs"#
+    );
+    // With the representative role, directly or through an included role.
+    assert!(only(vec![user(
+        "b",
+        &["basic-user", "auditor", "customer-service-representative"]
+    )])
+    .is_empty());
+    assert!(only(vec![user("c", &["basic-user", "auditor-csr"])]).is_empty());
+    // A grant at level none is no privilege; built-in roles don't count.
+    assert!(only(vec![user("d", &["basic-user", "off-auditor"])]).is_empty());
+    assert!(only(vec![user("e", &["basic-user", "customer-service-manager"])]).is_empty());
+}
+
+#[test]
+fn diagnostics_are_sorted_by_user_then_code_and_serialize_with_their_codes() {
+    let directory = directory(vec![
+        user("z", &["omnichannel-administrator", "auditor"]),
+        user("m", &["omnichannel-agent"]).with_team("api"),
+    ]);
+    assert_eq!(
+        codes(&directory),
+        [
+            "m api-access-on-agent",
+            "m missing-basic-user",
+            "z admin-without-system-admin",
+            "z case-needs-csr",
+            "z missing-basic-user",
+        ]
+    );
+    let found = diagnose_user(&directory, &"z".into()).unwrap();
+    assert_eq!(found.len(), 3);
+    assert_eq!(
+        found[0].to_string(),
+        r#"warning[admin-without-system-admin]: user "z" holds "omnichannel-administrator" without "system-administrator", so they cannot manage user roles and privileges"#
+    );
+    let json = serde_json::to_value(&found[2]).unwrap();
+    assert_eq!(json["code"], "missing-basic-user");
+    assert_eq!(json["severity"], "error");
+    assert_eq!(json["user"], "z");
+    let back: Diagnostic = serde_json::from_value(json).unwrap();
+    assert_eq!(back, found[2]);
+
+    let err = diagnose_user(&directory, &"nobody".into()).unwrap_err();
+    assert!(matches!(err, Error::UnknownUser { .. }));
+    assert!(diagnose(&Directory::builtin()).is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// Laws
+// ---------------------------------------------------------------------------
+
+fn subset<T: Clone + std::fmt::Debug + 'static>(items: Vec<T>) -> impl Strategy<Value = Vec<T>> {
+    let n = items.len();
+    vec(prop::bool::weighted(0.25), n).prop_map(move |bits| {
+        items
+            .iter()
+            .zip(bits)
+            .filter(|(_, picked)| *picked)
+            .map(|(item, _)| item.clone())
+            .collect()
+    })
+}
+
+/// The built-in catalogue plus up to 3 custom roles (granting case and bot
+/// privileges at any level, including built-in roles and lower custom
+/// ones), up to 3 teams and up to 8 users over all of them.
+fn org_doc() -> impl Strategy<Value = DirectoryDoc> {
+    let builtin: Vec<String> = catalog::ROLE_IDS.iter().map(|r| (*r).to_owned()).collect();
+    (0..=3usize, 0..=3usize, 1..=8usize).prop_flat_map(move |(nc, nt, nu)| {
+        let custom: Vec<String> = (0..nc).map(|i| format!("c{i}")).collect();
+        let all: Vec<String> = builtin.iter().chain(&custom).cloned().collect();
+        let teams: Vec<String> = (0..nt).map(|i| format!("t{i}")).collect();
+        let roles = (0..nc)
+            .map(|i| {
+                let includes: Vec<String> = builtin
+                    .iter()
+                    .chain(custom.iter().take(i))
+                    .cloned()
+                    .collect();
+                (
+                    subset(vec!["case:read", "case:write", "bot:create"]),
+                    select(AccessLevel::ALL.to_vec()),
+                    subset(includes),
+                )
+                    .prop_map(move |(keys, level, includes)| {
+                        let mut role = Role::new(format!("c{i}"), "");
+                        for k in keys {
+                            role = role.with_grant(key(k), level);
+                        }
+                        role.includes = includes.into_iter().map(RoleId::from).collect();
+                        role
+                    })
+            })
+            .collect::<Vec<_>>();
+        let team_roles = vec(subset(all.clone()), nt);
+        let users = vec((subset(all.clone()), subset(teams.clone())), nu);
+        (roles, team_roles, users).prop_map(|(roles, team_roles, users)| {
+            let mut teams: Vec<Team> = team_roles
+                .into_iter()
+                .enumerate()
+                .map(|(i, roles)| {
+                    let mut team = Team::new(format!("t{i}"), "");
+                    team.roles = roles.into_iter().map(RoleId::from).collect();
+                    team
+                })
+                .collect();
+            let users: Vec<User> = users
+                .into_iter()
+                .enumerate()
+                .map(|(i, (roles, user_teams))| {
+                    let mut user = User::new(format!("u{i}"), "");
+                    user.roles = roles.into_iter().map(RoleId::from).collect();
+                    user.teams = user_teams.into_iter().map(TeamId::from).collect();
+                    for t in &user.teams {
+                        teams
+                            .iter_mut()
+                            .find(|team| &team.id == t)
+                            .unwrap()
+                            .members
+                            .push(user.id.clone());
+                    }
+                    user
+                })
+                .collect();
+            let mut doc = DirectoryDoc::builtin();
+            doc.extend(DirectoryDoc {
+                roles,
+                teams,
+                users,
+                ..DirectoryDoc::default()
+            });
+            doc
+        })
+    })
+}
+
+/// `doc` with its roles, teams and users, and every list inside them,
+/// permuted.
+fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
+    let users: Vec<_> = doc
+        .users
+        .iter()
+        .cloned()
+        .map(|user| {
+            (
+                Just(user.roles.clone()).prop_shuffle(),
+                Just(user.teams.clone()).prop_shuffle(),
+            )
+                .prop_map(move |(roles, teams)| User {
+                    roles,
+                    teams,
+                    ..user.clone()
+                })
+        })
+        .collect();
+    let teams: Vec<_> = doc
+        .teams
+        .iter()
+        .cloned()
+        .map(|team| {
+            (
+                Just(team.roles.clone()).prop_shuffle(),
+                Just(team.members.clone()).prop_shuffle(),
+            )
+                .prop_map(move |(roles, members)| Team {
+                    roles,
+                    members,
+                    ..team.clone()
+                })
+        })
+        .collect();
+    let roles: Vec<_> = doc
+        .roles
+        .iter()
+        .cloned()
+        .map(|role| {
+            Just(role.includes.clone())
+                .prop_shuffle()
+                .prop_map(move |includes| Role {
+                    includes,
+                    ..role.clone()
+                })
+        })
+        .collect();
+    (
+        roles.prop_shuffle(),
+        teams.prop_shuffle(),
+        users.prop_shuffle(),
+    )
+        .prop_map(move |(roles, teams, users)| DirectoryDoc {
+            roles,
+            teams,
+            users,
+            ..doc.clone()
+        })
+}
+
+fn doc_and_shuffle() -> impl Strategy<Value = (DirectoryDoc, DirectoryDoc)> {
+    org_doc().prop_flat_map(|doc| (Just(doc.clone()), shuffled(doc)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn diagnostics_do_not_depend_on_list_order((doc, shuffled) in doc_and_shuffle()) {
+        let a = Directory::try_from(doc).unwrap();
+        let b = Directory::try_from(shuffled).unwrap();
+        prop_assert_eq!(diagnose(&a), diagnose(&b));
+    }
+
+    #[test]
+    fn diagnose_is_every_user_diagnosed_sorted_and_each_code_once(doc in org_doc()) {
+        let directory = Directory::try_from(doc).unwrap();
+        let all = diagnose(&directory);
+        let mut by_user: Vec<Diagnostic> = Vec::new();
+        for user in directory.users() {
+            let found = diagnose_user(&directory, &user.id).unwrap();
+            let codes: Vec<DiagnosticCode> = found.iter().map(|d| d.code).collect();
+            let mut sorted = codes.clone();
+            sorted.sort();
+            sorted.dedup();
+            prop_assert_eq!(&codes, &sorted);
+            prop_assert!(found.iter().all(|d| d.user.as_ref() == Some(&user.id)));
+            prop_assert!(found.iter().all(|d| d.severity == d.code.severity()));
+            by_user.extend(found);
+        }
+        by_user.sort_by(|a, b| (&a.user, a.code).cmp(&(&b.user, b.code)));
+        prop_assert_eq!(all, by_user);
+    }
+
+    #[test]
+    fn diagnostics_never_panic_on_unusual_ids(doc in org_doc(), suffix in "(?s).{0,6}") {
+        // Rename every user: any text is a valid id.
+        let mut doc = doc;
+        let rename = |id: &UserId| UserId::from(format!("{id}{suffix}"));
+        for user in &mut doc.users {
+            user.id = rename(&user.id);
+        }
+        for team in &mut doc.teams {
+            team.members = team.members.iter().map(rename).collect();
+        }
+        if let Ok(directory) = Directory::try_from(doc) {
+            let _ = diagnose(&directory);
+        }
+    }
+}
