@@ -6,7 +6,7 @@
 //! direct roles, team roles and every role those include.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -15,10 +15,14 @@ use crate::catalog::{
     BASIC_USER, CUSTOMER_SERVICE_REPRESENTATIVE, OMNICHANNEL_ADMINISTRATOR, OMNICHANNEL_AGENT,
     OMNICHANNEL_API_ACCESS, OMNICHANNEL_SUPERVISOR, ROLE_IDS, SYSTEM_ADMINISTRATOR,
 };
-use crate::directory::Directory;
+use crate::directory::{Conflict, Directory};
 use crate::error::Error;
-use crate::id::UserId;
+use crate::id::{ProfileId, RoleId, TeamId, UserId};
+use crate::resolve::choose;
 use crate::user::User;
+
+/// The privilege a user needs to read their experience profile.
+const APP_PROFILE_READ: &str = "app_profile:read";
 
 /// The agent- and supervisor-type roles that must not be held together with
 /// Omnichannel API access.
@@ -95,6 +99,23 @@ pub enum DiagnosticCode {
     /// privileges on cases (`case:*`), but they don't hold Customer Service
     /// Representative, which working with cases needs.
     CaseNeedsCsr,
+    /// `profile-unreadable` ([`Severity::Error`]): the user holds roles, but
+    /// none grants `app_profile:read` (App profile user's privilege), so
+    /// they can't read the experience profile they resolve to. Only in
+    /// directories with profiles.
+    ProfileUnreadable,
+    /// `team-role-for-profile` ([`Severity::Warning`]): a role that maps a
+    /// ranked profile reaches the user only through a team, so the mapping
+    /// silently does not apply to them (team roles never map profiles).
+    TeamRoleForProfile,
+    /// `duplicate-rank` ([`Severity::Warning`], about the directory): custom
+    /// profiles share a rank, as imports can leave them; the message names
+    /// the profiles and the tie-break winner.
+    DuplicateRank,
+    /// `multiple-defaults` ([`Severity::Warning`], about the directory):
+    /// several custom profiles are marked default; the message names them
+    /// and the tie-break winner.
+    MultipleDefaults,
 }
 
 impl DiagnosticCode {
@@ -109,6 +130,10 @@ impl DiagnosticCode {
             DiagnosticCode::AdminWithoutSystemAdmin => "admin-without-system-admin",
             DiagnosticCode::ApiAccessOnAgent => "api-access-on-agent",
             DiagnosticCode::CaseNeedsCsr => "case-needs-csr",
+            DiagnosticCode::ProfileUnreadable => "profile-unreadable",
+            DiagnosticCode::TeamRoleForProfile => "team-role-for-profile",
+            DiagnosticCode::DuplicateRank => "duplicate-rank",
+            DiagnosticCode::MultipleDefaults => "multiple-defaults",
         }
     }
 
@@ -121,10 +146,14 @@ impl DiagnosticCode {
     /// ```
     pub fn severity(self) -> Severity {
         match self {
-            DiagnosticCode::MissingBasicUser | DiagnosticCode::ApiAccessOnAgent => Severity::Error,
-            DiagnosticCode::AdminWithoutSystemAdmin | DiagnosticCode::CaseNeedsCsr => {
-                Severity::Warning
-            }
+            DiagnosticCode::MissingBasicUser
+            | DiagnosticCode::ApiAccessOnAgent
+            | DiagnosticCode::ProfileUnreadable => Severity::Error,
+            DiagnosticCode::AdminWithoutSystemAdmin
+            | DiagnosticCode::CaseNeedsCsr
+            | DiagnosticCode::TeamRoleForProfile
+            | DiagnosticCode::DuplicateRank
+            | DiagnosticCode::MultipleDefaults => Severity::Warning,
         }
     }
 }
@@ -184,6 +213,21 @@ impl Diagnostic {
             message,
         }
     }
+
+    fn directory(code: DiagnosticCode, message: String) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            user: None,
+            message,
+        }
+    }
+
+    /// The order of every list of diagnostics: user (findings about the
+    /// directory first), then code, then message.
+    fn sort_key(&self) -> (&Option<UserId>, DiagnosticCode, &str) {
+        (&self.user, self.code, &self.message)
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -193,8 +237,10 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every diagnostic of every user of `directory`, sorted by user id, then
-/// code: the order of lists in the directory never changes the answer.
+/// Every diagnostic of `directory`: first the findings about the directory
+/// as a whole (the [`conflicts`](Directory::conflicts) imports leave), then
+/// every user's, sorted by user id, then code, then message: the order of
+/// lists in the directory never changes the answer.
 ///
 /// Never fails: the directory is already checked.
 ///
@@ -214,14 +260,47 @@ impl fmt::Display for Diagnostic {
 /// ```
 pub fn diagnose(directory: &Directory) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = directory
-        .users()
-        .flat_map(|user| user_diagnostics(directory, user))
+        .conflicts()
+        .into_iter()
+        .map(conflict_diagnostic)
+        .chain(
+            directory
+                .users()
+                .flat_map(|user| user_diagnostics(directory, user)),
+        )
         .collect();
-    found.sort_by(|a, b| (&a.user, a.code).cmp(&(&b.user, b.code)));
+    found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     found
 }
 
-/// The diagnostics of one user, sorted by code.
+fn conflict_diagnostic(conflict: Conflict) -> Diagnostic {
+    let names = |ids: &[ProfileId]| quoted(ids.iter().map(|p| p.as_str()).collect());
+    match conflict {
+        Conflict::DuplicateRank {
+            rank,
+            profiles,
+            winner,
+        } => Diagnostic::directory(
+            DiagnosticCode::DuplicateRank,
+            format!(
+                "profiles {} share rank {rank}; {:?} wins for users holding roles of several",
+                names(&profiles),
+                winner.as_str()
+            ),
+        ),
+        Conflict::MultipleDefaults { profiles, winner } => Diagnostic::directory(
+            DiagnosticCode::MultipleDefaults,
+            format!(
+                "profiles {} are all marked default; {:?} is the one that applies",
+                names(&profiles),
+                winner.as_str()
+            ),
+        ),
+    }
+}
+
+/// The diagnostics of one user, sorted by code, then message. Findings
+/// about the directory as a whole are left to [`diagnose`].
 ///
 /// # Errors
 ///
@@ -243,7 +322,7 @@ pub fn diagnose_user(directory: &Directory, user: &UserId) -> Result<Vec<Diagnos
         .user(user.as_str())
         .ok_or_else(|| Error::UnknownUser { user: user.clone() })?;
     let mut diagnostics = user_diagnostics(directory, found);
-    diagnostics.sort_by_key(|d| d.code);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(diagnostics)
 }
 
@@ -301,6 +380,73 @@ fn user_diagnostics(directory: &Directory, user: &User) -> Vec<Diagnostic> {
                 quoted(case_roles)
             ),
         ));
+    }
+    found.extend(profile_diagnostics(directory, user, &held));
+    found
+}
+
+/// `profile-unreadable` and `team-role-for-profile`; nothing when the
+/// directory has no profiles.
+fn profile_diagnostics(
+    directory: &Directory,
+    user: &User,
+    held: &BTreeSet<&str>,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let resolved = choose(user, directory.profiles())
+        .map(|r| r.profile)
+        .or_else(|| directory.fallback_profile().map(|p| p.id.clone()));
+    let readable = held.iter().any(|id| {
+        directory.role(id).is_some_and(|role| {
+            role.grants
+                .get(APP_PROFILE_READ)
+                .is_some_and(|level| level.is_granted())
+        })
+    });
+    // A user with no roles at all is not a user of the suite yet.
+    if let Some(profile) = resolved.filter(|_| !readable && !held.is_empty()) {
+        found.push(Diagnostic::about(
+            user,
+            DiagnosticCode::ProfileUnreadable,
+            format!(
+                "user {:?} gets profile {:?} but cannot read it: no role of theirs grants {APP_PROFILE_READ:?}",
+                user.id.as_str(),
+                profile.as_str()
+            ),
+        ));
+    }
+    // Roles that map a ranked profile, with the first such profile by id.
+    let mut mapped: BTreeMap<&RoleId, &ProfileId> = BTreeMap::new();
+    for profile in directory
+        .profiles()
+        .filter(|p| p.is_custom() && p.rank.is_some())
+    {
+        for role in &profile.roles {
+            let entry = mapped.entry(role).or_insert(&profile.id);
+            *entry = (*entry).min(&profile.id);
+        }
+    }
+    let mut through_teams: BTreeMap<&RoleId, &TeamId> = BTreeMap::new();
+    for team in user.teams.iter().filter_map(|t| directory.team(t.as_str())) {
+        for role in team.roles.iter().filter(|r| !user.roles.contains(r)) {
+            let entry = through_teams.entry(role).or_insert(&team.id);
+            *entry = (*entry).min(&team.id);
+        }
+    }
+    for (role, team) in through_teams {
+        if let Some(profile) = mapped.get(role) {
+            found.push(Diagnostic::about(
+                user,
+                DiagnosticCode::TeamRoleForProfile,
+                format!(
+                    "user {:?} holds role {:?}, which maps profile {:?}, only through team {:?}; team roles never map profiles",
+                    user.id.as_str(),
+                    role.as_str(),
+                    profile.as_str(),
+                    team.as_str()
+                ),
+            ));
+        }
     }
     found
 }

@@ -13,15 +13,17 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 use rbac_profiles::{
-    catalog, diagnose, diagnose_user, AccessLevel, Diagnostic, DiagnosticCode, Directory,
-    DirectoryDoc, Error, Privilege, Role, RoleId, Severity, Team, TeamId, User, UserId,
+    administer_all, catalog, diagnose, diagnose_user, AccessLevel, AdminOp, Diagnostic,
+    DiagnosticCode, Directory, DirectoryDoc, Error, MemoryStore, Privilege, Profile, Role, RoleId,
+    Severity, Team, TeamId, User, UserId,
 };
 
 fn key(text: &str) -> Privilege {
     Privilege::new(text).unwrap()
 }
 
-/// The built-in catalogue, custom roles `auditor` (case read, business
+/// The built-in catalogue without its out-of-box profile (so no profile
+/// diagnostics), custom roles `auditor` (case read, business
 /// unit), `auditor-csr` (same, including Customer Service Representative),
 /// `off-auditor` (case read at level none) and `super-agent` (includes
 /// Omnichannel agent), a team `api` holding Omnichannel API access and a
@@ -51,13 +53,107 @@ fn directory(users: Vec<User>) -> Directory {
         users,
         ..DirectoryDoc::default()
     };
-    Directory::builtin_with(org).unwrap()
+    let mut doc = DirectoryDoc::builtin();
+    doc.profiles.clear();
+    doc.extend(org);
+    Directory::try_from(doc).unwrap()
 }
 
 fn user(id: &str, roles: &[&str]) -> User {
     let mut user = User::new(id, "");
     user.roles = roles.iter().map(|r| RoleId::from(*r)).collect();
     user
+}
+
+const SEED004: &str = include_str!("../examples/data/seed004.json");
+const SEED004_OPS: &str = include_str!("../examples/data/seed004_ops.json");
+
+/// The seed 004 scenario, built by its administrator.
+fn seed004() -> Directory {
+    let org: DirectoryDoc = serde_json::from_str(SEED004).unwrap();
+    let mut store = MemoryStore::new(Directory::builtin_with(org).unwrap());
+    let ops: Vec<AdminOp> = serde_json::from_str(SEED004_OPS).unwrap();
+    administer_all(&mut store, &"avery-admin".into(), &ops).unwrap();
+    store.into_directory()
+}
+
+/// The diagnostics of one code, as `user: message` lines (`-` for the
+/// directory).
+fn of_code(directory: &Directory, code: DiagnosticCode) -> Vec<String> {
+    diagnose(directory)
+        .iter()
+        .filter(|d| d.code == code)
+        .map(|d| {
+            let user = d.user.as_ref().map_or("-", |u| u.as_str());
+            format!("{user}: {}", d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn profile_unreadable() {
+    // Kayla holds Basic User only: she gets Datum Supervisor but can't read
+    // it. Nora holds no role at all (not a suite user yet); the others
+    // hold App profile user's or the manager's privileges.
+    assert_eq!(
+        of_code(&seed004(), DiagnosticCode::ProfileUnreadable),
+        [
+            r#"kayla-lewis: user "kayla-lewis" gets profile "datum-supervisor" but cannot read it: no role of theirs grants "app_profile:read""#
+        ]
+    );
+    assert_eq!(
+        DiagnosticCode::ProfileUnreadable.severity(),
+        Severity::Error
+    );
+    // Without profiles there is nothing to read.
+    assert!(only(vec![user("a", &["basic-user"])]).is_empty());
+}
+
+#[test]
+fn team_role_for_profile() {
+    // Tess is a supervisor only through her team, and the supervisor role
+    // maps Contoso Supervisor; Sam and John hold it directly.
+    assert_eq!(
+        of_code(&seed004(), DiagnosticCode::TeamRoleForProfile),
+        [
+            r#"tess-team: user "tess-team" holds role "omnichannel-supervisor", which maps profile "contoso-supervisor", only through team "night-supervisors"; team roles never map profiles"#
+        ]
+    );
+    assert_eq!(
+        DiagnosticCode::TeamRoleForProfile.severity(),
+        Severity::Warning
+    );
+}
+
+#[test]
+fn duplicate_rank_and_multiple_defaults() {
+    assert!(of_code(&seed004(), DiagnosticCode::DuplicateRank).is_empty());
+    assert!(of_code(&seed004(), DiagnosticCode::MultipleDefaults).is_empty());
+    let mut doc: DirectoryDoc = serde_json::from_str(SEED004).unwrap();
+    doc.profiles = vec![
+        Profile::new("b", "B")
+            .with_rank(1)
+            .with_role("omnichannel-agent"),
+        Profile::new("a", "A")
+            .with_rank(1)
+            .with_role("omnichannel-supervisor"),
+        Profile::new("y", "Y").as_default(),
+        Profile::new("x", "X").as_default(),
+    ];
+    let directory = Directory::builtin_with(doc).unwrap();
+    assert_eq!(
+        of_code(&directory, DiagnosticCode::DuplicateRank),
+        [r#"-: profiles "a", "b" share rank 1; "a" wins for users holding roles of several"#]
+    );
+    assert_eq!(
+        of_code(&directory, DiagnosticCode::MultipleDefaults),
+        [r#"-: profiles "x", "y" are all marked default; "x" is the one that applies"#]
+    );
+    // Findings about the directory come first.
+    let all = diagnose(&directory);
+    assert_eq!(all[0].code, DiagnosticCode::DuplicateRank);
+    assert_eq!(all[1].code, DiagnosticCode::MultipleDefaults);
+    assert!(all[2..].iter().all(|d| d.user.is_some()));
 }
 
 /// The codes found for each user, as `user code` lines.
@@ -264,7 +360,16 @@ fn org_doc() -> impl Strategy<Value = DirectoryDoc> {
             .collect::<Vec<_>>();
         let team_roles = vec(subset(all.clone()), nt);
         let users = vec((subset(all.clone()), subset(teams.clone())), nu);
-        (roles, team_roles, users).prop_map(|(roles, team_roles, users)| {
+        // Two ranked profiles (sometimes sharing a rank), up to two defaults,
+        // and a direct assignment.
+        let profiles = (
+            subset(all.clone()),
+            subset(all.clone()),
+            1..=2u32,
+            any::<(bool, bool)>(),
+            prop::option::of(0..nu),
+        );
+        (roles, team_roles, users, profiles).prop_map(|(roles, team_roles, users, profiles)| {
             let mut teams: Vec<Team> = team_roles
                 .into_iter()
                 .enumerate()
@@ -292,11 +397,27 @@ fn org_doc() -> impl Strategy<Value = DirectoryDoc> {
                     user
                 })
                 .collect();
+            let (first, second, second_rank, (d1, d2), direct) = profiles;
+            let ranked = |id: &str, rank, roles: Vec<String>| {
+                let mut profile = Profile::new(id, "").with_rank(rank);
+                profile.roles = roles.into_iter().map(RoleId::from).collect();
+                profile
+            };
+            let mut profiles = vec![ranked("p1", 1, first), ranked("p2", second_rank, second)];
+            for (id, default) in [("d1", d1), ("d2", d2)] {
+                let mut profile = Profile::new(id, "");
+                profile.default = default;
+                profiles.push(profile);
+            }
+            if let Some(user) = direct {
+                profiles[2].users.push(UserId::from(format!("u{user}")));
+            }
             let mut doc = DirectoryDoc::builtin();
             doc.extend(DirectoryDoc {
                 roles,
                 teams,
                 users,
+                profiles,
                 ..DirectoryDoc::default()
             });
             doc
@@ -352,15 +473,30 @@ fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
                 })
         })
         .collect();
+    let profiles: Vec<_> = doc
+        .profiles
+        .iter()
+        .cloned()
+        .map(|profile| {
+            Just(profile.roles.clone())
+                .prop_shuffle()
+                .prop_map(move |roles| Profile {
+                    roles,
+                    ..profile.clone()
+                })
+        })
+        .collect();
     (
         roles.prop_shuffle(),
         teams.prop_shuffle(),
         users.prop_shuffle(),
+        profiles.prop_shuffle(),
     )
-        .prop_map(move |(roles, teams, users)| DirectoryDoc {
+        .prop_map(move |(roles, teams, users, profiles)| DirectoryDoc {
             roles,
             teams,
             users,
+            profiles,
             ..doc.clone()
         })
 }
@@ -380,22 +516,26 @@ proptest! {
     }
 
     #[test]
-    fn diagnose_is_every_user_diagnosed_sorted_and_each_code_once(doc in org_doc()) {
+    fn diagnose_is_the_conflicts_then_every_user_diagnosed_in_order(doc in org_doc()) {
         let directory = Directory::try_from(doc).unwrap();
         let all = diagnose(&directory);
-        let mut by_user: Vec<Diagnostic> = Vec::new();
+        let key = |d: &Diagnostic| (d.user.clone(), d.code, d.message.clone());
+        // Findings about the directory: one per conflict, first.
+        let about_directory: Vec<&Diagnostic> = all.iter().filter(|d| d.user.is_none()).collect();
+        prop_assert_eq!(about_directory.len(), directory.conflicts().len());
+        let mut by_user: Vec<Diagnostic> = about_directory.into_iter().cloned().collect();
         for user in directory.users() {
             let found = diagnose_user(&directory, &user.id).unwrap();
-            let codes: Vec<DiagnosticCode> = found.iter().map(|d| d.code).collect();
-            let mut sorted = codes.clone();
+            let keys: Vec<_> = found.iter().map(key).collect();
+            let mut sorted = keys.clone();
             sorted.sort();
             sorted.dedup();
-            prop_assert_eq!(&codes, &sorted);
+            prop_assert_eq!(&keys, &sorted);
             prop_assert!(found.iter().all(|d| d.user.as_ref() == Some(&user.id)));
             prop_assert!(found.iter().all(|d| d.severity == d.code.severity()));
             by_user.extend(found);
         }
-        by_user.sort_by(|a, b| (&a.user, a.code).cmp(&(&b.user, b.code)));
+        by_user.sort_by_key(key);
         prop_assert_eq!(all, by_user);
     }
 
