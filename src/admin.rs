@@ -1,25 +1,29 @@
-//! Administration of profiles and templates: authorised, checked, and all or
-//! nothing.
+//! Administration of profiles, templates and column security profiles:
+//! authorised, checked, and all or nothing.
 //!
-//! Every operation is made *by an actor*, a user who must hold the App
-//! profile manager administrator privilege the operation needs
-//! ([`AdminOp::required_privilege`]). The operation is checked against the
-//! store's current state (or, in a batch, the state the earlier operations
-//! leave), and only then are its writes handed to [`StoreMut::apply`] as
-//! one change set. Any refusal, and any failure of the store's reads, leaves
+//! Every operation is made *by an actor*, a user who must meet the
+//! operation's [`Requirement`] ([`AdminOp::requirement`]): the App profile
+//! manager administrator privilege it needs for profiles and templates, the
+//! System Administrator role for column security. The operation is checked
+//! against the store's current state (or, in a batch, the state the earlier
+//! operations leave), and only then are its writes handed to
+//! [`StoreMut::apply`] as one change set. Any refusal, and any failure of the store's reads, leaves
 //! the store untouched; a failure of `apply` leaves it untouched by that
 //! method's contract.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::fmt;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::access::has_privilege;
+use crate::access::{has_privilege, load_user, walk_held_roles};
+use crate::catalog::SYSTEM_ADMINISTRATOR;
+use crate::column::ColumnProfile;
 use crate::directory::{check_settings, check_shape};
 use crate::error::{EntityKind, EntityRef, Error, OutOfBoxRule};
-use crate::id::{ProfileId, RoleId, TemplateId, UserId};
+use crate::id::{ColumnProfileId, ProfileId, RoleId, TemplateId, UserId};
 use crate::privilege::Privilege;
 use crate::profile::{Profile, ProfileSettings, Template};
 use crate::store::{Change, Store, StoreMut};
@@ -38,7 +42,7 @@ use crate::store::{Change, Store, StoreMut};
 ///     rank: 1,
 ///     roles: vec!["omnichannel-supervisor".into()],
 /// };
-/// assert_eq!(op.required_privilege().as_str(), "app_profile:write");
+/// assert_eq!(op.requirement().to_string(), r#"privilege "app_profile:write""#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "op", deny_unknown_fields)]
@@ -145,21 +149,76 @@ pub enum AdminOp {
         /// The template.
         template: TemplateId,
     },
+    /// Creates a column security profile, with its members and permissions.
+    ///
+    /// Refused: an empty or taken id; an unknown user or team, or one listed
+    /// twice; a permission on a column that is not secured
+    /// ([`Error::ColumnNotSecured`]).
+    CreateColumnProfile {
+        /// The new column security profile.
+        profile: ColumnProfile,
+    },
+    /// Replaces a column security profile's name, members and permissions.
+    ///
+    /// Refused: an unknown profile ([`Error::UnknownColumnProfile`]), and as
+    /// for `CreateColumnProfile`.
+    UpdateColumnProfile {
+        /// The column security profile as it should be.
+        profile: ColumnProfile,
+    },
+    /// Deletes a column security profile; its members lose what it granted.
+    ///
+    /// Refused: an unknown profile.
+    DeleteColumnProfile {
+        /// The column security profile.
+        profile: ColumnProfileId,
+    },
+}
+
+/// What an actor must have for an [`AdminOp`].
+///
+/// ```
+/// use rbac_profiles::{AdminOp, Requirement};
+///
+/// let op = AdminOp::DeleteColumnProfile { profile: "channel-secrets".into() };
+/// assert_eq!(op.requirement(), Requirement::Role("system-administrator".into()));
+/// assert_eq!(op.requirement().to_string(), r#"role "system-administrator""#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Requirement {
+    /// A privilege, at any level above none.
+    Privilege(Privilege),
+    /// A role, held directly, through a team, or through inclusion.
+    Role(RoleId),
+}
+
+impl fmt::Display for Requirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Requirement::Privilege(p) => write!(f, "privilege {:?}", p.as_str()),
+            Requirement::Role(r) => write!(f, "role {:?}", r.as_str()),
+        }
+    }
 }
 
 impl AdminOp {
-    /// The privilege the actor must hold (at any level): `app_profile:create`,
-    /// `app_profile:write` or `app_profile:delete` for profiles,
-    /// `template:create` or `template:delete` for templates — privileges of
-    /// App profile manager administrator.
+    /// What the actor must have. Profiles and templates need a privilege of
+    /// App profile manager administrator: `app_profile:create`,
+    /// `app_profile:write` or `app_profile:delete`, `template:create` or
+    /// `template:delete`. Column security profiles need the System
+    /// Administrator role: the seeds grant no privilege over them, and in
+    /// Dataverse only system administrators manage field security.
     ///
     /// ```
-    /// use rbac_profiles::AdminOp;
+    /// use rbac_profiles::{AdminOp, Requirement};
     ///
     /// let op = AdminOp::DeleteTemplate { template: "chat-session".into() };
-    /// assert_eq!(op.required_privilege().as_str(), "template:delete");
+    /// assert_eq!(op.requirement(), Requirement::Privilege("template:delete".parse()?));
+    /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
-    pub fn required_privilege(&self) -> Privilege {
+    pub fn requirement(&self) -> Requirement {
         let key = match self {
             AdminOp::CreateProfile { .. } => "app_profile:create",
             AdminOp::DeleteProfile { .. } => "app_profile:delete",
@@ -172,8 +231,13 @@ impl AdminOp {
             | AdminOp::RemoveRankAndRoles { .. }
             | AdminOp::AssignUsers { .. }
             | AdminOp::UnassignUsers { .. } => "app_profile:write",
+            AdminOp::CreateColumnProfile { .. }
+            | AdminOp::UpdateColumnProfile { .. }
+            | AdminOp::DeleteColumnProfile { .. } => {
+                return Requirement::Role(RoleId::from(SYSTEM_ADMINISTRATOR));
+            }
         };
-        Privilege::from_owned_unchecked(key.to_owned())
+        Requirement::Privilege(Privilege::from_owned_unchecked(key.to_owned()))
     }
 }
 
@@ -182,7 +246,7 @@ impl AdminOp {
 /// # Errors
 ///
 /// [`Error::UnknownUser`] for an unknown actor, [`Error::AccessDenied`] when
-/// the actor lacks [`AdminOp::required_privilege`], the error of the rule
+/// the actor lacks [`AdminOp::requirement`], the error of the rule
 /// the operation would break (see each [`AdminOp`] variant), and
 /// [`Error::Storage`] when the store fails. After any error the store is as
 /// it was.
@@ -271,6 +335,7 @@ struct Staged<'s, S: ?Sized> {
     base: &'s S,
     profiles: IndexMap<ProfileId, Option<Profile>>,
     templates: IndexMap<TemplateId, Option<Template>>,
+    column_profiles: IndexMap<ColumnProfileId, Option<ColumnProfile>>,
     changes: Vec<Change>,
 }
 
@@ -280,8 +345,57 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
             base,
             profiles: IndexMap::new(),
             templates: IndexMap::new(),
+            column_profiles: IndexMap::new(),
             changes: Vec::new(),
         }
+    }
+
+    fn column_profile_exists(&self, id: &ColumnProfileId) -> Result<bool, Error> {
+        match self.column_profiles.get(id) {
+            Some(staged) => Ok(staged.is_some()),
+            None => Ok(self.base.column_profiles()?.iter().any(|p| p.id == *id)),
+        }
+    }
+
+    /// A column profile's members exist, once each, and it grants on
+    /// secured columns only.
+    fn check_column_profile(&self, profile: &ColumnProfile) -> Result<(), Error> {
+        let owner = EntityRef::ColumnProfile(profile.id.clone());
+        let mut users = HashSet::new();
+        for user in &profile.users {
+            let target = EntityRef::User(user.clone());
+            if self.base.user(user)?.is_none() {
+                return Err(Error::UnknownReference { owner, target });
+            }
+            if !users.insert(user) {
+                return Err(Error::DuplicateReference { owner, target });
+            }
+        }
+        let mut teams = HashSet::new();
+        for team in &profile.teams {
+            let target = EntityRef::Team(team.clone());
+            if self.base.team(team)?.is_none() {
+                return Err(Error::UnknownReference { owner, target });
+            }
+            if !teams.insert(team) {
+                return Err(Error::DuplicateReference { owner, target });
+            }
+        }
+        for column in profile.permissions.keys() {
+            if !self.base.is_secured_column(column)? {
+                return Err(Error::ColumnNotSecured {
+                    profile: profile.id.clone(),
+                    column: column.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn put_column_profile(&mut self, profile: &ColumnProfile) {
+        self.column_profiles
+            .insert(profile.id.clone(), Some(profile.clone()));
+        self.changes.push(Change::PutColumnProfile(profile.clone()));
     }
 
     fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, Error> {
@@ -331,11 +445,11 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
     }
 
     fn stage(&mut self, actor: &UserId, op: &AdminOp) -> Result<(), Error> {
-        let privilege = op.required_privilege();
-        if !has_privilege(self.base, actor, &privilege)? {
+        let missing = op.requirement();
+        if !meets(self.base, actor, &missing)? {
             return Err(Error::AccessDenied {
                 actor: actor.clone(),
-                privilege,
+                missing,
             });
         }
         match op {
@@ -536,8 +650,59 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                 self.templates.insert(template.clone(), None);
                 self.changes.push(Change::RemoveTemplate(template.clone()));
             }
+            AdminOp::CreateColumnProfile { profile } => {
+                if profile.id.as_str().is_empty() {
+                    return Err(Error::EmptyId {
+                        kind: EntityKind::ColumnProfile,
+                        position: 1,
+                    });
+                }
+                if self.column_profile_exists(&profile.id)? {
+                    return Err(Error::DuplicateId {
+                        entity: EntityRef::ColumnProfile(profile.id.clone()),
+                    });
+                }
+                self.check_column_profile(profile)?;
+                self.put_column_profile(profile);
+            }
+            AdminOp::UpdateColumnProfile { profile } => {
+                if !self.column_profile_exists(&profile.id)? {
+                    return Err(Error::UnknownColumnProfile {
+                        profile: profile.id.clone(),
+                    });
+                }
+                self.check_column_profile(profile)?;
+                self.put_column_profile(profile);
+            }
+            AdminOp::DeleteColumnProfile { profile } => {
+                if !self.column_profile_exists(profile)? {
+                    return Err(Error::UnknownColumnProfile {
+                        profile: profile.clone(),
+                    });
+                }
+                self.column_profiles.insert(profile.clone(), None);
+                self.changes
+                    .push(Change::RemoveColumnProfile(profile.clone()));
+            }
         }
         Ok(())
+    }
+}
+
+/// Whether `actor` meets `requirement` in `store`.
+fn meets<S: Store + ?Sized>(
+    store: &S,
+    actor: &UserId,
+    requirement: &Requirement,
+) -> Result<bool, Error> {
+    match requirement {
+        Requirement::Privilege(privilege) => has_privilege(store, actor, privilege),
+        Requirement::Role(role) => {
+            let user = load_user(store, actor)?;
+            let mut held = false;
+            walk_held_roles(store, &user, |r| held |= r.id == *role)?;
+            Ok(held)
+        }
     }
 }
 

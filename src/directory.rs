@@ -432,20 +432,26 @@ impl Directory {
         profiles::conflicts(self.profiles.values())
     }
 
-    /// Applies a change set to the templates and profiles, all or nothing:
-    /// the result must keep every rule a loaded directory keeps.
+    /// Applies a change set to the templates, profiles and column profiles,
+    /// all or nothing: the result must keep every rule a loaded directory
+    /// keeps.
     pub(crate) fn apply(&mut self, changes: &[Change]) -> Result<(), Error> {
         let mut templates = self.templates.clone();
         let mut profiles = self.profiles.clone();
+        let mut column_profiles = self.column_profiles.clone();
         for (position, change) in (1..).zip(changes) {
-            let empty = |kind| Error::EmptyId { kind, position };
+            let empty = match change {
+                Change::PutProfile(p) if p.id.as_str().is_empty() => Some(EntityKind::Profile),
+                Change::PutTemplate(t) if t.id.as_str().is_empty() => Some(EntityKind::Template),
+                Change::PutColumnProfile(p) if p.id.as_str().is_empty() => {
+                    Some(EntityKind::ColumnProfile)
+                }
+                _ => None,
+            };
+            if let Some(kind) = empty {
+                return Err(Error::EmptyId { kind, position });
+            }
             match change {
-                Change::PutProfile(profile) if profile.id.as_str().is_empty() => {
-                    return Err(empty(EntityKind::Profile));
-                }
-                Change::PutTemplate(template) if template.id.as_str().is_empty() => {
-                    return Err(empty(EntityKind::Template));
-                }
                 Change::PutProfile(profile) => {
                     profiles.insert(profile.id.clone(), profile.clone());
                 }
@@ -458,6 +464,18 @@ impl Directory {
                 Change::RemoveTemplate(id) => {
                     templates.shift_remove(id);
                 }
+                Change::PutColumnProfile(profile) => {
+                    validate::check_column_profile(
+                        profile,
+                        &self.users,
+                        &self.teams,
+                        &self.secured_columns,
+                    )?;
+                    column_profiles.insert(profile.id.clone(), profile.clone());
+                }
+                Change::RemoveColumnProfile(id) => {
+                    column_profiles.shift_remove(id);
+                }
             }
         }
         let fallback = profiles::check_profiles(
@@ -469,6 +487,7 @@ impl Directory {
         )?;
         self.templates = templates;
         self.profiles = profiles;
+        self.column_profiles = column_profiles;
         self.fallback = fallback;
         Ok(())
     }

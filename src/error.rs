@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::admin::Requirement;
 use crate::column::ColumnKey;
 use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{KeyError, Privilege};
@@ -244,19 +245,25 @@ pub enum Error {
         /// The id that was given.
         profile: ProfileId,
     },
+    /// An operation names a column security profile that does not exist.
+    #[error("unknown column profile {:?}", profile.as_str())]
+    UnknownColumnProfile {
+        /// The id that was given.
+        profile: ColumnProfileId,
+    },
     /// An operation names a template that does not exist.
     #[error("unknown template {:?}", template.as_str())]
     UnknownTemplate {
         /// The id that was given.
         template: TemplateId,
     },
-    /// The actor lacks a privilege the operation needs.
-    #[error("user {:?} lacks privilege {:?}", actor.as_str(), privilege.as_str())]
+    /// The actor lacks the privilege or role the operation needs.
+    #[error("user {:?} lacks {missing}", actor.as_str())]
     AccessDenied {
         /// The user who asked for the operation.
         actor: UserId,
-        /// The first privilege they lack.
-        privilege: Privilege,
+        /// What they lack.
+        missing: Requirement,
     },
     /// An administrator made a profile the default while another one is.
     /// There is never a silent switch: remove the default first.

@@ -22,7 +22,7 @@ mod user;
 pub use access::{
     explain_privilege, has_privilege, has_privilege_at, privilege_level, Holding, Route,
 };
-pub use admin::{administer, administer_all, AdminOp};
+pub use admin::{administer, administer_all, AdminOp, Requirement};
 pub use column::{
     column_access, explain_column_access, ColumnAccess, ColumnGrant, ColumnKey, ColumnPermission,
     ColumnProfile, ColumnRoute,

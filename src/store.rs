@@ -13,7 +13,7 @@ pub use memory::MemoryStore;
 use serde::{Deserialize, Serialize};
 
 use crate::column::{ColumnKey, ColumnProfile};
-use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{Privilege, PrivilegeDef};
 use crate::profile::{Profile, Template};
 use crate::role::Role;
@@ -255,6 +255,10 @@ pub enum Change {
     PutTemplate(Template),
     /// Remove the template with this id.
     RemoveTemplate(TemplateId),
+    /// Insert or replace this column security profile.
+    PutColumnProfile(ColumnProfile),
+    /// Remove the column security profile with this id.
+    RemoveColumnProfile(ColumnProfileId),
 }
 
 /// A [`Store`] that can be written: the storage side of administration.

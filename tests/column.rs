@@ -14,9 +14,9 @@ mod common;
 
 use common::{one_user_per_builtin_role, seed_file, store_with, uid};
 use rbac_profiles::{
-    catalog, column_access, explain_column_access, ColumnAccess, ColumnGrant, ColumnKey,
-    ColumnPermission, ColumnProfile, Directory, DirectoryDoc, EntityKind, EntityRef, Error,
-    Holding, KeyError, MemoryStore, Role, Team, User,
+    administer, catalog, column_access, explain_column_access, AdminOp, Change, ColumnAccess,
+    ColumnGrant, ColumnKey, ColumnPermission, ColumnProfile, Directory, DirectoryDoc, EntityKind,
+    EntityRef, Error, Holding, KeyError, MemoryStore, Requirement, Role, StoreMut, Team, User,
 };
 
 /// The seed's "Entity / Secret attributes" table, transcribed by hand: an
@@ -578,4 +578,156 @@ fn the_readme_names_every_secured_column() {
             assert!(readme.contains(&format!("`{column}`")), "{column}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Administration of column security profiles
+// ---------------------------------------------------------------------------
+
+const TOKEN: &str = "msdyn_ocwhatsappchannelaccount.msdyn_secureauthenticationtoken";
+
+fn snapshot(store: &MemoryStore) -> String {
+    serde_json::to_string(store.directory()).unwrap()
+}
+
+/// The `profiles()` organisation, as `actor` administers it: the answer, and
+/// whether the stored state moved.
+#[track_caller]
+fn administer_columns(
+    store: &mut MemoryStore,
+    actor: &str,
+    op: AdminOp,
+) -> Result<(), (Error, bool)> {
+    let before = snapshot(store);
+    administer(store, &uid(actor), &op).map_err(|err| (err, snapshot(store) != before))
+}
+
+#[test]
+fn a_system_administrator_creates_updates_and_deletes_column_profiles() {
+    let mut store = profiles();
+    let token = col(TOKEN);
+    let access = |store: &MemoryStore| column_access(store, &uid("admin"), &token).unwrap();
+    assert_eq!(access(&store), ColumnAccess::NONE);
+
+    // Through a team holding System Administrator, and through inclusion.
+    let grant = ColumnProfile::new("tokens", "Tokens")
+        .with_user("admin")
+        .with_permission(token.clone(), ColumnAccess::read_only());
+    administer_columns(
+        &mut store,
+        "sys-team",
+        AdminOp::CreateColumnProfile {
+            profile: grant.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(access(&store), ColumnAccess::read_only());
+
+    let all = grant
+        .clone()
+        .with_permission(token.clone(), ColumnAccess::ALL);
+    administer_columns(
+        &mut store,
+        "sys-included",
+        AdminOp::UpdateColumnProfile { profile: all },
+    )
+    .unwrap();
+    assert_eq!(access(&store), ColumnAccess::ALL);
+
+    administer_columns(
+        &mut store,
+        "sys-team",
+        AdminOp::DeleteColumnProfile {
+            profile: "tokens".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(access(&store), ColumnAccess::NONE);
+    assert!(store.directory().column_profile("tokens").is_none());
+}
+
+#[test]
+fn every_refused_column_profile_operation_has_its_error_and_changes_nothing() {
+    let mut store = profiles();
+    let token = col(TOKEN);
+    let grant = |id: &str| {
+        ColumnProfile::new(id, "").with_permission(token.clone(), ColumnAccess::read_only())
+    };
+    let create = |profile| AdminOp::CreateColumnProfile { profile };
+    let cases: Vec<(&str, AdminOp, &str)> = vec![
+        (
+            // Omnichannel administrator is not System Administrator.
+            "admin",
+            create(grant("new")),
+            r#"user "admin" lacks role "system-administrator""#,
+        ),
+        ("ghost", create(grant("new")), r#"unknown user "ghost""#),
+        (
+            "sys-team",
+            create(grant("readers")),
+            r#"duplicate column profile id "readers""#,
+        ),
+        (
+            "sys-team",
+            create(grant("")),
+            "column profile number 1 has an empty id",
+        ),
+        (
+            "sys-team",
+            create(grant("new").with_user("nobody")),
+            r#"column profile "new" references unknown user "nobody""#,
+        ),
+        (
+            "sys-team",
+            create(grant("new").with_team("t").with_team("t")),
+            r#"column profile "new" lists team "t" twice"#,
+        ),
+        (
+            "sys-team",
+            create(grant("new").with_permission(col("queue.name"), ColumnAccess::ALL)),
+            r#"column profile "new" grants permissions on column "queue.name", which is not secured"#,
+        ),
+        (
+            "sys-team",
+            AdminOp::UpdateColumnProfile {
+                profile: grant("nowhere"),
+            },
+            r#"unknown column profile "nowhere""#,
+        ),
+        (
+            "sys-team",
+            AdminOp::DeleteColumnProfile {
+                profile: "nowhere".into(),
+            },
+            r#"unknown column profile "nowhere""#,
+        ),
+    ];
+    for (actor, op, message) in cases {
+        let (err, moved) = administer_columns(&mut store, actor, op).unwrap_err();
+        assert_eq!(err.to_string(), message);
+        assert!(!moved, "{message}");
+    }
+    let (err, _) = administer_columns(&mut store, "direct", create(grant("new"))).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::AccessDenied {
+            missing: Requirement::Role(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_memory_store_refuses_a_column_profile_that_breaks_a_rule() {
+    let mut store = profiles();
+    let before = snapshot(&store);
+    let bad = ColumnProfile::new("bad", "").with_permission(col("queue.name"), ColumnAccess::ALL);
+    let err = store
+        .apply(&[
+            Change::RemoveColumnProfile("readers".into()),
+            Change::PutColumnProfile(bad),
+        ])
+        .unwrap_err();
+    assert!(err.to_string().contains("which is not secured"));
+    assert_eq!(snapshot(&store), before);
 }

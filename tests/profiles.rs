@@ -18,8 +18,9 @@ use common::uid;
 use rbac_profiles::{
     administer, administer_all, catalog, resolve_profile, AdminOp, Change, ColumnKey,
     ColumnProfile, Conflict, Directory, DirectoryDoc, EntityRef, Error, MemoryStore, OutOfBoxRule,
-    Privilege, PrivilegeDef, Profile, ProfileId, ProfileSettings, Reason, Resolution, Role, RoleId,
-    Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, TemplateKind, User, UserId,
+    Privilege, PrivilegeDef, Profile, ProfileId, ProfileSettings, Reason, Requirement, Resolution,
+    Role, RoleId, Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, TemplateKind,
+    User, UserId,
 };
 
 const SEED004: &str = include_str!("../examples/data/seed004.json");
@@ -677,7 +678,7 @@ fn the_actor_needs_the_operation_s_privilege() {
     for actor in ["alex-agent", "sam-supervisor", "tess-team"] {
         let err = administer(&mut store, &uid(actor), &op).unwrap_err();
         assert!(
-            matches!(&err, Error::AccessDenied { actor: a, privilege } if a.as_str() == actor && privilege.as_str() == "app_profile:write"),
+            matches!(&err, Error::AccessDenied { actor: a, missing: Requirement::Privilege(p) } if a.as_str() == actor && p.as_str() == "app_profile:write"),
             "{err}"
         );
     }

@@ -7,9 +7,12 @@ use indexmap::{IndexMap, IndexSet};
 
 use super::profiles::{check_profiles, index_profiles, index_templates};
 use super::{Directory, DirectoryDoc};
+use crate::column::{ColumnKey, ColumnProfile};
 use crate::error::{EntityKind, EntityRef, Error};
-use crate::id::RoleId;
+use crate::id::{RoleId, TeamId, UserId};
 use crate::role::Role;
+use crate::team::Team;
+use crate::user::User;
 
 pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
     let privileges = index(doc.privileges, |p| p.key.clone(), EntityRef::Privilege)?;
@@ -57,19 +60,7 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
     }
 
     for profile in column_profiles.values() {
-        let owner = EntityRef::ColumnProfile(profile.id.clone());
-        check_refs(&owner, &profile.users, &users, EntityRef::User)?;
-        check_refs(&owner, &profile.teams, &teams, EntityRef::Team)?;
-        if let Some(column) = profile
-            .permissions
-            .keys()
-            .find(|c| !secured_columns.contains(*c))
-        {
-            return Err(Error::ColumnNotSecured {
-                profile: profile.id.clone(),
-                column: column.clone(),
-            });
-        }
+        check_column_profile(profile, &users, &teams, &secured_columns)?;
     }
 
     check_memberships(&teams, &users)?;
@@ -98,6 +89,30 @@ pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
         secured_columns,
         column_profiles,
     })
+}
+
+/// A column profile's members exist, once each, and it grants on secured
+/// columns only.
+pub(super) fn check_column_profile(
+    profile: &ColumnProfile,
+    users: &IndexMap<UserId, User>,
+    teams: &IndexMap<TeamId, Team>,
+    secured_columns: &IndexSet<ColumnKey>,
+) -> Result<(), Error> {
+    let owner = EntityRef::ColumnProfile(profile.id.clone());
+    check_refs(&owner, &profile.users, users, EntityRef::User)?;
+    check_refs(&owner, &profile.teams, teams, EntityRef::Team)?;
+    match profile
+        .permissions
+        .keys()
+        .find(|c| !secured_columns.contains(*c))
+    {
+        Some(column) => Err(Error::ColumnNotSecured {
+            profile: profile.id.clone(),
+            column: column.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Indexes `items` by id, refusing empty and repeated ids.
