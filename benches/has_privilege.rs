@@ -1,5 +1,5 @@
-//! `has_privilege` over the memory store: the path a host takes without a
-//! compiled snapshot.
+//! `has_privilege` and `resolve_profile` over the memory store: the path a
+//! host takes without a compiled snapshot.
 
 // Benches opt out of the library's panic-free lints.
 #![allow(clippy::indexing_slicing, clippy::unwrap_used)]
@@ -8,11 +8,13 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rbac_profiles::{
-    catalog, has_privilege, Directory, DirectoryDoc, MemoryStore, Privilege, Team, User, UserId,
+    catalog, has_privilege, resolve_profile, Directory, DirectoryDoc, MemoryStore, Privilege,
+    Profile, Team, User, UserId,
 };
 
 /// 10 000 users holding one to three built-in roles, a quarter of them also in
-/// one of four teams.
+/// one of four teams; twelve ranked profiles, each mapping one built-in role,
+/// a default profile, and one user in a hundred directly assigned.
 fn organisation() -> (MemoryStore, Vec<UserId>, Vec<Privilege>) {
     let mut org = DirectoryDoc::default();
     let team_roles = [
@@ -54,6 +56,19 @@ fn organisation() -> (MemoryStore, Vec<UserId>, Vec<Privilege>) {
         }
         org.users.push(user);
     }
+    for (rank, role) in (1..).zip(catalog::ROLE_IDS) {
+        org.profiles.push(
+            Profile::new(format!("profile-{rank}"), "")
+                .with_rank(rank)
+                .with_role(role),
+        );
+    }
+    let mut direct = Profile::new("direct", "").as_default();
+    direct.users = (0..10_000)
+        .step_by(100)
+        .map(|u| format!("user-{u}").into())
+        .collect();
+    org.profiles.push(direct);
     let directory = Directory::builtin_with(org).unwrap();
     let users = directory.users().map(|u| u.id.clone()).collect();
     let privileges = directory.privileges().map(|p| p.key.clone()).collect();
@@ -69,6 +84,13 @@ fn bench(c: &mut Criterion) {
             let user = &users[i % users.len()];
             let privilege = &privileges[(i / 3) % privileges.len()];
             black_box(has_privilege(&store, black_box(user), black_box(privilege)).is_ok())
+        })
+    });
+    c.bench_function("memory_store/resolve_profile/10k_users", |b| {
+        b.iter(|| {
+            i = i.wrapping_add(7919);
+            let user = &users[i % users.len()];
+            black_box(resolve_profile(&store, black_box(user)).is_ok())
         })
     });
 }
