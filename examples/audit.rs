@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let store = MemoryStore::new(directory.clone());
 
     println!("Diagnostics\n");
-    let found = diagnose(&directory);
+    let found = diagnose(&store)?;
     if found.is_empty() {
         println!("    (none)");
     }
@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
 
     let column = ColumnKey::new(COLUMN)?;
-    let secured = if directory.is_secured(column.as_str()) {
+    let secured = if directory.is_secured_column(column.as_str()) {
         "secured"
     } else {
         "not secured"

@@ -371,12 +371,23 @@ fn held_roots<S: Store + ?Sized>(
 pub(crate) fn walk_held_roles<S: Store + ?Sized>(
     store: &S,
     user: &User,
-    mut visit: impl FnMut(&Role),
+    visit: impl FnMut(&Role),
 ) -> Result<(), Error> {
-    let mut pending: Vec<(RoleId, EntityRef)> = held_roots(store, user)?
+    let roots = held_roots(store, user)?
         .into_iter()
         .map(|(_, role, owner)| (role, owner))
         .collect();
+    walk_roles(store, roots, visit)
+}
+
+/// Calls `visit` once for every role of `roots` (each with the entity that
+/// refers to it) and every role they include, transitively.
+pub(crate) fn walk_roles<S: Store + ?Sized>(
+    store: &S,
+    roots: Vec<(RoleId, EntityRef)>,
+    mut visit: impl FnMut(&Role),
+) -> Result<(), Error> {
+    let mut pending = roots;
     pending.reverse();
     let mut seen = HashSet::new();
     while let Some((id, owner)) = pending.pop() {
@@ -395,4 +406,15 @@ pub(crate) fn walk_held_roles<S: Store + ?Sized>(
         seen.insert(id);
     }
     Ok(())
+}
+
+/// Whether the user holds `role`: directly, through a team, or included.
+pub(crate) fn holds_role<S: Store + ?Sized>(
+    store: &S,
+    user: &User,
+    role: &str,
+) -> Result<bool, Error> {
+    let mut held = false;
+    walk_held_roles(store, user, |r| held |= r.id.as_str() == role)?;
+    Ok(held)
 }

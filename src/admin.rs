@@ -18,7 +18,7 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{has_privilege, load_user, walk_held_roles};
+use crate::access::{has_privilege, holds_role, load_user};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::column::ColumnProfile;
 use crate::directory::{check_settings, check_shape};
@@ -696,13 +696,12 @@ fn meets<S: Store + ?Sized>(
     requirement: &Requirement,
 ) -> Result<bool, Error> {
     match requirement {
-        Requirement::Privilege(privilege) => has_privilege(store, actor, privilege),
-        Requirement::Role(role) => {
-            let user = load_user(store, actor)?;
-            let mut held = false;
-            walk_held_roles(store, &user, |r| held |= r.id == *role)?;
-            Ok(held)
-        }
+        // A catalogue without the privilege: nobody holds it.
+        Requirement::Privilege(privilege) => match has_privilege(store, actor, privilege) {
+            Err(Error::UnknownPrivilege { .. }) => Ok(false),
+            held => held,
+        },
+        Requirement::Role(role) => holds_role(store, &*load_user(store, actor)?, role.as_str()),
     }
 }
 

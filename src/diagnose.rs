@@ -1,24 +1,29 @@
-//! Diagnostics: the seeds' advice on role assignment, as a lint over the
-//! users of a directory.
+//! Diagnostics: the seeds' advice on role assignment and the profile
+//! configuration, as a lint over the users of a store.
 //!
-//! A diagnostic never stops anything: the directory is valid, but a user's
+//! A diagnostic never stops anything: the data is valid, but a user's
 //! roles are likely not what the administrator meant. "Holds a role" counts
 //! direct roles, team roles and every role those include.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::{load_user, walk_held_roles, walk_roles};
 use crate::catalog::{
     BASIC_USER, CUSTOMER_SERVICE_REPRESENTATIVE, OMNICHANNEL_ADMINISTRATOR, OMNICHANNEL_AGENT,
     OMNICHANNEL_API_ACCESS, OMNICHANNEL_SUPERVISOR, ROLE_IDS, SYSTEM_ADMINISTRATOR,
 };
-use crate::directory::{Conflict, Directory};
-use crate::error::Error;
+use crate::directory::{conflicts, Conflict};
+use crate::error::{EntityRef, Error};
 use crate::id::{ProfileId, RoleId, TeamId, UserId};
-use crate::resolve::choose;
+use crate::privilege::Privilege;
+use crate::profile::Profile;
+use crate::resolve::{resolve_among, Reason};
+use crate::store::Store;
 use crate::user::User;
 
 /// The privilege a user needs to read their experience profile.
@@ -180,11 +185,11 @@ impl fmt::Display for DiagnosticCode {
 /// and a message for people.
 ///
 /// ```
-/// use rbac_profiles::{diagnose, DiagnosticCode, Directory, DirectoryDoc, Severity, User};
+/// use rbac_profiles::{diagnose, DiagnosticCode, Directory, DirectoryDoc, MemoryStore, Severity, User};
 ///
 /// let mut org = DirectoryDoc::default();
 /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
-/// let found = diagnose(&Directory::builtin_with(org)?);
+/// let found = diagnose(&MemoryStore::new(Directory::builtin_with(org)?))?;
 /// assert_eq!(found[0].code, DiagnosticCode::MissingBasicUser);
 /// assert_eq!(found[0].severity, Severity::Error);
 /// assert_eq!(found[0].user, Some("u1".into()));
@@ -237,40 +242,45 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every diagnostic of `directory`: first the findings about the directory
-/// as a whole (the [`conflicts`](Directory::conflicts) imports leave), then
-/// every user's, sorted by user id, then code, then message: the order of
-/// lists in the directory never changes the answer.
+/// Every diagnostic of the organisation in `store`: first the findings
+/// about the directory as a whole (the conflicts imports leave, see
+/// [`Directory::conflicts`](crate::Directory::conflicts)), then every
+/// user's, sorted by user id, then code, then message: the order of lists
+/// in the store never changes the answer.
 ///
-/// Never fails: the directory is already checked.
+/// # Errors
+///
+/// Only what reading the store can give: [`Error::Storage`], and
+/// [`Error::UnknownReference`] when a host's store refers to a team or role
+/// it does not hold. A [`MemoryStore`](crate::MemoryStore) never fails here.
 ///
 /// ```
-/// use rbac_profiles::{diagnose, Directory, DirectoryDoc, User};
+/// use rbac_profiles::{diagnose, Directory, DirectoryDoc, MemoryStore, User};
 ///
 /// let mut org = DirectoryDoc::default();
 /// org.users.push(User::new("ok", "Fine").with_role("basic-user").with_role("omnichannel-agent"));
 /// org.users.push(User::new("api", "Mixed").with_role("basic-user")
 ///     .with_role("omnichannel-agent").with_role("omnichannel-api-access"));
-/// let codes: Vec<_> = diagnose(&Directory::builtin_with(org)?)
+/// let store = MemoryStore::new(Directory::builtin_with(org)?);
+/// let codes: Vec<_> = diagnose(&store)?
 ///     .iter()
 ///     .map(|d| format!("{} {}", d.user.as_ref().unwrap(), d.code))
 ///     .collect();
 /// assert_eq!(codes, ["api api-access-on-agent"]);
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
-pub fn diagnose(directory: &Directory) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> = directory
-        .conflicts()
+pub fn diagnose<S: Store + ?Sized>(store: &S) -> Result<Vec<Diagnostic>, Error> {
+    let profiles = store.profiles()?;
+    let mut found: Vec<Diagnostic> = conflicts(profiles.iter().map(|p| &**p))
         .into_iter()
         .map(conflict_diagnostic)
-        .chain(
-            directory
-                .users()
-                .flat_map(|user| user_diagnostics(directory, user)),
-        )
         .collect();
+    for id in store.user_ids()? {
+        let user = load_user(store, &id)?;
+        found.extend(user_diagnostics(store, &user, &profiles)?);
+    }
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    found
+    Ok(found)
 }
 
 fn conflict_diagnostic(conflict: Conflict) -> Diagnostic {
@@ -304,34 +314,73 @@ fn conflict_diagnostic(conflict: Conflict) -> Diagnostic {
 ///
 /// # Errors
 ///
-/// [`Error::UnknownUser`] when the directory has no such user.
+/// [`Error::UnknownUser`] when the store has no such user, and as
+/// [`diagnose`].
 ///
 /// ```
-/// use rbac_profiles::{diagnose_user, Directory, DirectoryDoc, User};
+/// use rbac_profiles::{diagnose_user, Directory, DirectoryDoc, MemoryStore, User};
 ///
 /// let mut org = DirectoryDoc::default();
 /// org.users.push(User::new("kayla", "Kayla").with_role("basic-user").with_role("omnichannel-administrator"));
-/// let directory = Directory::builtin_with(org)?;
-/// let found = diagnose_user(&directory, &"kayla".into())?;
+/// let store = MemoryStore::new(Directory::builtin_with(org)?);
+/// let found = diagnose_user(&store, &"kayla".into())?;
 /// assert_eq!(found[0].code.as_str(), "admin-without-system-admin");
-/// assert!(diagnose_user(&directory, &"nobody".into()).is_err());
+/// assert!(diagnose_user(&store, &"nobody".into()).is_err());
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
-pub fn diagnose_user(directory: &Directory, user: &UserId) -> Result<Vec<Diagnostic>, Error> {
-    let found = directory
-        .user(user.as_str())
-        .ok_or_else(|| Error::UnknownUser { user: user.clone() })?;
-    let mut diagnostics = user_diagnostics(directory, found);
+pub fn diagnose_user<S: Store + ?Sized>(
+    store: &S,
+    user: &UserId,
+) -> Result<Vec<Diagnostic>, Error> {
+    let user = load_user(store, user)?;
+    let mut diagnostics = user_diagnostics(store, &user, &store.profiles()?)?;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(diagnostics)
 }
 
-fn user_diagnostics(directory: &Directory, user: &User) -> Vec<Diagnostic> {
-    let held = held_roles(directory, user);
-    let holds = |role: &str| held.contains(role);
+/// What the diagnostics need to know of the roles a user holds.
+#[derive(Default)]
+struct Held {
+    /// Every role held: direct, through teams, included.
+    roles: BTreeSet<RoleId>,
+    /// Custom roles among them that grant a `case:*` privilege.
+    case_roles: BTreeSet<RoleId>,
+    /// Whether any grants `app_profile:read`.
+    reads_profiles: bool,
+}
+
+impl Held {
+    fn of<S: Store + ?Sized>(store: &S, user: &User) -> Result<Self, Error> {
+        let mut held = Held::default();
+        walk_held_roles(store, user, |role| {
+            let grants = |test: &dyn Fn(&Privilege) -> bool| {
+                role.grants
+                    .iter()
+                    .any(|(key, level)| level.is_granted() && test(key))
+            };
+            if !ROLE_IDS.contains(&role.id.as_str()) && grants(&|key| key.entity() == "case") {
+                held.case_roles.insert(role.id.clone());
+            }
+            held.reads_profiles |= grants(&|key| key.as_str() == APP_PROFILE_READ);
+            held.roles.insert(role.id.clone());
+        })?;
+        Ok(held)
+    }
+
+    fn holds(&self, role: &str) -> bool {
+        self.roles.contains(role)
+    }
+}
+
+fn user_diagnostics<S: Store + ?Sized>(
+    store: &S,
+    user: &User,
+    profiles: &[Cow<'_, Profile>],
+) -> Result<Vec<Diagnostic>, Error> {
+    let held = Held::of(store, user)?;
     let mut found = Vec::new();
 
-    if !held.is_empty() && !holds(BASIC_USER) {
+    if !held.roles.is_empty() && !held.holds(BASIC_USER) {
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::MissingBasicUser,
@@ -341,7 +390,7 @@ fn user_diagnostics(directory: &Directory, user: &User) -> Vec<Diagnostic> {
             ),
         ));
     }
-    if holds(OMNICHANNEL_ADMINISTRATOR) && !holds(SYSTEM_ADMINISTRATOR) {
+    if held.holds(OMNICHANNEL_ADMINISTRATOR) && !held.holds(SYSTEM_ADMINISTRATOR) {
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::AdminWithoutSystemAdmin,
@@ -351,8 +400,11 @@ fn user_diagnostics(directory: &Directory, user: &User) -> Vec<Diagnostic> {
             ),
         ));
     }
-    let agent_roles: Vec<&str> = AGENT_TYPE_ROLES.into_iter().filter(|r| holds(r)).collect();
-    if holds(OMNICHANNEL_API_ACCESS) && !agent_roles.is_empty() {
+    let agent_roles: Vec<&str> = AGENT_TYPE_ROLES
+        .into_iter()
+        .filter(|r| held.holds(r))
+        .collect();
+    if held.holds(OMNICHANNEL_API_ACCESS) && !agent_roles.is_empty() {
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::ApiAccessOnAgent,
@@ -364,12 +416,8 @@ fn user_diagnostics(directory: &Directory, user: &User) -> Vec<Diagnostic> {
             ),
         ));
     }
-    let case_roles: Vec<&str> = held
-        .iter()
-        .copied()
-        .filter(|id| !ROLE_IDS.contains(id) && grants_on_cases(directory, id))
-        .collect();
-    if !case_roles.is_empty() && !holds(CUSTOMER_SERVICE_REPRESENTATIVE) {
+    if !held.case_roles.is_empty() && !held.holds(CUSTOMER_SERVICE_REPRESENTATIVE) {
+        let case_roles: Vec<&str> = held.case_roles.iter().map(|r| r.as_str()).collect();
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::CaseNeedsCsr,
@@ -381,44 +429,43 @@ fn user_diagnostics(directory: &Directory, user: &User) -> Vec<Diagnostic> {
             ),
         ));
     }
-    found.extend(profile_diagnostics(directory, user, &held));
-    found
+    found.extend(profile_diagnostics(store, user, &held, profiles)?);
+    Ok(found)
 }
 
-/// `profile-unreadable` and `team-role-for-profile`; nothing when the
-/// directory has no profiles.
-fn profile_diagnostics(
-    directory: &Directory,
+/// `profile-unreadable` and `team-role-for-profile`; nothing of the first
+/// when the store has no fallback profile and no rule reaches the user.
+fn profile_diagnostics<S: Store + ?Sized>(
+    store: &S,
     user: &User,
-    held: &BTreeSet<&str>,
-) -> Vec<Diagnostic> {
+    held: &Held,
+    profiles: &[Cow<'_, Profile>],
+) -> Result<Vec<Diagnostic>, Error> {
     let mut found = Vec::new();
-    let resolved = choose(user, directory.profiles())
-        .map(|r| r.profile)
-        .or_else(|| directory.fallback_profile().map(|p| p.id.clone()));
-    let readable = held.iter().any(|id| {
-        directory.role(id).is_some_and(|role| {
-            role.grants
-                .get(APP_PROFILE_READ)
-                .is_some_and(|level| level.is_granted())
-        })
-    });
-    // A user with no roles at all is not a user of the suite yet.
-    if let Some(profile) = resolved.filter(|_| !readable && !held.is_empty()) {
+    let resolved = match resolve_among(store, user, profiles) {
+        Ok(resolution) => Some(resolution),
+        Err(Error::NoFallbackProfile) => None,
+        Err(err) => return Err(err),
+    };
+    // A user with no roles is not a user of the suite yet, unless an
+    // administrator assigned them a profile.
+    if let Some(resolution) = resolved
+        .filter(|r| !held.reads_profiles && (!held.roles.is_empty() || r.reason == Reason::Direct))
+    {
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::ProfileUnreadable,
             format!(
                 "user {:?} gets profile {:?} but cannot read it: no role of theirs grants {APP_PROFILE_READ:?}",
                 user.id.as_str(),
-                profile.as_str()
+                resolution.profile.as_str()
             ),
         ));
     }
-    // Roles that map a ranked profile, with the first such profile by id.
+    // Roles that map a ranked profile, with the smallest such profile id.
     let mut mapped: BTreeMap<&RoleId, &ProfileId> = BTreeMap::new();
-    for profile in directory
-        .profiles()
+    for profile in profiles
+        .iter()
         .filter(|p| p.is_custom() && p.rank.is_some())
     {
         for role in &profile.roles {
@@ -426,14 +473,34 @@ fn profile_diagnostics(
             *entry = (*entry).min(&profile.id);
         }
     }
-    let mut through_teams: BTreeMap<&RoleId, &TeamId> = BTreeMap::new();
-    for team in user.teams.iter().filter_map(|t| directory.team(t.as_str())) {
-        for role in team.roles.iter().filter(|r| !user.roles.contains(r)) {
-            let entry = through_teams.entry(role).or_insert(&team.id);
-            *entry = (*entry).min(&team.id);
-        }
+    if mapped.is_empty() {
+        return Ok(found);
     }
-    for (role, team) in through_teams {
+    // Roles held through a team (its own or included), not directly, with
+    // the smallest team id.
+    let mut through_teams: BTreeMap<RoleId, TeamId> = BTreeMap::new();
+    for team_id in &user.teams {
+        let Some(team) = store.team(team_id)? else {
+            continue;
+        };
+        let owner = EntityRef::Team(team_id.clone());
+        let roots = team
+            .roles
+            .iter()
+            .map(|r| (r.clone(), owner.clone()))
+            .collect();
+        walk_roles(store, roots, |role| {
+            if !user.roles.contains(&role.id) {
+                let entry = through_teams
+                    .entry(role.id.clone())
+                    .or_insert_with(|| team_id.clone());
+                if team_id < entry {
+                    *entry = team_id.clone();
+                }
+            }
+        })?;
+    }
+    for (role, team) in &through_teams {
         if let Some(profile) = mapped.get(role) {
             found.push(Diagnostic::about(
                 user,
@@ -448,33 +515,7 @@ fn profile_diagnostics(
             ));
         }
     }
-    found
-}
-
-/// Every role the user holds: direct, through teams, and included.
-fn held_roles<'d>(directory: &'d Directory, user: &'d User) -> BTreeSet<&'d str> {
-    let mut pending: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
-    for team in user.teams.iter().filter_map(|t| directory.team(t.as_str())) {
-        pending.extend(team.roles.iter().map(|r| r.as_str()));
-    }
-    let mut held = BTreeSet::new();
-    while let Some(id) = pending.pop() {
-        if held.insert(id) {
-            if let Some(role) = directory.role(id) {
-                pending.extend(role.includes.iter().map(|r| r.as_str()));
-            }
-        }
-    }
-    held
-}
-
-/// Whether the role's own grants include a `case:*` privilege.
-fn grants_on_cases(directory: &Directory, role: &str) -> bool {
-    directory.role(role).is_some_and(|role| {
-        role.grants
-            .iter()
-            .any(|(key, level)| key.entity() == "case" && level.is_granted())
-    })
+    Ok(found)
 }
 
 fn plural(word: &str, n: usize) -> String {

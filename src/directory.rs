@@ -9,7 +9,7 @@ use indexmap::{IndexMap, IndexSet};
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use profiles::Conflict;
-pub(crate) use profiles::{check_settings, check_shape};
+pub(crate) use profiles::{check_settings, check_shape, conflicts};
 
 use crate::column::{ColumnKey, ColumnProfile};
 use crate::error::{EntityKind, Error};
@@ -411,7 +411,8 @@ impl Directory {
     }
 
     /// The states the administration API refuses but imports produce —
-    /// custom profiles sharing a rank, several defaults — with the profile
+    /// custom profiles mapping roles at a shared rank, several defaults —
+    /// with the profile
     /// the tie-break picks. Never fails; empty when there are none. Ranks
     /// come first, ascending, then the defaults.
     ///
@@ -505,10 +506,10 @@ impl Directory {
     ///
     /// ```
     /// let directory = rbac_profiles::Directory::builtin();
-    /// assert!(directory.is_secured("msdyn_ocapplepay.msdyn_ocmerchantcertificatepassword"));
-    /// assert!(!directory.is_secured("msdyn_ocapplepay.msdyn_name"));
+    /// assert!(directory.is_secured_column("msdyn_ocapplepay.msdyn_ocmerchantcertificatepassword"));
+    /// assert!(!directory.is_secured_column("msdyn_ocapplepay.msdyn_name"));
     /// ```
-    pub fn is_secured(&self, column: &str) -> bool {
+    pub fn is_secured_column(&self, column: &str) -> bool {
         self.secured_columns.contains(column)
     }
 

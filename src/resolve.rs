@@ -14,10 +14,12 @@
 //! smallest profile id in byte order, so the answer never depends on the
 //! order of any list.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::load_user;
 use crate::error::Error;
 use crate::id::{ProfileId, RoleId, UserId};
 use crate::profile::Profile;
@@ -125,11 +127,17 @@ impl Resolution {
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 pub fn resolve_profile<S: Store + ?Sized>(store: &S, user: &UserId) -> Result<Resolution, Error> {
-    let user = store
-        .user(user)?
-        .ok_or_else(|| Error::UnknownUser { user: user.clone() })?;
-    let profiles = store.profiles()?;
-    if let Some(found) = choose(&user, profiles.iter().map(|p| &**p)) {
+    let user = load_user(store, user)?;
+    resolve_among(store, &user, &store.profiles()?)
+}
+
+/// The resolution of a loaded user among the store's `profiles`.
+pub(crate) fn resolve_among<S: Store + ?Sized>(
+    store: &S,
+    user: &User,
+    profiles: &[Cow<'_, Profile>],
+) -> Result<Resolution, Error> {
+    if let Some(found) = choose(user, profiles.iter().map(|p| &**p)) {
         return Ok(found);
     }
     match store.fallback_profile()? {

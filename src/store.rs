@@ -74,6 +74,9 @@ use crate::user::User;
 ///     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
 ///         Ok((id == &self.0.id).then(|| Cow::Borrowed(&self.0)))
 ///     }
+///     fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
+///         Ok(vec![self.0.id.clone()])
+///     }
 ///     fn team(&self, _: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
 ///         Ok(None)
 ///     }
@@ -115,6 +118,14 @@ pub trait Store {
     ///
     /// Only when the storage itself fails.
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError>;
+
+    /// The id of every user, in any order: what
+    /// [`diagnose`](crate::diagnose) walks.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn user_ids(&self) -> Result<Vec<UserId>, StoreError>;
 
     /// The team with this id, with its roles.
     ///
@@ -194,6 +205,9 @@ macro_rules! forward_store {
         impl<T: Store + ?Sized> Store for $ptr {
             fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
                 (**self).user(id)
+            }
+            fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
+                (**self).user_ids()
             }
             fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
                 (**self).team(id)

@@ -162,6 +162,9 @@ impl Store for HostStore {
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
         Ok(self.users.get(id).map(|u| Cow::Owned(u.clone())))
     }
+    fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
+        Ok(self.users.keys().cloned().collect())
+    }
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         Ok(self.teams.get(id).map(Cow::Borrowed))
     }

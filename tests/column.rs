@@ -528,7 +528,7 @@ fn custom_secured_columns_and_profiles_load_answer_and_round_trip() {
     }"#;
     let directory = Directory::builtin_with(serde_json::from_str(json).unwrap()).unwrap();
     assert_eq!(directory.secured_columns().len(), 22);
-    assert!(directory.is_secured("shift_report.salary"));
+    assert!(directory.is_secured_column("shift_report.salary"));
     assert_eq!(directory.column_profile("hr").unwrap().name, "HR");
     let store = MemoryStore::new(directory.clone());
     assert_eq!(

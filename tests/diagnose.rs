@@ -13,10 +13,20 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 use rbac_profiles::{
-    administer_all, catalog, diagnose, diagnose_user, AccessLevel, AdminOp, Diagnostic,
-    DiagnosticCode, Directory, DirectoryDoc, Error, MemoryStore, Privilege, Profile, Role, RoleId,
-    Severity, Team, TeamId, User, UserId,
+    administer_all, catalog, AccessLevel, AdminOp, Diagnostic, DiagnosticCode, Directory,
+    DirectoryDoc, Error, MemoryStore, Privilege, Profile, Role, RoleId, Severity, Team, TeamId,
+    User, UserId,
 };
+
+/// `diagnose` over a memory store holding `directory`.
+fn diagnose(directory: &Directory) -> Vec<Diagnostic> {
+    rbac_profiles::diagnose(&MemoryStore::new(directory.clone())).unwrap()
+}
+
+/// `diagnose_user` over a memory store holding `directory`.
+fn diagnose_user(directory: &Directory, user: &UserId) -> Result<Vec<Diagnostic>, Error> {
+    rbac_profiles::diagnose_user(&MemoryStore::new(directory.clone()), user)
+}
 
 fn key(text: &str) -> Privilege {
     Privilege::new(text).unwrap()

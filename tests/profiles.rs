@@ -853,6 +853,9 @@ impl Store for FlakyStore {
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
         self.read()?.user(id)
     }
+    fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
+        self.read()?.user_ids()
+    }
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         self.read()?.team(id)
     }

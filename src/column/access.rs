@@ -6,7 +6,9 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 
 use super::{ColumnAccess, ColumnKey, ColumnPermission, ColumnProfile};
-use crate::access::{cmp_routes, load_user, routes_where, walk_held_roles, Holding, Route};
+use crate::access::{
+    cmp_routes, holds_role, load_user, routes_where, walk_held_roles, Holding, Route,
+};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::error::Error;
 use crate::id::{ColumnProfileId, UserId};
@@ -68,11 +70,7 @@ pub fn column_access<S: Store + ?Sized>(
     if store.is_secured_column(column)? {
         // Every held role is walked, so a dangling reference is reported
         // whatever the profiles grant.
-        let mut admin = false;
-        walk_held_roles(store, &user, |role| {
-            admin |= role.id.as_str() == SYSTEM_ADMINISTRATOR;
-        })?;
-        if admin {
+        if holds_role(store, &user, SYSTEM_ADMINISTRATOR)? {
             return Ok(ColumnAccess::ALL);
         }
         for profile in store.column_profiles()? {

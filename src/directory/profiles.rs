@@ -162,13 +162,14 @@ fn fallback(
 }
 
 /// The two states imports reach that administration refuses: custom
-/// profiles sharing a rank, and several defaults. Ranks ascending, then the
-/// defaults.
-pub(super) fn conflicts<'a>(profiles: impl Iterator<Item = &'a Profile>) -> Vec<Conflict> {
+/// profiles mapping roles at the same rank, and several defaults. Ranks
+/// ascending, then the defaults.
+pub(crate) fn conflicts<'a>(profiles: impl Iterator<Item = &'a Profile>) -> Vec<Conflict> {
     let mut by_rank: BTreeMap<u32, Vec<ProfileId>> = BTreeMap::new();
     let mut defaults = Vec::new();
     for profile in profiles.filter(|p| p.is_custom()) {
-        if let Some(rank) = profile.rank {
+        // A rank alone maps nobody, so it competes with no one.
+        if let Some(rank) = profile.rank.filter(|_| !profile.roles.is_empty()) {
             by_rank.entry(rank).or_default().push(profile.id.clone());
         }
         if profile.default {
@@ -214,8 +215,9 @@ pub(super) fn conflicts<'a>(profiles: impl Iterator<Item = &'a Profile>) -> Vec<
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Conflict {
-    /// Several custom profiles hold the same rank. Among them, the smallest
-    /// profile id wins for a user holding roles of several.
+    /// Several custom profiles map roles at the same rank. Among them, the
+    /// smallest profile id wins for a user holding roles of several. (A
+    /// rank without roles maps nobody and is not counted.)
     DuplicateRank {
         /// The shared rank.
         rank: u32,

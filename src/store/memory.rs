@@ -67,6 +67,10 @@ impl Store for MemoryStore {
         Ok(self.directory.user(id.as_str()).map(Cow::Borrowed))
     }
 
+    fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
+        Ok(self.directory.users().map(|u| u.id.clone()).collect())
+    }
+
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         Ok(self.directory.team(id.as_str()).map(Cow::Borrowed))
     }
@@ -96,7 +100,7 @@ impl Store for MemoryStore {
     }
 
     fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
-        Ok(self.directory.is_secured(column.as_str()))
+        Ok(self.directory.is_secured_column(column.as_str()))
     }
 
     fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
