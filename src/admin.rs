@@ -12,7 +12,6 @@
 //! method's contract.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
 use indexmap::IndexMap;
@@ -21,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::access::{has_privilege, holds_role, load_user};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::column::ColumnProfile;
-use crate::directory::{check_settings, check_shape};
-use crate::error::{EntityKind, EntityRef, Error, OutOfBoxRule};
+use crate::directory::{check_refs_by, check_settings, check_shape};
+use crate::error::{EntityRef, Error, OutOfBoxRule};
 use crate::id::{ColumnProfileId, ProfileId, RoleId, TemplateId, UserId};
 use crate::privilege::Privilege;
 use crate::profile::{Profile, ProfileSettings, Template};
@@ -318,8 +317,8 @@ pub fn administer_all<S: StoreMut + ?Sized>(
 ) -> Result<(), Error> {
     let changes = {
         let mut staged = Staged::new(&*store);
-        for op in ops {
-            staged.stage(actor, op)?;
+        for (position, op) in (1..).zip(ops) {
+            staged.stage(actor, position, op)?;
         }
         staged.changes
     };
@@ -350,54 +349,6 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
         }
     }
 
-    fn column_profile_exists(&self, id: &ColumnProfileId) -> Result<bool, Error> {
-        match self.column_profiles.get(id) {
-            Some(staged) => Ok(staged.is_some()),
-            None => Ok(self.base.column_profiles()?.iter().any(|p| p.id == *id)),
-        }
-    }
-
-    /// A column profile's members exist, once each, and it grants on
-    /// secured columns only.
-    fn check_column_profile(&self, profile: &ColumnProfile) -> Result<(), Error> {
-        let owner = EntityRef::ColumnProfile(profile.id.clone());
-        let mut users = HashSet::new();
-        for user in &profile.users {
-            let target = EntityRef::User(user.clone());
-            if self.base.user(user)?.is_none() {
-                return Err(Error::UnknownReference { owner, target });
-            }
-            if !users.insert(user) {
-                return Err(Error::DuplicateReference { owner, target });
-            }
-        }
-        let mut teams = HashSet::new();
-        for team in &profile.teams {
-            let target = EntityRef::Team(team.clone());
-            if self.base.team(team)?.is_none() {
-                return Err(Error::UnknownReference { owner, target });
-            }
-            if !teams.insert(team) {
-                return Err(Error::DuplicateReference { owner, target });
-            }
-        }
-        for column in profile.permissions.keys() {
-            if !self.base.is_secured_column(column)? {
-                return Err(Error::ColumnNotSecured {
-                    profile: profile.id.clone(),
-                    column: column.clone(),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn put_column_profile(&mut self, profile: &ColumnProfile) {
-        self.column_profiles
-            .insert(profile.id.clone(), Some(profile.clone()));
-        self.changes.push(Change::PutColumnProfile(profile.clone()));
-    }
-
     fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, Error> {
         match self.profiles.get(id) {
             Some(staged) => Ok(staged.as_ref().map(Cow::Borrowed)),
@@ -425,6 +376,21 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
         Ok(all)
     }
 
+    /// The smallest id among the profiles other than `except` that pass
+    /// `test`.
+    fn find_profile(
+        &self,
+        except: &ProfileId,
+        test: impl Fn(&Profile) -> bool,
+    ) -> Result<Option<ProfileId>, Error> {
+        Ok(self
+            .profiles()?
+            .iter()
+            .filter(|p| p.id != *except && test(p))
+            .map(|p| p.id.clone())
+            .min())
+    }
+
     fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, Error> {
         match self.templates.get(id) {
             Some(staged) => Ok(staged.as_ref().map(Cow::Borrowed)),
@@ -432,10 +398,28 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
         }
     }
 
-    fn put_profile(&mut self, profile: Profile) {
+    fn column_profile_exists(&self, id: &ColumnProfileId) -> Result<bool, Error> {
+        match self.column_profiles.get(id) {
+            Some(staged) => Ok(staged.is_some()),
+            None => Ok(self.base.column_profiles()?.iter().any(|p| p.id == *id)),
+        }
+    }
+
+    /// Stages `profile`, unless it is what the store already holds.
+    fn put_profile(&mut self, profile: Profile) -> Result<(), Error> {
+        if self.profile(&profile.id)?.as_deref() == Some(&profile) {
+            return Ok(());
+        }
         self.profiles
             .insert(profile.id.clone(), Some(profile.clone()));
         self.changes.push(Change::PutProfile(profile));
+        Ok(())
+    }
+
+    fn put_column_profile(&mut self, profile: &ColumnProfile) {
+        self.column_profiles
+            .insert(profile.id.clone(), Some(profile.clone()));
+        self.changes.push(Change::PutColumnProfile(profile.clone()));
     }
 
     fn check_settings(&self, profile: &ProfileId, settings: &ProfileSettings) -> Result<(), Error> {
@@ -444,7 +428,36 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
         })
     }
 
-    fn stage(&mut self, actor: &UserId, op: &AdminOp) -> Result<(), Error> {
+    /// A column profile's members exist, once each, and it grants on
+    /// secured columns only.
+    fn check_column_profile(&self, profile: &ColumnProfile) -> Result<(), Error> {
+        let owner = EntityRef::ColumnProfile(profile.id.clone());
+        let base = self.base;
+        check_refs_by(
+            &owner,
+            &profile.users,
+            |u| Ok(base.user(u)?.is_some()),
+            EntityRef::User,
+        )?;
+        check_refs_by(
+            &owner,
+            &profile.teams,
+            |t| Ok(base.team(t)?.is_some()),
+            EntityRef::Team,
+        )?;
+        for column in profile.permissions.keys() {
+            if !base.is_secured_column(column)? {
+                return Err(Error::ColumnNotSecured {
+                    profile: profile.id.clone(),
+                    column: column.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Stages operation number `position` (from 1) of the batch.
+    fn stage(&mut self, actor: &UserId, position: usize, op: &AdminOp) -> Result<(), Error> {
         let missing = op.requirement();
         if !meets(self.base, actor, &missing)? {
             return Err(Error::AccessDenied {
@@ -452,33 +465,35 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                 missing,
             });
         }
+        // An id a create operation introduces: not empty, not taken.
+        let new_id = |entity: EntityRef, taken: bool| {
+            if entity.id().is_empty() {
+                let kind = entity.kind();
+                Err(Error::EmptyId { kind, position })
+            } else if taken {
+                Err(Error::DuplicateId { entity })
+            } else {
+                Ok(())
+            }
+        };
         match op {
             AdminOp::CreateProfile {
                 profile,
                 name,
                 settings,
             } => {
-                if profile.as_str().is_empty() {
-                    return Err(Error::EmptyId {
-                        kind: EntityKind::Profile,
-                        position: 1,
-                    });
-                }
-                if self.profile(profile)?.is_some() {
-                    return Err(Error::DuplicateId {
-                        entity: EntityRef::Profile(profile.clone()),
-                    });
-                }
+                let taken = self.profile(profile)?.is_some();
+                new_id(EntityRef::Profile(profile.clone()), taken)?;
                 self.check_settings(profile, settings)?;
                 let created =
                     Profile::new(profile.clone(), name.clone()).with_settings(settings.clone());
-                self.put_profile(created);
+                self.put_profile(created)?;
             }
             AdminOp::UpdateSettings { profile, settings } => {
                 let mut target = self.existing(profile)?;
                 self.check_settings(profile, settings)?;
                 target.settings = settings.clone();
-                self.put_profile(target);
+                self.put_profile(target)?;
             }
             AdminOp::DeleteProfile { profile } => {
                 let target = self.existing(profile)?;
@@ -489,13 +504,9 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
             AdminOp::SetDefault { profile } => {
                 let mut target = self.existing(profile)?;
                 require_custom(&target, OutOfBoxRule::Default)?;
-                let current = self
-                    .profiles()?
-                    .iter()
-                    .filter(|p| p.is_custom() && p.default)
-                    .map(|p| p.id.clone())
-                    .min();
-                if let Some(current) = current {
+                // Setting the default again changes nothing; another
+                // default is never silently replaced.
+                if let Some(current) = self.find_profile(profile, |p| p.is_custom() && p.default)? {
                     return Err(Error::DefaultExists {
                         current,
                         requested: profile.clone(),
@@ -504,7 +515,7 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                 target.default = true;
                 target.rank = None;
                 target.roles.clear();
-                self.put_profile(target);
+                self.put_profile(target)?;
             }
             AdminOp::RemoveDefault { profile } => {
                 let mut target = self.existing(profile)?;
@@ -514,7 +525,7 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                     });
                 }
                 target.default = false;
-                self.put_profile(target);
+                self.put_profile(target)?;
             }
             AdminOp::SetRankAndRoles {
                 profile,
@@ -531,73 +542,59 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                 target.rank = Some(*rank);
                 target.roles = roles.clone();
                 check_shape(&target)?;
-                let holder = self
-                    .profiles()?
-                    .iter()
-                    .filter(|p| p.id != *profile && p.is_custom() && p.rank == Some(*rank))
-                    .map(|p| p.id.clone())
-                    .min();
+                let holder =
+                    self.find_profile(profile, |p| p.is_custom() && p.rank == Some(*rank))?;
                 if let Some(holder) = holder {
                     return Err(Error::RankTaken {
                         rank: *rank,
                         holder,
                     });
                 }
+                let base = self.base;
                 let owner = EntityRef::Profile(profile.clone());
-                let mut seen = HashSet::with_capacity(roles.len());
-                for role in roles {
-                    let target = EntityRef::Role(role.clone());
-                    if self.base.role(role)?.is_none() {
-                        return Err(Error::UnknownReference { owner, target });
-                    }
-                    if !seen.insert(role) {
-                        return Err(Error::DuplicateReference { owner, target });
-                    }
-                }
-                self.put_profile(target);
+                check_refs_by(
+                    &owner,
+                    roles,
+                    |r| Ok(base.role(r)?.is_some()),
+                    EntityRef::Role,
+                )?;
+                self.put_profile(target)?;
             }
             AdminOp::RemoveRankAndRoles { profile } => {
                 let mut target = self.existing(profile)?;
                 require_custom(&target, OutOfBoxRule::Rank)?;
                 target.rank = None;
                 target.roles.clear();
-                self.put_profile(target);
+                self.put_profile(target)?;
             }
             AdminOp::AssignUsers { profile, users } => {
                 let mut target = self.existing(profile)?;
                 require_custom(&target, OutOfBoxRule::Users)?;
+                let base = self.base;
                 let owner = EntityRef::Profile(profile.clone());
+                check_refs_by(
+                    &owner,
+                    users,
+                    |u| Ok(base.user(u)?.is_some()),
+                    EntityRef::User,
+                )?;
                 let profiles = self.profiles()?;
-                let mut seen = HashSet::with_capacity(users.len());
                 for user in users {
-                    let named = || EntityRef::User(user.clone());
-                    if self.base.user(user)?.is_none() {
-                        return Err(Error::UnknownReference {
-                            owner,
-                            target: named(),
-                        });
-                    }
-                    if !seen.insert(user) {
-                        return Err(Error::DuplicateReference {
-                            owner,
-                            target: named(),
-                        });
-                    }
-                    let elsewhere = profiles
+                    let assigned = profiles
                         .iter()
                         .filter(|p| p.users.contains(user))
-                        .map(|p| p.id.clone())
+                        .map(|p| &p.id)
                         .min();
-                    if let Some(elsewhere) = elsewhere {
+                    if let Some(assigned) = assigned {
                         return Err(Error::AlreadyAssigned {
                             user: user.clone(),
-                            profile: elsewhere,
+                            profile: assigned.clone(),
                         });
                     }
                 }
                 drop(profiles);
                 target.users.extend(users.iter().cloned());
-                self.put_profile(target);
+                self.put_profile(target)?;
             }
             AdminOp::UnassignUsers { profile, users } => {
                 let mut target = self.existing(profile)?;
@@ -610,20 +607,11 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                     }
                     target.users.retain(|u| u != user);
                 }
-                self.put_profile(target);
+                self.put_profile(target)?;
             }
             AdminOp::CreateTemplate { template } => {
-                if template.id.as_str().is_empty() {
-                    return Err(Error::EmptyId {
-                        kind: EntityKind::Template,
-                        position: 1,
-                    });
-                }
-                if self.template(&template.id)?.is_some() {
-                    return Err(Error::DuplicateId {
-                        entity: EntityRef::Template(template.id.clone()),
-                    });
-                }
+                let taken = self.template(&template.id)?.is_some();
+                new_id(EntityRef::Template(template.id.clone()), taken)?;
                 self.templates
                     .insert(template.id.clone(), Some(template.clone()));
                 self.changes.push(Change::PutTemplate(template.clone()));
@@ -651,17 +639,8 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                 self.changes.push(Change::RemoveTemplate(template.clone()));
             }
             AdminOp::CreateColumnProfile { profile } => {
-                if profile.id.as_str().is_empty() {
-                    return Err(Error::EmptyId {
-                        kind: EntityKind::ColumnProfile,
-                        position: 1,
-                    });
-                }
-                if self.column_profile_exists(&profile.id)? {
-                    return Err(Error::DuplicateId {
-                        entity: EntityRef::ColumnProfile(profile.id.clone()),
-                    });
-                }
+                let taken = self.column_profile_exists(&profile.id)?;
+                new_id(EntityRef::ColumnProfile(profile.id.clone()), taken)?;
                 self.check_column_profile(profile)?;
                 self.put_column_profile(profile);
             }

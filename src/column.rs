@@ -411,6 +411,13 @@ pub struct ColumnProfile {
 
 impl ColumnProfile {
     /// A profile with no members and no permissions.
+    ///
+    /// ```
+    /// use rbac_profiles::ColumnProfile;
+    ///
+    /// let p = ColumnProfile::new("channel-secrets", "Channel secrets");
+    /// assert!(p.users.is_empty() && p.permissions.is_empty());
+    /// ```
     pub fn new(id: impl Into<ColumnProfileId>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -420,6 +427,11 @@ impl ColumnProfile {
     }
 
     /// Adds a user the profile lists directly.
+    ///
+    /// ```
+    /// let p = rbac_profiles::ColumnProfile::new("p", "P").with_user("kayla-lewis");
+    /// assert_eq!(p.users, ["kayla-lewis".into()]);
+    /// ```
     #[must_use]
     pub fn with_user(mut self, user: impl Into<UserId>) -> Self {
         self.users.push(user.into());
@@ -427,6 +439,11 @@ impl ColumnProfile {
     }
 
     /// Adds a team whose members the profile covers.
+    ///
+    /// ```
+    /// let p = rbac_profiles::ColumnProfile::new("p", "P").with_team("tier-2");
+    /// assert_eq!(p.teams, ["tier-2".into()]);
+    /// ```
     #[must_use]
     pub fn with_team(mut self, team: impl Into<TeamId>) -> Self {
         self.teams.push(team.into());
@@ -434,6 +451,15 @@ impl ColumnProfile {
     }
 
     /// Sets (or replaces) what the profile grants on `column`.
+    ///
+    /// ```
+    /// use rbac_profiles::{ColumnAccess, ColumnProfile};
+    ///
+    /// let token = "msdyn_ocwhatsappchannelaccount.msdyn_secureauthenticationtoken".parse()?;
+    /// let p = ColumnProfile::new("p", "P").with_permission(token, ColumnAccess::read_only());
+    /// assert_eq!(p.permissions.len(), 1);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
     #[must_use]
     pub fn with_permission(mut self, column: ColumnKey, access: ColumnAccess) -> Self {
         self.permissions.insert(column, access);

@@ -57,6 +57,10 @@ pub enum Severity {
 
 impl Severity {
     /// The lowercase name, as in documents.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Severity::Error.as_str(), "error");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",

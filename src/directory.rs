@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 pub use profiles::Conflict;
 pub(crate) use profiles::{check_settings, check_shape, conflicts};
+pub(crate) use validate::check_refs_by;
 
 use crate::column::{ColumnKey, ColumnProfile};
 use crate::error::{EntityKind, Error};

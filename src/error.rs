@@ -53,12 +53,14 @@ pub enum Error {
         /// The text that was given as a level.
         text: String,
     },
-    /// An entity of the document has an empty id.
+    /// An entity has an empty id: in a document, or created by an
+    /// administration operation or a change set.
     #[error("{kind} number {position} has an empty id")]
     EmptyId {
         /// What kind of entity it is.
         kind: EntityKind,
-        /// Its position in its list, counting from 1.
+        /// Its position, counting from 1: in its list of the document, in
+        /// the batch of operations, or in the change set.
         position: usize,
     },
     /// Two entities of the same kind share an id.
@@ -135,7 +137,7 @@ pub enum Error {
     #[error("storage failed")]
     Storage(#[from] StoreError),
     /// An out-of-box profile was given something only a custom profile can
-    /// have, or an administrator tried to create or delete one.
+    /// have, or an administrator tried to delete one.
     #[error("out-of-box profile {:?} {rule}", profile.as_str())]
     OutOfBox {
         /// The out-of-box profile.
@@ -325,9 +327,6 @@ pub enum OutOfBoxRule {
     Users,
     /// Being the default.
     Default,
-    /// Being created by an administrator: out-of-box profiles ship with the
-    /// directory.
-    Create,
     /// Being deleted.
     Delete,
 }
@@ -339,7 +338,6 @@ impl fmt::Display for OutOfBoxRule {
             OutOfBoxRule::Roles => "can't have roles",
             OutOfBoxRule::Users => "can't have directly assigned users",
             OutOfBoxRule::Default => "can't be the default",
-            OutOfBoxRule::Create => "can't be created by an administrator",
             OutOfBoxRule::Delete => "can't be deleted",
         })
     }

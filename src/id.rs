@@ -26,16 +26,31 @@ macro_rules! id_type {
 
         impl $name {
             /// Wraps the given text as an id.
+            ///
+            /// ```
+            #[doc = concat!("let id = rbac_profiles::", stringify!($name), "::new(\"", $example, "\");")]
+            #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
+            /// ```
             pub fn new(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
 
             /// The id as text.
+            ///
+            /// ```
+            #[doc = concat!("let id = rbac_profiles::", stringify!($name), "::from(\"", $example, "\");")]
+            #[doc = concat!("assert_eq!(id.as_str().len(), ", stringify!($example), ".len());")]
+            /// ```
             pub fn as_str(&self) -> &str {
                 &self.0
             }
 
             /// Unwraps the id into its text.
+            ///
+            /// ```
+            #[doc = concat!("let id = rbac_profiles::", stringify!($name), "::from(\"", $example, "\");")]
+            #[doc = concat!("assert_eq!(id.into_string(), \"", $example, "\");")]
+            /// ```
             pub fn into_string(self) -> String {
                 self.0
             }

@@ -346,6 +346,14 @@ pub struct PrivilegeDef {
 
 impl PrivilegeDef {
     /// A catalogue entry with a description.
+    ///
+    /// ```
+    /// use rbac_profiles::PrivilegeDef;
+    ///
+    /// let def = PrivilegeDef::new("shift_report:read".parse()?, "Read the shift report");
+    /// assert_eq!(def.key.as_str(), "shift_report:read");
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
     pub fn new(key: Privilege, description: impl Into<String>) -> Self {
         Self {
             key,

@@ -93,6 +93,13 @@ pub struct Template {
 
 impl Template {
     /// A template of the given kind.
+    ///
+    /// ```
+    /// use rbac_profiles::{Template, TemplateKind};
+    ///
+    /// let t = Template::new("ring", "Ring", TemplateKind::Notification);
+    /// assert_eq!(t.id.as_str(), "ring");
+    /// ```
     pub fn new(id: impl Into<TemplateId>, name: impl Into<String>, kind: TemplateKind) -> Self {
         Self {
             id: id.into(),
@@ -186,6 +193,13 @@ pub struct ProductivityPane {
 
 impl ProductivityPane {
     /// An enabled pane offering `tools`.
+    ///
+    /// ```
+    /// use rbac_profiles::{ProductivityPane, ProductivityTool};
+    ///
+    /// let pane = ProductivityPane::with_tools([ProductivityTool::Macros, ProductivityTool::SmartAssist]);
+    /// assert_eq!(pane.tools.len(), 2);
+    /// ```
     pub fn with_tools(tools: impl IntoIterator<Item = ProductivityTool>) -> Self {
         Self {
             enabled: true,
@@ -231,6 +245,11 @@ pub struct ProfileSettings {
 
 impl ProfileSettings {
     /// Adds a session template.
+    ///
+    /// ```
+    /// let s = rbac_profiles::ProfileSettings::default().with_session_template("chat-session");
+    /// assert_eq!(s.session_templates, ["chat-session".into()]);
+    /// ```
     #[must_use]
     pub fn with_session_template(mut self, template: impl Into<TemplateId>) -> Self {
         self.session_templates.push(template.into());
@@ -238,6 +257,11 @@ impl ProfileSettings {
     }
 
     /// Adds an application tab template.
+    ///
+    /// ```
+    /// let s = rbac_profiles::ProfileSettings::default().with_application_tab_template("customer-summary");
+    /// assert_eq!(s.application_tab_templates, ["customer-summary".into()]);
+    /// ```
     #[must_use]
     pub fn with_application_tab_template(mut self, template: impl Into<TemplateId>) -> Self {
         self.application_tab_templates.push(template.into());
@@ -245,6 +269,11 @@ impl ProfileSettings {
     }
 
     /// Adds a notification template.
+    ///
+    /// ```
+    /// let s = rbac_profiles::ProfileSettings::default().with_notification_template("incoming-chat");
+    /// assert_eq!(s.notification_templates, ["incoming-chat".into()]);
+    /// ```
     #[must_use]
     pub fn with_notification_template(mut self, template: impl Into<TemplateId>) -> Self {
         self.notification_templates.push(template.into());
@@ -252,6 +281,13 @@ impl ProfileSettings {
     }
 
     /// Adds a conversation channel.
+    ///
+    /// ```
+    /// use rbac_profiles::{Channel, ProfileSettings};
+    ///
+    /// let s = ProfileSettings::default().with_channel(Channel::Voice).with_channel(Channel::Voice);
+    /// assert_eq!(s.channels.len(), 1);
+    /// ```
     #[must_use]
     pub fn with_channel(mut self, channel: Channel) -> Self {
         self.channels.insert(channel);
@@ -259,6 +295,13 @@ impl ProfileSettings {
     }
 
     /// Sets the productivity pane.
+    ///
+    /// ```
+    /// use rbac_profiles::{ProductivityPane, ProfileSettings};
+    ///
+    /// let s = ProfileSettings::default().with_productivity_pane(ProductivityPane::default());
+    /// assert!(!s.productivity_pane.enabled);
+    /// ```
     #[must_use]
     pub fn with_productivity_pane(mut self, pane: ProductivityPane) -> Self {
         self.productivity_pane = pane;
@@ -349,6 +392,11 @@ fn is_false(value: &bool) -> bool {
 
 impl Profile {
     /// A custom profile with no settings, mapping nobody.
+    ///
+    /// ```
+    /// let p = rbac_profiles::Profile::new("contoso-agent", "Contoso Agent profile");
+    /// assert!(p.is_custom() && p.rank.is_none() && !p.default);
+    /// ```
     pub fn new(id: impl Into<ProfileId>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -358,6 +406,11 @@ impl Profile {
     }
 
     /// An out-of-box profile with no settings.
+    ///
+    /// ```
+    /// let p = rbac_profiles::Profile::out_of_box("oob", "Out of box");
+    /// assert!(!p.is_custom());
+    /// ```
     pub fn out_of_box(id: impl Into<ProfileId>, name: impl Into<String>) -> Self {
         Self {
             kind: ProfileKind::OutOfBox,
@@ -366,6 +419,13 @@ impl Profile {
     }
 
     /// Sets the settings.
+    ///
+    /// ```
+    /// use rbac_profiles::{Channel, Profile, ProfileSettings};
+    ///
+    /// let p = Profile::new("p", "P").with_settings(ProfileSettings::default().with_channel(Channel::Chat));
+    /// assert!(p.settings.channels.contains(&Channel::Chat));
+    /// ```
     #[must_use]
     pub fn with_settings(mut self, settings: ProfileSettings) -> Self {
         self.settings = settings;
@@ -373,6 +433,10 @@ impl Profile {
     }
 
     /// Sets the rank (1 is the highest).
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Profile::new("p", "P").with_rank(2).rank, Some(2));
+    /// ```
     #[must_use]
     pub fn with_rank(mut self, rank: u32) -> Self {
         self.rank = Some(rank);
@@ -380,6 +444,11 @@ impl Profile {
     }
 
     /// Adds a mapped role.
+    ///
+    /// ```
+    /// let p = rbac_profiles::Profile::new("p", "P").with_rank(1).with_role("omnichannel-agent");
+    /// assert_eq!(p.roles, ["omnichannel-agent".into()]);
+    /// ```
     #[must_use]
     pub fn with_role(mut self, role: impl Into<RoleId>) -> Self {
         self.roles.push(role.into());
@@ -387,6 +456,11 @@ impl Profile {
     }
 
     /// Adds a directly assigned user.
+    ///
+    /// ```
+    /// let p = rbac_profiles::Profile::new("p", "P").with_user("kendall-collins");
+    /// assert_eq!(p.users, ["kendall-collins".into()]);
+    /// ```
     #[must_use]
     pub fn with_user(mut self, user: impl Into<UserId>) -> Self {
         self.users.push(user.into());
@@ -394,6 +468,10 @@ impl Profile {
     }
 
     /// Marks the profile as the default.
+    ///
+    /// ```
+    /// assert!(rbac_profiles::Profile::new("p", "P").as_default().default);
+    /// ```
     #[must_use]
     pub fn as_default(mut self) -> Self {
         self.default = true;

@@ -86,6 +86,13 @@ pub struct Resolution {
 
 impl Resolution {
     /// A resolution of `profile` for `reason`.
+    ///
+    /// ```
+    /// use rbac_profiles::{Reason, Resolution};
+    ///
+    /// let r = Resolution::new("oob", Reason::OutOfBox);
+    /// assert_eq!(r.reason, Reason::OutOfBox);
+    /// ```
     pub fn new(profile: impl Into<ProfileId>, reason: Reason) -> Self {
         Self {
             profile: profile.into(),

@@ -49,6 +49,11 @@ pub struct Role {
 
 impl Role {
     /// A role with no grants and no inclusions.
+    ///
+    /// ```
+    /// let role = rbac_profiles::Role::new("night-shift", "Night shift");
+    /// assert!(role.grants.is_empty() && role.includes.is_empty());
+    /// ```
     pub fn new(id: impl Into<RoleId>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -58,6 +63,14 @@ impl Role {
     }
 
     /// Adds (or replaces) the grant of `privilege` at `level`.
+    ///
+    /// ```
+    /// use rbac_profiles::{AccessLevel, Role};
+    ///
+    /// let role = Role::new("r", "R").with_grant("bot:read".parse()?, AccessLevel::User);
+    /// assert_eq!(role.grants.get("bot:read"), Some(&AccessLevel::User));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
     #[must_use]
     pub fn with_grant(mut self, privilege: Privilege, level: AccessLevel) -> Self {
         self.grants.insert(privilege, level);
@@ -65,6 +78,11 @@ impl Role {
     }
 
     /// Adds `role` to the roles this role includes.
+    ///
+    /// ```
+    /// let role = rbac_profiles::Role::new("r", "R").with_include("omnichannel-agent");
+    /// assert_eq!(role.includes, ["omnichannel-agent".into()]);
+    /// ```
     #[must_use]
     pub fn with_include(mut self, role: impl Into<RoleId>) -> Self {
         self.includes.push(role.into());

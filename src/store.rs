@@ -342,16 +342,31 @@ pub struct StoreError(Box<dyn StdError + Send + Sync + 'static>);
 
 impl StoreError {
     /// Wraps the host's error (or a message: `&str` and `String` convert too).
+    ///
+    /// ```
+    /// let err = rbac_profiles::StoreError::new("connection lost");
+    /// assert_eq!(err.to_string(), "connection lost");
+    /// ```
     pub fn new(error: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
         Self(error.into())
     }
 
     /// The host's error, to inspect or downcast.
+    ///
+    /// ```
+    /// let err = rbac_profiles::StoreError::new("connection lost");
+    /// assert_eq!(err.inner().to_string(), "connection lost");
+    /// ```
     pub fn inner(&self) -> &(dyn StdError + Send + Sync + 'static) {
         &*self.0
     }
 
     /// Unwraps the host's error.
+    ///
+    /// ```
+    /// let err = rbac_profiles::StoreError::new("connection lost");
+    /// assert_eq!(err.into_inner().to_string(), "connection lost");
+    /// ```
     pub fn into_inner(self) -> Box<dyn StdError + Send + Sync + 'static> {
         self.0
     }

@@ -38,6 +38,11 @@ pub struct Team {
 
 impl Team {
     /// A team with no roles and no members.
+    ///
+    /// ```
+    /// let team = rbac_profiles::Team::new("tier-2", "Tier 2");
+    /// assert!(team.roles.is_empty() && team.members.is_empty());
+    /// ```
     pub fn new(id: impl Into<TeamId>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -47,6 +52,11 @@ impl Team {
     }
 
     /// Adds a role the team's members hold.
+    ///
+    /// ```
+    /// let team = rbac_profiles::Team::new("t", "T").with_role("omnichannel-supervisor");
+    /// assert_eq!(team.roles, ["omnichannel-supervisor".into()]);
+    /// ```
     #[must_use]
     pub fn with_role(mut self, role: impl Into<RoleId>) -> Self {
         self.roles.push(role.into());
@@ -54,6 +64,11 @@ impl Team {
     }
 
     /// Adds a member (who must list this team too).
+    ///
+    /// ```
+    /// let team = rbac_profiles::Team::new("t", "T").with_member("gabriel-diaz");
+    /// assert_eq!(team.members, ["gabriel-diaz".into()]);
+    /// ```
     #[must_use]
     pub fn with_member(mut self, user: impl Into<UserId>) -> Self {
         self.members.push(user.into());

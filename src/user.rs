@@ -36,6 +36,11 @@ pub struct User {
 
 impl User {
     /// A user with no roles and no teams.
+    ///
+    /// ```
+    /// let user = rbac_profiles::User::new("nora-none", "Nora None");
+    /// assert!(user.roles.is_empty() && user.teams.is_empty());
+    /// ```
     pub fn new(id: impl Into<UserId>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -45,6 +50,11 @@ impl User {
     }
 
     /// Adds a directly held role.
+    ///
+    /// ```
+    /// let user = rbac_profiles::User::new("u", "U").with_role("basic-user");
+    /// assert_eq!(user.roles, ["basic-user".into()]);
+    /// ```
     #[must_use]
     pub fn with_role(mut self, role: impl Into<RoleId>) -> Self {
         self.roles.push(role.into());
@@ -52,6 +62,11 @@ impl User {
     }
 
     /// Adds a team membership (the team must list this user too).
+    ///
+    /// ```
+    /// let user = rbac_profiles::User::new("u", "U").with_team("tier-2");
+    /// assert_eq!(user.teams, ["tier-2".into()]);
+    /// ```
     #[must_use]
     pub fn with_team(mut self, team: impl Into<TeamId>) -> Self {
         self.teams.push(team.into());

@@ -363,6 +363,18 @@ fn public_types_are_send_and_sync() {
     check::<rbac_profiles::Diagnostic>();
     check::<rbac_profiles::DiagnosticCode>();
     check::<rbac_profiles::Severity>();
+    check::<Profile>();
+    check::<Template>();
+    check::<rbac_profiles::ProfileSettings>();
+    check::<rbac_profiles::ProductivityPane>();
+    check::<rbac_profiles::Resolution>();
+    check::<rbac_profiles::Reason>();
+    check::<rbac_profiles::AdminOp>();
+    check::<rbac_profiles::Change>();
+    check::<rbac_profiles::Conflict>();
+    check::<rbac_profiles::Requirement>();
+    check::<rbac_profiles::OutOfBoxRule>();
+    check::<TemplateId>();
 }
 
 #[test]

@@ -136,6 +136,45 @@ fn team_role_for_profile() {
 }
 
 #[test]
+fn team_role_for_profile_follows_inclusions_and_unreadable_covers_direct_users() {
+    let mut doc: DirectoryDoc = serde_json::from_str(SEED004).unwrap();
+    // Nora, with no role, is directly assigned; Alex's team role includes
+    // the supervisor role that ranks.
+    doc.roles
+        .push(Role::new("lead", "Lead").with_include("omnichannel-supervisor"));
+    doc.teams.push(
+        Team::new("leads", "Leads")
+            .with_role("lead")
+            .with_member("alex-agent"),
+    );
+    doc.users
+        .iter_mut()
+        .find(|u| u.id.as_str() == "alex-agent")
+        .unwrap()
+        .teams
+        .push("leads".into());
+    doc.profiles = vec![
+        Profile::new("sup", "Supervisors")
+            .with_rank(1)
+            .with_role("omnichannel-supervisor"),
+        Profile::new("direct", "Direct").with_user("nora-none"),
+    ];
+    let directory = Directory::builtin_with(doc).unwrap();
+    assert_eq!(
+        of_code(&directory, DiagnosticCode::TeamRoleForProfile),
+        [
+            r#"alex-agent: user "alex-agent" holds role "omnichannel-supervisor", which maps profile "sup", only through team "leads"; team roles never map profiles"#,
+            r#"tess-team: user "tess-team" holds role "omnichannel-supervisor", which maps profile "sup", only through team "night-supervisors"; team roles never map profiles"#,
+        ]
+    );
+    let unreadable = of_code(&directory, DiagnosticCode::ProfileUnreadable);
+    assert!(
+        unreadable.iter().any(|d| d.starts_with("nora-none: ")),
+        "{unreadable:?}"
+    );
+}
+
+#[test]
 fn duplicate_rank_and_multiple_defaults() {
     assert!(of_code(&seed004(), DiagnosticCode::DuplicateRank).is_empty());
     assert!(of_code(&seed004(), DiagnosticCode::MultipleDefaults).is_empty());

@@ -253,6 +253,9 @@ fn conflicts_load_resolve_by_tie_break_and_are_listed() {
     );
     org.profiles.push(Profile::new("d2", "D2").as_default());
     org.profiles.push(Profile::new("d1", "D1").as_default());
+    // A rank alone maps nobody, and competes with no one.
+    org.profiles
+        .push(Profile::new("aaa", "Rank only").with_rank(2));
     org.users
         .push(User::new("agent", "Agent").with_role(catalog::OMNICHANNEL_AGENT));
     org.users.push(User::new("other", "Other"));
@@ -611,12 +614,40 @@ fn every_refused_operation_has_its_own_error_and_changes_nothing() {
             r#"unknown template "nowhere""#,
         ),
     ];
-    for (op, message) in cases {
-        assert_eq!(
-            refused(&mut store, op.clone()).to_string(),
-            message,
-            "{op:?}"
-        );
+    // Each refusal's own variant, in the order of the cases.
+    let variants = [
+        "DuplicateId",
+        "EmptyId",
+        "TemplateKindMismatch",
+        "UnknownProfile",
+        "UnknownReference",
+        "OutOfBox",
+        "OutOfBox",
+        "DefaultExists",
+        "NotDefault",
+        "OutOfBox",
+        "DefaultMapped",
+        "ZeroRank",
+        "RankTaken",
+        "UnknownReference",
+        "DuplicateReference",
+        "OutOfBox",
+        "OutOfBox",
+        "AlreadyAssigned",
+        "AlreadyAssigned",
+        "UnknownReference",
+        "DuplicateReference",
+        "NotAssigned",
+        "DuplicateId",
+        "TemplateInUse",
+        "UnknownTemplate",
+    ];
+    assert_eq!(cases.len(), variants.len());
+    for ((op, message), variant) in cases.into_iter().zip(variants) {
+        let err = refused(&mut store, op.clone());
+        let debug = format!("{err:?}");
+        assert!(debug.starts_with(&format!("{variant} ")), "{debug}");
+        assert_eq!(err.to_string(), message, "{op:?}");
     }
 }
 
@@ -970,5 +1001,66 @@ fn the_readme_document_loads_and_resolves() {
     assert_eq!(
         resolved(&store, "kayla"),
         ("night-shift".to_owned(), rank("night-shift-lead", 1))
+    );
+}
+
+#[test]
+fn repeating_the_default_or_an_empty_assignment_changes_nothing() {
+    let mut store = seed004();
+    let before = snapshot(&store);
+    for op in [
+        AdminOp::SetDefault {
+            profile: "contoso-agent".into(),
+        },
+        AdminOp::AssignUsers {
+            profile: "datum-agent".into(),
+            users: vec![],
+        },
+        AdminOp::RemoveRankAndRoles {
+            profile: "datum-supervisor".into(),
+        },
+    ] {
+        administer(&mut store, &uid(ADMIN), &op).unwrap();
+        assert_eq!(snapshot(&store), before, "{op:?}");
+    }
+    // Nothing to write: a store that fails every write is never asked.
+    let mut flaky = FlakyStore::new(seed004());
+    flaky.fail_apply = true;
+    let op = AdminOp::SetDefault {
+        profile: "contoso-agent".into(),
+    };
+    administer(&mut flaky, &uid(ADMIN), &op).unwrap();
+}
+
+#[test]
+fn an_empty_id_in_a_batch_names_its_position() {
+    let mut store = seed004_users();
+    let before = snapshot(&store);
+    let create = |id: &str| AdminOp::CreateProfile {
+        profile: id.into(),
+        name: String::new(),
+        settings: ProfileSettings::default(),
+    };
+    let err = administer_all(&mut store, &uid(ADMIN), &[create("a"), create("")]).unwrap_err();
+    assert_eq!(err.to_string(), "profile number 2 has an empty id");
+    assert_eq!(snapshot(&store), before);
+}
+
+#[test]
+fn a_catalogue_without_the_privilege_denies_access() {
+    // No built-in catalogue: nobody holds `app_profile:create`.
+    let mut doc = DirectoryDoc::default();
+    doc.users.push(User::new("u", "U"));
+    doc.profiles.push(Profile::out_of_box("oob", "Out of box"));
+    let mut store = MemoryStore::new(Directory::try_from(doc).unwrap());
+    let op = AdminOp::CreateProfile {
+        profile: "p".into(),
+        name: String::new(),
+        settings: ProfileSettings::default(),
+    };
+    let err = administer(&mut store, &uid("u"), &op).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"user "u" lacks privilege "app_profile:create""#
     );
 }

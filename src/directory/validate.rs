@@ -149,9 +149,22 @@ pub(super) fn check_refs<K, V>(
 where
     K: Hash + Eq + Clone,
 {
+    check_refs_by(owner, refs, |id| Ok(known.contains_key(id)), wrap)
+}
+
+/// Every id in `refs` must pass `exists`, and occur once.
+pub(crate) fn check_refs_by<K>(
+    owner: &EntityRef,
+    refs: &[K],
+    mut exists: impl FnMut(&K) -> Result<bool, Error>,
+    wrap: fn(K) -> EntityRef,
+) -> Result<(), Error>
+where
+    K: Hash + Eq + Clone,
+{
     let mut seen = HashSet::with_capacity(refs.len());
     for id in refs {
-        if !known.contains_key(id) {
+        if !exists(id)? {
             return Err(Error::UnknownReference {
                 owner: owner.clone(),
                 target: wrap(id.clone()),

@@ -36,6 +36,13 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     /// A store holding `directory`.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore};
+    ///
+    /// let store = MemoryStore::new(Directory::builtin());
+    /// assert_eq!(store.directory(), &Directory::builtin());
+    /// ```
     pub fn new(directory: Directory) -> Self {
         Self { directory }
     }
@@ -51,6 +58,13 @@ impl MemoryStore {
     }
 
     /// Gives the directory back.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore};
+    ///
+    /// let directory = MemoryStore::new(Directory::builtin()).into_directory();
+    /// assert_eq!(directory, Directory::builtin());
+    /// ```
     pub fn into_directory(self) -> Directory {
         self.directory
     }
