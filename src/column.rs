@@ -11,12 +11,10 @@
 
 mod access;
 
-use std::borrow::Borrow;
 use std::fmt;
-use std::str::FromStr;
 
 use indexmap::IndexMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 pub use access::{column_access, explain_column_access, ColumnGrant, ColumnRoute};
 
@@ -133,60 +131,7 @@ impl ColumnKey {
     }
 }
 
-impl FromStr for ColumnKey {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        ColumnKey::new(s)
-    }
-}
-
-impl TryFrom<&str> for ColumnKey {
-    type Error = Error;
-
-    fn try_from(s: &str) -> Result<Self, Error> {
-        ColumnKey::new(s)
-    }
-}
-
-impl TryFrom<String> for ColumnKey {
-    type Error = Error;
-
-    fn try_from(s: String) -> Result<Self, Error> {
-        ColumnKey::new(s)
-    }
-}
-
-impl AsRef<str> for ColumnKey {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for ColumnKey {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for ColumnKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for ColumnKey {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ColumnKey {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        ColumnKey::new(text).map_err(serde::de::Error::custom)
-    }
-}
+validated_key_impls!(ColumnKey);
 
 /// One of the three permissions column security knows.
 ///

@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[macro_use]
+mod key;
+
 mod access;
 mod admin;
 pub mod catalog;

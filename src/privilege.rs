@@ -1,10 +1,9 @@
 //! Privilege keys, access levels and the catalogue entry of a privilege.
 
-use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
@@ -160,60 +159,7 @@ impl Privilege {
     }
 }
 
-impl FromStr for Privilege {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Privilege::new(s)
-    }
-}
-
-impl TryFrom<&str> for Privilege {
-    type Error = Error;
-
-    fn try_from(s: &str) -> Result<Self, Error> {
-        Privilege::new(s)
-    }
-}
-
-impl TryFrom<String> for Privilege {
-    type Error = Error;
-
-    fn try_from(s: String) -> Result<Self, Error> {
-        Privilege::new(s)
-    }
-}
-
-impl AsRef<str> for Privilege {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for Privilege {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Privilege {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for Privilege {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Privilege {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Privilege::new(text).map_err(serde::de::Error::custom)
-    }
-}
+validated_key_impls!(Privilege);
 
 /// How far a granted privilege reaches, from nothing to the whole
 /// organisation.
