@@ -9,6 +9,10 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::shuffled;
+
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -472,82 +476,6 @@ fn org_doc() -> impl Strategy<Value = DirectoryDoc> {
             doc
         })
     })
-}
-
-/// `doc` with its roles, teams and users, and every list inside them,
-/// permuted.
-fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
-    let users: Vec<_> = doc
-        .users
-        .iter()
-        .cloned()
-        .map(|user| {
-            (
-                Just(user.roles.clone()).prop_shuffle(),
-                Just(user.teams.clone()).prop_shuffle(),
-            )
-                .prop_map(move |(roles, teams)| User {
-                    roles,
-                    teams,
-                    ..user.clone()
-                })
-        })
-        .collect();
-    let teams: Vec<_> = doc
-        .teams
-        .iter()
-        .cloned()
-        .map(|team| {
-            (
-                Just(team.roles.clone()).prop_shuffle(),
-                Just(team.members.clone()).prop_shuffle(),
-            )
-                .prop_map(move |(roles, members)| Team {
-                    roles,
-                    members,
-                    ..team.clone()
-                })
-        })
-        .collect();
-    let roles: Vec<_> = doc
-        .roles
-        .iter()
-        .cloned()
-        .map(|role| {
-            Just(role.includes.clone())
-                .prop_shuffle()
-                .prop_map(move |includes| Role {
-                    includes,
-                    ..role.clone()
-                })
-        })
-        .collect();
-    let profiles: Vec<_> = doc
-        .profiles
-        .iter()
-        .cloned()
-        .map(|profile| {
-            Just(profile.roles.clone())
-                .prop_shuffle()
-                .prop_map(move |roles| Profile {
-                    roles,
-                    ..profile.clone()
-                })
-        })
-        .collect();
-    (
-        roles.prop_shuffle(),
-        teams.prop_shuffle(),
-        users.prop_shuffle(),
-        profiles.prop_shuffle(),
-    )
-        .prop_map(move |(roles, teams, users, profiles)| DirectoryDoc {
-            roles,
-            teams,
-            users,
-            profiles,
-            ..doc.clone()
-        })
 }
 
 fn doc_and_shuffle() -> impl Strategy<Value = (DirectoryDoc, DirectoryDoc)> {

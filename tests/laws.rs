@@ -12,6 +12,10 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::shuffled;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::collection::vec;
@@ -248,74 +252,6 @@ fn with_membership() -> impl Strategy<Value = DirectoryDoc> {
     directory_doc().prop_filter("some user is in a team", |doc| {
         doc.users.iter().any(|u| !u.teams.is_empty())
     })
-}
-
-/// `doc` with every list permuted: privileges, roles, teams, users, each
-/// role's grants and includes, each team's roles and members, each user's
-/// roles and teams.
-fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
-    let roles: Vec<_> = doc
-        .roles
-        .iter()
-        .cloned()
-        .map(|role| {
-            let grants: Vec<(Privilege, AccessLevel)> = role.grants.clone().into_iter().collect();
-            (
-                Just(grants).prop_shuffle(),
-                Just(role.includes.clone()).prop_shuffle(),
-            )
-                .prop_map(move |(grants, includes)| Role {
-                    grants: grants.into_iter().collect(),
-                    includes,
-                    ..role.clone()
-                })
-        })
-        .collect();
-    let teams: Vec<_> = doc
-        .teams
-        .iter()
-        .cloned()
-        .map(|team| {
-            (
-                Just(team.roles.clone()).prop_shuffle(),
-                Just(team.members.clone()).prop_shuffle(),
-            )
-                .prop_map(move |(roles, members)| Team {
-                    roles,
-                    members,
-                    ..team.clone()
-                })
-        })
-        .collect();
-    let users: Vec<_> = doc
-        .users
-        .iter()
-        .cloned()
-        .map(|user| {
-            (
-                Just(user.roles.clone()).prop_shuffle(),
-                Just(user.teams.clone()).prop_shuffle(),
-            )
-                .prop_map(move |(roles, teams)| User {
-                    roles,
-                    teams,
-                    ..user.clone()
-                })
-        })
-        .collect();
-    (
-        Just(doc.privileges).prop_shuffle(),
-        roles.prop_shuffle(),
-        teams.prop_shuffle(),
-        users.prop_shuffle(),
-    )
-        .prop_map(|(privileges, roles, teams, users)| DirectoryDoc {
-            privileges,
-            roles,
-            teams,
-            users,
-            ..DirectoryDoc::default()
-        })
 }
 
 /// A byte to write into JSON: often one that keeps a string or id valid,

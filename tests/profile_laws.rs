@@ -14,6 +14,10 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::shuffled;
+
 use std::collections::BTreeMap;
 
 use proptest::collection::vec;
@@ -215,48 +219,6 @@ fn check_reason(directory: &Directory, user: &User, r: &Resolution) -> Result<()
         other => prop_assert!(false, "unexpected reason {other:?}"),
     }
     Ok(())
-}
-
-/// The document with every list it holds shuffled.
-fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
-    let profiles: Vec<_> = doc
-        .profiles
-        .iter()
-        .map(|p| {
-            let p = p.clone();
-            (
-                Just(p.roles.clone()).prop_shuffle(),
-                Just(p.users.clone()).prop_shuffle(),
-            )
-                .prop_map(move |(roles, users)| Profile {
-                    roles,
-                    users,
-                    ..p.clone()
-                })
-        })
-        .collect();
-    let users: Vec<_> = doc
-        .users
-        .iter()
-        .map(|u| {
-            let u = u.clone();
-            Just(u.roles.clone())
-                .prop_shuffle()
-                .prop_map(move |roles| User { roles, ..u.clone() })
-        })
-        .collect();
-    (
-        profiles.prop_shuffle(),
-        users.prop_shuffle(),
-        Just(doc.roles.clone()).prop_shuffle(),
-        Just(doc),
-    )
-        .prop_map(|(profiles, users, roles, doc)| DirectoryDoc {
-            profiles,
-            users,
-            roles,
-            ..doc
-        })
 }
 
 /// An administration operation over the generated ids (some unknown).

@@ -1,5 +1,15 @@
 //! Fixtures shared by the integration tests.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unused_imports,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+mod shuffle;
+
+pub use shuffle::shuffled;
 
 use rbac_profiles::{catalog, Directory, DirectoryDoc, MemoryStore, Privilege, User, UserId};
 
