@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::shuffled;
+use common::{role_id, shuffled, subset, team_id, user_id};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,18 +35,6 @@ fn privilege_key(i: usize) -> Privilege {
     Privilege::new(format!("e{i}:read")).unwrap()
 }
 
-fn role_id(i: usize) -> RoleId {
-    RoleId::from(format!("r{i}"))
-}
-
-fn team_id(i: usize) -> TeamId {
-    TeamId::from(format!("t{i}"))
-}
-
-fn user_id(i: usize) -> UserId {
-    UserId::from(format!("u{i}"))
-}
-
 /// Names and descriptions: often empty, otherwise any characters (so JSON
 /// escapes get exercised).
 fn text() -> impl Strategy<Value = String> {
@@ -56,16 +44,6 @@ fn text() -> impl Strategy<Value = String> {
 /// Any of the five levels, `None` included.
 fn level() -> impl Strategy<Value = AccessLevel> {
     select(AccessLevel::ALL.to_vec())
-}
-
-/// A random subset of `0..n`, in increasing order.
-fn subset(n: usize) -> impl Strategy<Value = Vec<usize>> {
-    vec(prop::bool::weighted(0.35), n).prop_map(|bits| {
-        bits.into_iter()
-            .enumerate()
-            .filter_map(|(i, picked)| picked.then_some(i))
-            .collect()
-    })
 }
 
 fn privilege_defs(n: usize) -> impl Strategy<Value = Vec<PrivilegeDef>> {
@@ -84,7 +62,7 @@ fn role(i: usize, privileges: usize) -> impl Strategy<Value = Role> {
     (
         text(),
         vec(prop::option::weighted(0.4, level()), privileges),
-        subset(i),
+        subset(i, 0.35),
     )
         .prop_map(move |(name, grants, includes)| Role {
             id: role_id(i),
@@ -100,7 +78,7 @@ fn role(i: usize, privileges: usize) -> impl Strategy<Value = Role> {
 
 /// Team `i` with a random subset of the roles; members are filled in later.
 fn team(i: usize, roles: usize) -> impl Strategy<Value = Team> {
-    (text(), subset(roles)).prop_map(move |(name, roles)| Team {
+    (text(), subset(roles, 0.35)).prop_map(move |(name, roles)| Team {
         id: team_id(i),
         name,
         roles: roles.into_iter().map(role_id).collect(),
@@ -109,7 +87,7 @@ fn team(i: usize, roles: usize) -> impl Strategy<Value = Team> {
 }
 
 fn user(i: usize, roles: usize, teams: usize) -> impl Strategy<Value = User> {
-    (text(), subset(roles), subset(teams)).prop_map(move |(name, roles, teams)| User {
+    (text(), subset(roles, 0.35), subset(teams, 0.35)).prop_map(move |(name, roles, teams)| User {
         id: user_id(i),
         name,
         roles: roles.into_iter().map(role_id).collect(),

@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::shuffled;
+use common::{profile_id, role_id, shuffled, subset, team_id, template_id, user_id};
 
 use std::collections::BTreeMap;
 
@@ -26,41 +26,11 @@ use proptest::sample::{select, Index};
 use proptest::test_runner::TestCaseError;
 use rbac_profiles::{
     administer, catalog, resolve_profile, AdminOp, Directory, DirectoryDoc, MemoryStore, Profile,
-    ProfileId, ProfileSettings, Reason, Resolution, Role, RoleId, Team, TeamId, Template,
-    TemplateId, TemplateKind, User, UserId,
+    ProfileId, ProfileSettings, Reason, Resolution, Role, RoleId, Team, Template, TemplateKind,
+    User, UserId,
 };
 
 const ADMIN: &str = "admin";
-
-fn role_id(i: usize) -> RoleId {
-    RoleId::from(format!("r{i}"))
-}
-
-fn team_id(i: usize) -> TeamId {
-    TeamId::from(format!("t{i}"))
-}
-
-fn user_id(i: usize) -> UserId {
-    UserId::from(format!("u{i}"))
-}
-
-fn profile_id(i: usize) -> ProfileId {
-    ProfileId::from(format!("p{i}"))
-}
-
-fn template_id(i: usize) -> TemplateId {
-    TemplateId::from(format!("tpl{i}"))
-}
-
-/// A random subset of `0..n`, in increasing order.
-fn subset(n: usize, p: f64) -> impl Strategy<Value = Vec<usize>> {
-    vec(prop::bool::weighted(p), n).prop_map(|bits| {
-        bits.into_iter()
-            .enumerate()
-            .filter_map(|(i, b)| b.then_some(i))
-            .collect()
-    })
-}
 
 /// How one generated profile reaches users.
 #[derive(Clone, Debug)]
