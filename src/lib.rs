@@ -19,6 +19,8 @@ mod resolve;
 mod role;
 mod store;
 mod team;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 mod unique_map;
 mod user;
 

@@ -86,6 +86,9 @@ use crate::user::User;
 ///     fn privilege(&self, _: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
 ///         Err(StoreError::new("the privilege table is offline"))
 ///     }
+///     fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
+///         Err(StoreError::new("the privilege table is offline"))
+///     }
 ///     fn profile(&self, _: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
 ///         Ok(None)
 ///     }
@@ -147,6 +150,16 @@ pub trait Store {
     ///
     /// Only when the storage itself fails.
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError>;
+
+    /// The key of every privilege in the catalogue, in any order: what
+    /// [`Snapshot::compile`](crate::Snapshot::compile) interns, so a key the
+    /// catalogue defines but no role grants still answers `false`, not
+    /// [`Error::UnknownPrivilege`](crate::Error::UnknownPrivilege).
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError>;
 
     // Experience profiles.
 
@@ -220,6 +233,9 @@ macro_rules! forward_store {
                 key: &Privilege,
             ) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
                 (**self).privilege(key)
+            }
+            fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
+                (**self).privilege_keys()
             }
             fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
                 (**self).profile(id)

@@ -178,6 +178,9 @@ impl Store for HostStore {
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
         Ok(self.privileges.get(key).map(Cow::Borrowed))
     }
+    fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
+        Ok(self.privileges.keys().cloned().collect())
+    }
     fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
         Ok(self.profiles.get(id).map(Cow::Borrowed))
     }

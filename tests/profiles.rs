@@ -896,6 +896,9 @@ impl Store for FlakyStore {
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
         self.read()?.privilege(key)
     }
+    fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
+        self.read()?.privilege_keys()
+    }
     fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
         self.read()?.profile(id)
     }

@@ -97,6 +97,10 @@ impl Store for MemoryStore {
         Ok(self.directory.privilege(key.as_str()).map(Cow::Borrowed))
     }
 
+    fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
+        Ok(self.directory.privileges().map(|p| p.key.clone()).collect())
+    }
+
     fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
         Ok(self.directory.profile(id.as_str()).map(Cow::Borrowed))
     }

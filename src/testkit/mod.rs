@@ -1,0 +1,10 @@
+//! Test and benchmark support, behind the non-default `testkit` feature.
+//!
+//! ```toml
+//! [dev-dependencies]
+//! rbac-profiles = { version = "0.1", features = ["testkit"] }
+//! ```
+//!
+//! Nothing here is needed to answer questions in production; it is what the
+//! crate's own tests, benchmarks and examples use, published so hosts can
+//! test their code and their [`Store`](crate::Store) the same way.
