@@ -1,98 +1,92 @@
-//! `has_privilege` and `resolve_profile` over the memory store: the path a
-//! host takes without a compiled snapshot.
+//! `has_privilege` on random (user, privilege) questions over the benchmark
+//! workload (`testkit::Workload`, 1 000 000 users by default; set
+//! `RBAC_BENCH_USERS` to change it): the compiled snapshot by handle and by
+//! id, and the store path.
+//!
+//! Each iteration answers a batch of questions; criterion's throughput line
+//! gives the questions per second, and time per iteration / batch gives the
+//! time per question.
 
 // Benches opt out of the library's panic-free lints.
-#![allow(clippy::indexing_slicing, clippy::unwrap_used)]
+#![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use rbac_profiles::{
-    catalog, has_privilege, resolve_profile, Directory, DirectoryDoc, MemoryStore, Privilege,
-    Profile, Team, User, UserId,
-};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use rbac_profiles::testkit::Workload;
+use rbac_profiles::{has_privilege, Snapshot};
 
-/// 10 000 users holding one to three built-in roles, a quarter of them also in
-/// one of four teams; twelve ranked profiles, each mapping one built-in role,
-/// a default profile, and one user in a hundred directly assigned.
-fn organisation() -> (MemoryStore, Vec<UserId>, Vec<Privilege>) {
-    let mut org = DirectoryDoc::default();
-    let team_roles = [
-        catalog::OMNICHANNEL_SUPERVISOR,
-        catalog::PRODUCTIVITY_TOOLS_USER,
-        catalog::CUSTOMER_SERVICE_MANAGER,
-        catalog::OMNICHANNEL_AGENT,
-    ];
-    for (i, role) in team_roles.iter().enumerate() {
-        org.teams
-            .push(Team::new(format!("team-{i}"), "").with_role(*role));
-    }
-    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
-    for u in 0..10_000 {
-        let id = format!("user-{u}");
-        let mut user = User::new(id.as_str(), "");
-        let count = 1 + next() % 3;
-        for _ in 0..count {
-            let role = catalog::ROLE_IDS
-                .get((next() % 12) as usize)
-                .copied()
-                .unwrap_or(catalog::BASIC_USER);
-            if !user.roles.iter().any(|r| r.as_str() == role) {
-                user.roles.push(role.into());
-            }
-        }
-        if u % 4 == 0 {
-            let t = (next() % 4) as usize;
-            user.teams.push(format!("team-{t}").into());
-            if let Some(team) = org.teams.get_mut(t) {
-                team.members.push(id.as_str().into());
-            }
-        }
-        org.users.push(user);
-    }
-    for (rank, role) in (1..).zip(catalog::ROLE_IDS) {
-        org.profiles.push(
-            Profile::new(format!("profile-{rank}"), "")
-                .with_rank(rank)
-                .with_role(role),
-        );
-    }
-    let mut direct = Profile::new("direct", "").as_default();
-    direct.users = (0..10_000)
-        .step_by(100)
-        .map(|u| format!("user-{u}").into())
-        .collect();
-    org.profiles.push(direct);
-    let directory = Directory::builtin_with(org).unwrap();
-    let users = directory.users().map(|u| u.id.clone()).collect();
-    let privileges = directory.privileges().map(|p| p.key.clone()).collect();
-    (MemoryStore::new(directory), users, privileges)
+/// Questions per iteration.
+const BATCH: usize = 4096;
+/// Store-path questions per iteration: each reads the store.
+const STORE_BATCH: usize = 256;
+
+fn users() -> usize {
+    std::env::var("RBAC_BENCH_USERS")
+        .ok()
+        .and_then(|n| n.replace('_', "").parse().ok())
+        .unwrap_or(1_000_000)
 }
 
 fn bench(c: &mut Criterion) {
-    let (store, users, privileges) = organisation();
-    let mut i = 0usize;
-    c.bench_function("memory_store/has_privilege/10k_users", |b| {
-        b.iter(|| {
-            i = i.wrapping_add(7919);
-            let user = &users[i % users.len()];
-            let privilege = &privileges[(i / 3) % privileges.len()];
-            black_box(has_privilege(&store, black_box(user), black_box(privilege)).is_ok())
+    let workload = Workload::new(users());
+    let store = workload.store().unwrap();
+    let snapshot = Snapshot::compile(&store).unwrap();
+    // Many batches, so a run does not keep one batch's users in cache.
+    let queries = workload.queries(BATCH * 256, 42);
+    let handles: Vec<_> = queries
+        .iter()
+        .map(|(u, p)| {
+            (
+                snapshot.user_ix(u).unwrap(),
+                snapshot.privilege_ix(p).unwrap(),
+            )
         })
+        .collect();
+
+    let mut group = c.benchmark_group("has_privilege");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    let mut batches = handles.chunks(BATCH).cycle();
+    group.bench_function("snapshot_handle", |b| {
+        b.iter_batched(
+            || batches.next().unwrap(),
+            |batch| {
+                batch
+                    .iter()
+                    .filter(|(u, p)| snapshot.has_privilege_ix(*u, *p))
+                    .count()
+            },
+            BatchSize::SmallInput,
+        )
     });
-    c.bench_function("memory_store/resolve_profile/10k_users", |b| {
-        b.iter(|| {
-            i = i.wrapping_add(7919);
-            let user = &users[i % users.len()];
-            black_box(resolve_profile(&store, black_box(user)).is_ok())
-        })
+    let mut batches = queries.chunks(BATCH).cycle();
+    group.bench_function("snapshot_str", |b| {
+        b.iter_batched(
+            || batches.next().unwrap(),
+            |batch| {
+                batch
+                    .iter()
+                    .filter(|(u, p)| snapshot.has_privilege(u, p).unwrap())
+                    .count()
+            },
+            BatchSize::SmallInput,
+        )
     });
+    group.throughput(Throughput::Elements(STORE_BATCH as u64));
+    let mut batches = queries.chunks(STORE_BATCH).cycle();
+    group.bench_function("store", |b| {
+        b.iter_batched(
+            || batches.next().unwrap(),
+            |batch| {
+                batch
+                    .iter()
+                    .filter(|(u, p)| black_box(has_privilege(&store, u, p).unwrap()))
+                    .count()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -303,6 +303,24 @@ pub enum Error {
         /// The profiles using it, by id.
         profiles: Vec<ProfileId>,
     },
+    /// A snapshot would hold more entities of one kind (or more id text)
+    /// than its 32-bit indices address.
+    #[error("snapshot limit: more than {limit} {what}")]
+    SnapshotLimit {
+        /// What overflowed: `"users"`, `"roles"`, `"bytes of id text"`, …
+        what: &'static str,
+        /// The most a snapshot holds.
+        limit: u64,
+    },
+    /// A handle (such as a [`UserIx`](crate::UserIx)) that the snapshot
+    /// asked did not issue.
+    #[error("no {kind} with index {index} in this snapshot")]
+    UnknownHandle {
+        /// The kind of handle.
+        kind: EntityKind,
+        /// Its index.
+        index: u32,
+    },
 }
 
 fn id_list(ids: &[ProfileId]) -> String {

@@ -17,6 +17,7 @@ mod privilege;
 mod profile;
 mod resolve;
 mod role;
+mod snapshot;
 mod store;
 mod team;
 #[cfg(feature = "testkit")]
@@ -43,6 +44,7 @@ pub use profile::{
 };
 pub use resolve::{resolve_profile, Reason, Resolution};
 pub use role::Role;
+pub use snapshot::{PrivilegeIx, ProfileIx, Resolved, ResolvedReason, RoleIx, Snapshot, UserIx};
 pub use store::{Change, MemoryStore, Store, StoreError, StoreMut};
 pub use team::Team;
 pub use user::User;

@@ -84,6 +84,20 @@ pub struct Resolution {
     pub reason: Reason,
 }
 
+/// `<profile> (<reason>)`.
+///
+/// ```
+/// use rbac_profiles::{Reason, Resolution};
+///
+/// let r = Resolution::new("contoso-agent", Reason::Default);
+/// assert_eq!(r.to_string(), "contoso-agent (default profile)");
+/// ```
+impl fmt::Display for Resolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.profile, self.reason)
+    }
+}
+
 impl Resolution {
     /// A resolution of `profile` for `reason`.
     ///

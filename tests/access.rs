@@ -19,8 +19,8 @@ use common::{key, store_with, uid};
 use rbac_profiles::{
     column_access, explain_privilege, has_privilege, has_privilege_at, privilege_level,
     AccessLevel, ColumnAccess, ColumnKey, ColumnProfile, Directory, DirectoryDoc, EntityRef, Error,
-    Holding, MemoryStore, Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId, Store,
-    StoreError, Team, TeamId, Template, TemplateId, User, UserId,
+    Holding, MemoryStore, Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId, Snapshot,
+    Store, StoreError, Team, TeamId, Template, TemplateId, User, UserId,
 };
 
 /// Gabriel holds Omnichannel supervisor only through the team; John holds it
@@ -242,6 +242,31 @@ fn a_host_store_with_a_cycle_is_walked_once() {
 }
 
 #[test]
+fn a_snapshot_of_a_host_store_expands_a_cycle_once_and_refuses_dangling_references() {
+    let mut store = host_store();
+    // Teams are read before roles: the missing team is what fails first.
+    let err = Snapshot::compile(&store).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"user "lost" references unknown team "gone""#
+    );
+    store.users.remove(&uid("lost"));
+    let err = Snapshot::compile(&store).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"role "dangling" references unknown role "nowhere""#
+    );
+    store.users.remove(&uid("dangling"));
+    let snapshot = Snapshot::compile(&store).unwrap();
+    assert_eq!(
+        snapshot
+            .privilege_level(&uid("cyclic"), &key("bot:read"))
+            .unwrap(),
+        AccessLevel::User
+    );
+}
+
+#[test]
 fn a_dangling_reference_in_a_host_store_is_reported() {
     let store = host_store();
     let err = privilege_level(&store, &uid("dangling"), &key("bot:read")).unwrap_err();
@@ -378,6 +403,14 @@ fn public_types_are_send_and_sync() {
     check::<rbac_profiles::Requirement>();
     check::<rbac_profiles::OutOfBoxRule>();
     check::<TemplateId>();
+    check::<rbac_profiles::Snapshot>();
+    check::<rbac_profiles::UserIx>();
+    check::<rbac_profiles::PrivilegeIx>();
+    check::<rbac_profiles::RoleIx>();
+    check::<rbac_profiles::ProfileIx>();
+    check::<rbac_profiles::Resolved>();
+    check::<rbac_profiles::ResolvedReason>();
+    check::<std::sync::Arc<rbac_profiles::Snapshot>>();
 }
 
 #[test]

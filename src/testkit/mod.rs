@@ -8,3 +8,7 @@
 //! Nothing here is needed to answer questions in production; it is what the
 //! crate's own tests, benchmarks and examples use, published so hosts can
 //! test their code and their [`Store`](crate::Store) the same way.
+
+mod workload;
+
+pub use workload::Workload;

@@ -1,0 +1,146 @@
+//! Bulk figures on a synthetic organisation: compile a snapshot, resolve
+//! every user's profile, answer random privilege checks.
+//!
+//! ```text
+//! cargo run --release --example bulk -- --users 1000000
+//! ```
+//!
+//! Prints one line per measure, `measure=<name> users=<N> ns_per_op=<x>
+//! total_ms=<y>` (the median of several rounds), and the snapshot's size.
+//! The organisation is `testkit::Workload::new(N)`: 200 custom roles, 500
+//! custom privileges (5 % of cells granted), 1 000 ranked profiles of 5
+//! roles, 1–4 direct roles and 0–2 teams a user.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::indexing_slicing
+)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use rbac_profiles::testkit::Workload;
+use rbac_profiles::{has_privilege, Snapshot};
+
+/// Rounds per measure; the median is printed.
+const ROUNDS: usize = 5;
+/// Random privilege checks per round.
+const QUERIES: usize = 1_000_000;
+/// Store-path checks per round (each reads the store).
+const STORE_QUERIES: usize = 20_000;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let users = users_from_args()?;
+    let started = Instant::now();
+    let store = Workload::new(users).store()?;
+    eprintln!(
+        "generated {users} users in {} ms",
+        started.elapsed().as_millis()
+    );
+
+    let (compile, snapshot) = median_of(3, || Snapshot::compile(&store).unwrap());
+    report("compile", users, compile, users);
+
+    let (resolve_all, all) = median_of(ROUNDS, || snapshot.resolve_all().unwrap());
+    assert_eq!(all.len(), users);
+    report("resolve_all", users, resolve_all, users);
+
+    let queries = Workload::new(users).queries(QUERIES, 42);
+    let handles: Vec<_> = queries
+        .iter()
+        .map(|(u, p)| {
+            (
+                snapshot.user_ix(u).unwrap(),
+                snapshot.privilege_ix(p).unwrap(),
+            )
+        })
+        .collect();
+    let (by_handle, granted) = median_of(ROUNDS, || {
+        handles
+            .iter()
+            .filter(|(u, p)| snapshot.has_privilege_ix(*u, *p))
+            .count()
+    });
+    report("has_privilege_handle", users, by_handle, QUERIES);
+
+    let (by_str, granted_str) = median_of(ROUNDS, || {
+        queries
+            .iter()
+            .filter(|(u, p)| snapshot.has_privilege(u, p).unwrap())
+            .count()
+    });
+    assert_eq!(granted, granted_str);
+    report("has_privilege_str", users, by_str, QUERIES);
+
+    let some = queries.get(..STORE_QUERIES).unwrap_or(&queries);
+    let (by_store, _) = median_of(ROUNDS, || {
+        some.iter()
+            .filter(|(u, p)| has_privilege(&store, u, p).unwrap())
+            .count()
+    });
+    report("has_privilege_store", users, by_store, some.len());
+
+    let (single, _) = median_of(ROUNDS, || {
+        for (u, _) in some {
+            black_box(snapshot.resolve_profile(u).unwrap());
+        }
+    });
+    report("resolve_profile_str", users, single, some.len());
+
+    let bytes = snapshot.heap_bytes();
+    println!(
+        "snapshot_bytes={bytes} bytes_per_user={:.1}",
+        bytes as f64 / users.max(1) as f64
+    );
+    eprintln!(
+        "{granted} of {QUERIES} checks granted; {:.1} % of users resolved by role rank",
+        100.0
+            * all
+                .iter()
+                .filter(|r| matches!(r.reason, rbac_profiles::ResolvedReason::RoleRank { .. }))
+                .count() as f64
+            / users.max(1) as f64
+    );
+    Ok(())
+}
+
+fn users_from_args() -> Result<usize, String> {
+    let mut args = std::env::args().skip(1);
+    let mut users = 100_000;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--users" => {
+                let value = args.next().ok_or("--users needs a number")?;
+                users = value
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|e| format!("--users {value}: {e}"))?;
+            }
+            other => return Err(format!("unknown argument {other:?} (try --users N)")),
+        }
+    }
+    Ok(users)
+}
+
+/// Runs `f` `rounds` times; the median time and the last result.
+fn median_of<T>(rounds: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut times = Vec::with_capacity(rounds);
+    let mut last = None;
+    for _ in 0..rounds.max(1) {
+        let start = Instant::now();
+        let out = black_box(f());
+        times.push(start.elapsed());
+        last = Some(out);
+    }
+    times.sort();
+    (times[times.len() / 2], last.unwrap())
+}
+
+fn report(name: &str, users: usize, total: Duration, ops: usize) {
+    println!(
+        "measure={name} users={users} ns_per_op={:.1} total_ms={:.1}",
+        total.as_nanos() as f64 / ops.max(1) as f64,
+        total.as_secs_f64() * 1e3
+    );
+}

@@ -1,0 +1,740 @@
+//! The compiled snapshot: every answer from memory, for hot paths and whole
+//! organisations.
+//!
+//! [`Snapshot::compile`] reads a store once and lays it out for answering:
+//!
+//! - ids are interned to dense indices (users, roles, privileges and profiles
+//!   each in id order), with one open-addressing table per kind for the
+//!   string-keyed methods;
+//! - every user has one bitset row of the roles they hold, direct and through
+//!   teams, with inclusions expanded; up to 512 roles a row is one cache
+//!   line;
+//! - every privilege has one bitset row per access level of the roles that
+//!   grant it at that level or higher, so a check is "do the two rows share a
+//!   bit": one cache miss for the user's row, the privilege rows stay cached;
+//! - profile resolution keeps each user's direct roles and direct
+//!   assignment, the ranked profiles sorted once, and per role the best
+//!   ranked profile mapping it.
+//!
+//! A snapshot never reads the store again: compile a new one after a
+//! change, and share it behind an [`Arc`](std::sync::Arc).
+
+mod bits;
+mod compile;
+mod intern;
+
+use std::fmt;
+
+use bits::{intersects, Rows};
+use compile::Csr;
+use intern::{IdTable, NONE};
+
+use crate::error::{EntityKind, Error};
+use crate::id::{ProfileId, RoleId, UserId};
+use crate::privilege::{AccessLevel, Privilege};
+use crate::resolve::{Reason, Resolution};
+use crate::store::Store;
+
+/// The granted levels, lowest first: row `l` of a privilege holds the roles
+/// granting it at `LEVELS[l]` or higher.
+const LEVELS: [AccessLevel; 4] = [
+    AccessLevel::User,
+    AccessLevel::BusinessUnit,
+    AccessLevel::ParentChildBusinessUnit,
+    AccessLevel::Organization,
+];
+
+/// An immutable, compiled view of a store that answers
+/// [`has_privilege`](Snapshot::has_privilege),
+/// [`privilege_level`](Snapshot::privilege_level) and
+/// [`resolve_profile`](Snapshot::resolve_profile) from memory, exactly as the
+/// store path does.
+///
+/// Compile once, then share: `Snapshot` is `Send + Sync` and never touches
+/// storage again. Hot paths look ids up once ([`Snapshot::user_ix`],
+/// [`Snapshot::privilege_ix`]) and then ask by handle
+/// ([`Snapshot::has_privilege_ix`]), which skips hashing.
+///
+/// ```
+/// use std::sync::Arc;
+/// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Profile, Reason, Snapshot, User};
+///
+/// let mut org = DirectoryDoc::default();
+/// org.profiles.push(Profile::new("contoso-agent", "Contoso Agent").with_rank(1).with_role("omnichannel-agent"));
+/// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
+/// org.users.push(User::new("u2", "Two"));
+/// let store = MemoryStore::new(Directory::builtin_with(org)?);
+///
+/// let snapshot = Arc::new(Snapshot::compile(&store)?);
+/// assert!(snapshot.has_privilege(&"u1".into(), &"app_profile:read".parse()?)?);
+///
+/// // Every user's profile, in user id order.
+/// let all = snapshot.resolve_all()?;
+/// let lines: Vec<String> = all
+///     .iter()
+///     .map(|r| format!("{} {}", snapshot.user_id(r.user).unwrap_or("?"), snapshot.resolution(r)))
+///     .collect();
+/// assert_eq!(lines, [
+///     "u1 contoso-agent (role omnichannel-agent, rank 1)",
+///     "u2 default-agent-experience-profile (out-of-box fallback)",
+/// ]);
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+pub struct Snapshot {
+    users: IdTable,
+    /// Per user: every role held, direct or through a team, inclusions
+    /// expanded.
+    held: Rows,
+    /// Per user: the roles held directly, in id order (profiles map only
+    /// these).
+    direct_roles: Csr,
+    /// Per user: the custom profile they are directly assigned to, or NONE.
+    direct_profile: Vec<u32>,
+    roles: IdTable,
+    privileges: IdTable,
+    /// Row `p * LEVELS.len() + l`: the roles granting privilege `p` at
+    /// `LEVELS[l]` or higher.
+    grants: Rows,
+    profiles: IdTable,
+    /// Custom profiles with a rank and mapped roles, best first.
+    ranked: Vec<Ranked>,
+    /// Per role: the position in `ranked` of the best profile mapping it,
+    /// or NONE.
+    role_best: Vec<u32>,
+    default: Option<u32>,
+    fallback: Option<u32>,
+}
+
+/// A ranked profile of the snapshot.
+struct Ranked {
+    profile: u32,
+    rank: u32,
+}
+
+macro_rules! handle {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// A handle is an index into the [`Snapshot`] that issued it, valid
+        /// for that snapshot only; indices follow id order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(u32);
+
+        impl $name {
+            /// The dense index, from 0 to the snapshot's count of this kind.
+            ///
+            /// ```
+            /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+            ///
+            /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+            /// assert_eq!(snapshot.privileges().next().map(|p| p.index()), Some(0));
+            /// # Ok::<(), rbac_profiles::Error>(())
+            /// ```
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+handle!(
+    /// A user of a [`Snapshot`], from [`Snapshot::user_ix`] or
+    /// [`Snapshot::users`].
+    UserIx
+);
+handle!(
+    /// A privilege of a [`Snapshot`], from [`Snapshot::privilege_ix`] or
+    /// [`Snapshot::privileges`].
+    PrivilegeIx
+);
+handle!(
+    /// A role of a [`Snapshot`], as named by [`ResolvedReason::RoleRank`].
+    RoleIx
+);
+handle!(
+    /// A profile of a [`Snapshot`], as chosen by a [`Resolved`].
+    ProfileIx
+);
+
+/// A user's profile and the rule that chose it, in handles: what
+/// [`Snapshot::resolve_all`] returns per user without allocating.
+/// [`Snapshot::resolution`] turns it into a [`Resolution`] with ids.
+///
+/// ```
+/// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, ResolvedReason, Snapshot, User};
+///
+/// let mut org = DirectoryDoc::default();
+/// org.users.push(User::new("u1", "One"));
+/// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+/// let resolved = snapshot.resolve_ix(snapshot.user_ix(&"u1".into()).unwrap())?;
+/// assert_eq!(resolved.reason, ResolvedReason::OutOfBox);
+/// assert_eq!(snapshot.profile_id(resolved.profile), Some("default-agent-experience-profile"));
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Resolved {
+    /// The user.
+    pub user: UserIx,
+    /// The profile that applies.
+    pub profile: ProfileIx,
+    /// Which rule chose it.
+    pub reason: ResolvedReason,
+}
+
+/// [`Reason`] in handles.
+///
+/// ```
+/// use rbac_profiles::ResolvedReason;
+///
+/// assert_ne!(ResolvedReason::Direct, ResolvedReason::Default);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResolvedReason {
+    /// [`Reason::Direct`].
+    Direct,
+    /// [`Reason::RoleRank`]: the smallest role id the user holds directly
+    /// among the profile's mapped roles, and the profile's rank.
+    RoleRank {
+        /// The role.
+        role: RoleIx,
+        /// The profile's rank.
+        rank: u32,
+    },
+    /// [`Reason::Default`].
+    Default,
+    /// [`Reason::OutOfBox`].
+    OutOfBox,
+}
+
+impl Snapshot {
+    /// Reads the whole store once and compiles it.
+    ///
+    /// Users come from [`Store::user_ids`], privileges from
+    /// [`Store::privilege_keys`], profiles from [`Store::profiles`]; teams
+    /// and roles are those users, teams, profiles and inclusions refer to.
+    /// Grants of keys outside the catalogue are ignored (no query can name
+    /// them).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`] when the store fails; [`Error::UnknownReference`]
+    /// when it refers to a team or role it does not hold (the first
+    /// referrer in id order is named); [`Error::UnknownUser`] when it lists
+    /// a user it then does not return; [`Error::SnapshotLimit`] past
+    /// 4 294 967 294 entities of a kind or 4 GiB of id text.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// assert_eq!(snapshot.user_count(), 0);
+    /// assert_eq!(snapshot.privilege_count(), 108);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn compile<S: Store + ?Sized>(store: &S) -> Result<Self, Error> {
+        compile::compile(store)
+    }
+
+    /// How many users the snapshot holds.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// assert_eq!(snapshot.user_count(), 0);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn user_count(&self) -> usize {
+        self.users.len()
+    }
+
+    /// How many privileges the snapshot's catalogue holds.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// assert_eq!(snapshot.privilege_count(), 108);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn privilege_count(&self) -> usize {
+        self.privileges.len()
+    }
+
+    /// Every user, in id order (byte order).
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("b", "B"));
+    /// org.users.push(User::new("a", "A"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let ids: Vec<_> = snapshot.users().filter_map(|u| snapshot.user_id(u)).collect();
+    /// assert_eq!(ids, ["a", "b"]);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn users(&self) -> impl ExactSizeIterator<Item = UserIx> + '_ {
+        (0..len_u32(self.users.len())).map(UserIx)
+    }
+
+    /// Every privilege of the catalogue, in key order.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// let first = snapshot.privileges().next().and_then(|p| snapshot.privilege_key(p));
+    /// assert_eq!(first, Some("agent_script:create"));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn privileges(&self) -> impl ExactSizeIterator<Item = PrivilegeIx> + '_ {
+        (0..len_u32(self.privileges.len())).map(PrivilegeIx)
+    }
+
+    /// The handle of `user`; `None` when the snapshot does not hold them.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// assert!(snapshot.user_ix(&"u1".into()).is_some());
+    /// assert!(snapshot.user_ix(&"u2".into()).is_none());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn user_ix(&self, user: &UserId) -> Option<UserIx> {
+        self.users.get(user.as_str()).map(UserIx)
+    }
+
+    /// The handle of `privilege`; `None` when the catalogue does not define
+    /// it.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// assert!(snapshot.privilege_ix(&"bot:read".parse()?).is_some());
+    /// assert!(snapshot.privilege_ix(&"bot:fly".parse()?).is_none());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn privilege_ix(&self, privilege: &Privilege) -> Option<PrivilegeIx> {
+        self.privileges.get(privilege.as_str()).map(PrivilegeIx)
+    }
+
+    /// The id of the user behind a handle; `None` for a handle this
+    /// snapshot did not issue.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
+    /// assert_eq!(snapshot.user_id(u1), Some("u1"));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn user_id(&self, user: UserIx) -> Option<&str> {
+        self.users.id(user.0)
+    }
+
+    /// The key of the privilege behind a handle.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// let bot_read = snapshot.privilege_ix(&"bot:read".parse()?).unwrap();
+    /// assert_eq!(snapshot.privilege_key(bot_read), Some("bot:read"));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn privilege_key(&self, privilege: PrivilegeIx) -> Option<&str> {
+        self.privileges.id(privilege.0)
+    }
+
+    /// The id of the role behind a handle.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Profile, ResolvedReason, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.profiles.push(Profile::new("p", "P").with_rank(1).with_role("omnichannel-agent"));
+    /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let resolved = snapshot.resolve_all()?;
+    /// let ResolvedReason::RoleRank { role, .. } = resolved[0].reason else { unreachable!() };
+    /// assert_eq!(snapshot.role_id(role), Some("omnichannel-agent"));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn role_id(&self, role: RoleIx) -> Option<&str> {
+        self.roles.id(role.0)
+    }
+
+    /// The id of the profile behind a handle.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let resolved = snapshot.resolve_all()?;
+    /// assert_eq!(snapshot.profile_id(resolved[0].profile), Some("default-agent-experience-profile"));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn profile_id(&self, profile: ProfileIx) -> Option<&str> {
+        self.profiles.id(profile.0)
+    }
+
+    /// Whether `user` holds `privilege` at any level above
+    /// [`AccessLevel::None`]: the same answer as
+    /// [`has_privilege`](crate::has_privilege) on the store compiled.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownUser`] and [`Error::UnknownPrivilege`] when either id
+    /// is not in the snapshot.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, Team, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.teams.push(Team::new("sup", "Supervisors").with_role("omnichannel-supervisor").with_member("u1"));
+    /// org.users.push(User::new("u1", "One").with_team("sup"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// assert!(snapshot.has_privilege(&"u1".into(), &"conversation:transfer".parse()?)?);
+    /// assert!(snapshot.has_privilege(&"nobody".into(), &"bot:read".parse()?).is_err());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn has_privilege(&self, user: &UserId, privilege: &Privilege) -> Result<bool, Error> {
+        let (user, privilege) = self.handles(user, privilege)?;
+        Ok(self.has_privilege_ix(user, privilege))
+    }
+
+    /// Whether `user` holds `privilege` at `level` or higher; asking for
+    /// [`AccessLevel::None`] is the same as [`Snapshot::has_privilege`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::has_privilege`].
+    ///
+    /// ```
+    /// use rbac_profiles::{AccessLevel, Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One").with_role("omnichannel-administrator"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let bot_create = "bot:create".parse()?;
+    /// assert!(snapshot.has_privilege_at(&"u1".into(), &bot_create, AccessLevel::Organization)?);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn has_privilege_at(
+        &self,
+        user: &UserId,
+        privilege: &Privilege,
+        level: AccessLevel,
+    ) -> Result<bool, Error> {
+        let held = self.privilege_level(user, privilege)?;
+        Ok(held.is_granted() && held >= level)
+    }
+
+    /// The highest level at which `user` holds `privilege`;
+    /// [`AccessLevel::None`] when no role grants it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::has_privilege`].
+    ///
+    /// ```
+    /// use rbac_profiles::{AccessLevel, Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let level = snapshot.privilege_level(&"u1".into(), &"app_profile:read".parse()?)?;
+    /// assert_eq!(level, AccessLevel::Organization);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn privilege_level(
+        &self,
+        user: &UserId,
+        privilege: &Privilege,
+    ) -> Result<AccessLevel, Error> {
+        let (user, privilege) = self.handles(user, privilege)?;
+        Ok(self.privilege_level_ix(user, privilege))
+    }
+
+    /// [`Snapshot::has_privilege`] by handle: no hashing, no error. A
+    /// handle this snapshot did not issue answers `false`.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
+    /// let read = snapshot.privilege_ix(&"app_profile:read".parse()?).unwrap();
+    /// assert!(snapshot.has_privilege_ix(u1, read));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    #[inline]
+    pub fn has_privilege_ix(&self, user: UserIx, privilege: PrivilegeIx) -> bool {
+        intersects(
+            self.held.row(user.index()),
+            self.grants.row(privilege.index() * LEVELS.len()),
+        )
+    }
+
+    /// [`Snapshot::privilege_level`] by handle. A handle this snapshot did
+    /// not issue answers [`AccessLevel::None`].
+    ///
+    /// ```
+    /// use rbac_profiles::{AccessLevel, Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
+    /// let read = snapshot.privilege_ix(&"bot:read".parse()?).unwrap();
+    /// assert_eq!(snapshot.privilege_level_ix(u1, read), AccessLevel::None);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn privilege_level_ix(&self, user: UserIx, privilege: PrivilegeIx) -> AccessLevel {
+        let held = self.held.row(user.index());
+        let first = privilege.index() * LEVELS.len();
+        // Each level's roles are a subset of the level below's.
+        LEVELS
+            .iter()
+            .enumerate()
+            .take_while(|(l, _)| intersects(held, self.grants.row(first + l)))
+            .last()
+            .map_or(AccessLevel::None, |(_, level)| *level)
+    }
+
+    /// The experience profile that applies to `user` and why: the same
+    /// answer as [`resolve_profile`](crate::resolve_profile) on the store
+    /// compiled.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownUser`] when the snapshot does not hold the user;
+    /// [`Error::NoFallbackProfile`] when no rule applies and the store named
+    /// no fallback profile.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Profile, Reason, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.profiles.push(Profile::new("contoso-agent", "Contoso Agent").with_user("u1"));
+    /// org.users.push(User::new("u1", "One"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let r = snapshot.resolve_profile(&"u1".into())?;
+    /// assert_eq!((r.profile.as_str(), r.reason), ("contoso-agent", Reason::Direct));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn resolve_profile(&self, user: &UserId) -> Result<Resolution, Error> {
+        let ix = self
+            .user_ix(user)
+            .ok_or_else(|| Error::UnknownUser { user: user.clone() })?;
+        Ok(self.resolution(&self.resolve_ix(ix)?))
+    }
+
+    /// [`Snapshot::resolve_profile`] by handle, without allocating.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownHandle`] for a handle this snapshot did not issue;
+    /// [`Error::NoFallbackProfile`] as [`Snapshot::resolve_profile`].
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, ResolvedReason, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
+    /// assert_eq!(snapshot.resolve_ix(u1)?.reason, ResolvedReason::OutOfBox);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn resolve_ix(&self, user: UserIx) -> Result<Resolved, Error> {
+        let direct =
+            self.direct_profile
+                .get(user.index())
+                .copied()
+                .ok_or(Error::UnknownHandle {
+                    kind: EntityKind::User,
+                    index: user.0,
+                })?;
+        let (profile, reason) = if direct != NONE {
+            (direct, ResolvedReason::Direct)
+        } else {
+            // Direct roles are in id order: on a tie the first, the
+            // smallest id, stays.
+            let mut best = (NONE, NONE);
+            for role in self.direct_roles.row(user.index()) {
+                let position = self.role_best.get(*role as usize).copied().unwrap_or(NONE);
+                if position < best.0 {
+                    best = (position, *role);
+                }
+            }
+            match (
+                self.ranked.get(best.0 as usize),
+                self.default,
+                self.fallback,
+            ) {
+                (Some(ranked), _, _) => (
+                    ranked.profile,
+                    ResolvedReason::RoleRank {
+                        role: RoleIx(best.1),
+                        rank: ranked.rank,
+                    },
+                ),
+                (None, Some(default), _) => (default, ResolvedReason::Default),
+                (None, None, Some(fallback)) => (fallback, ResolvedReason::OutOfBox),
+                (None, None, None) => return Err(Error::NoFallbackProfile),
+            }
+        };
+        Ok(Resolved {
+            user,
+            profile: ProfileIx(profile),
+            reason,
+        })
+    }
+
+    /// Every user's resolution, in user id order (the order of
+    /// [`Snapshot::users`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoFallbackProfile`] when a user needs the fallback and the
+    /// store named none.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Profile, ResolvedReason, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.profiles.push(Profile::new("contoso-agent", "Contoso Agent").as_default());
+    /// org.users.push(User::new("u1", "One"));
+    /// org.users.push(User::new("u2", "Two"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let all = snapshot.resolve_all()?;
+    /// assert_eq!(all.len(), 2);
+    /// assert!(all.iter().all(|r| r.reason == ResolvedReason::Default));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn resolve_all(&self) -> Result<Vec<Resolved>, Error> {
+        self.users().map(|user| self.resolve_ix(user)).collect()
+    }
+
+    /// The resolutions of `users`, in the order given.
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::resolve_ix`], for the first user that fails.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One"));
+    /// org.users.push(User::new("u2", "Two"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let u2 = snapshot.user_ix(&"u2".into()).unwrap();
+    /// let some = snapshot.resolve_users(&[u2])?;
+    /// assert_eq!(some[0].user, u2);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn resolve_users(&self, users: &[UserIx]) -> Result<Vec<Resolved>, Error> {
+        users.iter().map(|user| self.resolve_ix(*user)).collect()
+    }
+
+    /// A [`Resolved`] with ids: the profile id and the [`Reason`] as the
+    /// store path gives them.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Reason, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let all = snapshot.resolve_all()?;
+    /// assert_eq!(snapshot.resolution(&all[0]).reason, Reason::OutOfBox);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn resolution(&self, resolved: &Resolved) -> Resolution {
+        let reason = match resolved.reason {
+            ResolvedReason::Direct => Reason::Direct,
+            ResolvedReason::RoleRank { role, rank } => Reason::RoleRank {
+                role: RoleId::from(self.role_id(role).unwrap_or_default()),
+                rank,
+            },
+            ResolvedReason::Default => Reason::Default,
+            ResolvedReason::OutOfBox => Reason::OutOfBox,
+        };
+        Resolution {
+            profile: ProfileId::from(self.profile_id(resolved.profile).unwrap_or_default()),
+            reason,
+        }
+    }
+
+    /// The bytes the snapshot holds on the heap, counted from the
+    /// capacities of its tables.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// assert!(snapshot.heap_bytes() > 0);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        self.users.heap_bytes()
+            + self.held.heap_bytes()
+            + self.direct_roles.heap_bytes()
+            + self.direct_profile.capacity() * size_of::<u32>()
+            + self.roles.heap_bytes()
+            + self.privileges.heap_bytes()
+            + self.grants.heap_bytes()
+            + self.profiles.heap_bytes()
+            + self.ranked.capacity() * size_of::<Ranked>()
+            + self.role_best.capacity() * size_of::<u32>()
+    }
+
+    fn handles(
+        &self,
+        user: &UserId,
+        privilege: &Privilege,
+    ) -> Result<(UserIx, PrivilegeIx), Error> {
+        let user = self
+            .user_ix(user)
+            .ok_or_else(|| Error::UnknownUser { user: user.clone() })?;
+        let privilege = self
+            .privilege_ix(privilege)
+            .ok_or_else(|| Error::UnknownPrivilege {
+                privilege: privilege.clone(),
+            })?;
+        Ok((user, privilege))
+    }
+}
+
+impl fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("users", &self.users.len())
+            .field("roles", &self.roles.len())
+            .field("privileges", &self.privileges.len())
+            .field("profiles", &self.profiles.len())
+            .field("ranked", &self.ranked.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Table lengths are below `u32::MAX`, checked when compiling.
+fn len_u32(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(NONE)
+}

@@ -1,0 +1,116 @@
+//! Fixed-width bitset rows, laid out so a row never straddles a cache line
+//! when it fits in one.
+
+/// Bytes in a cache line on the machines the crate targets.
+const LINE_WORDS: usize = 8;
+
+/// `len` rows of `stride` 64-bit words each, zeroed at first.
+///
+/// The stride is a power of two up to a cache line (8 words), or a whole
+/// number of lines, and the first row starts on a line boundary: a row of
+/// up to 512 bits is one cache line to load.
+pub(crate) struct Rows {
+    words: Vec<u64>,
+    /// Words skipped at the start of `words` to reach a line boundary.
+    skip: usize,
+    stride: usize,
+    len: usize,
+}
+
+impl Rows {
+    /// Rows wide enough for `bits` bits.
+    pub(crate) fn new(len: usize, bits: usize) -> Self {
+        let stride = stride_for(bits);
+        let words = vec![0; len * stride + LINE_WORDS - 1];
+        // Only the address is read, to find the first line boundary.
+        let misaligned = (words.as_ptr() as usize / size_of::<u64>()) % LINE_WORDS;
+        let skip = (LINE_WORDS - misaligned) % LINE_WORDS;
+        Self {
+            words,
+            skip,
+            stride,
+            len,
+        }
+    }
+
+    /// Row `i`; empty when out of range.
+    #[inline]
+    pub(crate) fn row(&self, i: usize) -> &[u64] {
+        if i >= self.len {
+            return &[];
+        }
+        let start = self.skip + i * self.stride;
+        self.words.get(start..start + self.stride).unwrap_or(&[])
+    }
+
+    /// Row `i` to write; empty when out of range.
+    pub(crate) fn row_mut(&mut self, i: usize) -> &mut [u64] {
+        if i >= self.len {
+            return &mut [];
+        }
+        let start = self.skip + i * self.stride;
+        self.words
+            .get_mut(start..start + self.stride)
+            .unwrap_or(&mut [])
+    }
+
+    /// Sets bit `bit` of row `i`.
+    pub(crate) fn set(&mut self, i: usize, bit: usize) {
+        if let Some(word) = self.row_mut(i).get_mut(bit / 64) {
+            *word |= 1 << (bit % 64);
+        }
+    }
+
+    /// Row `i` |= `other`.
+    pub(crate) fn or_into(&mut self, i: usize, other: &[u64]) {
+        for (to, from) in self.row_mut(i).iter_mut().zip(other) {
+            *to |= from;
+        }
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.words.capacity() * size_of::<u64>()
+    }
+}
+
+/// Whether the two rows share a bit.
+#[inline]
+pub(crate) fn intersects(a: &[u64], b: &[u64]) -> bool {
+    a.iter().zip(b).any(|(x, y)| x & y != 0)
+}
+
+fn stride_for(bits: usize) -> usize {
+    let words = bits.div_ceil(64).max(1);
+    if words <= LINE_WORDS {
+        words.next_power_of_two()
+    } else {
+        words.div_ceil(LINE_WORDS) * LINE_WORDS
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_start_on_a_line_and_keep_their_bits() {
+        for bits in [1, 64, 65, 200, 256, 513, 1000] {
+            let mut rows = Rows::new(10, bits);
+            let stride = rows.row(0).len();
+            assert!(stride * 64 >= bits);
+            assert!(stride <= 8 && 8 % stride == 0 || stride % 8 == 0);
+            assert_eq!(rows.row(0).as_ptr() as usize % 64, 0, "{bits} bits");
+            rows.set(3, bits - 1);
+            rows.set(3, 0);
+            let mut expected = vec![0u64; stride];
+            expected[0] |= 1;
+            expected[(bits - 1) / 64] |= 1 << ((bits - 1) % 64);
+            assert_eq!(rows.row(3), expected);
+            assert!(rows.row(2).iter().all(|w| *w == 0));
+            assert!(rows.row(10).is_empty());
+            assert!(intersects(rows.row(3), rows.row(3)));
+            assert!(!intersects(rows.row(3), rows.row(4)));
+        }
+    }
+}

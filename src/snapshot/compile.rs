@@ -1,0 +1,426 @@
+//! Building a [`Snapshot`] from a store: read everything once, intern,
+//! expand inclusions, lay the tables out.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use super::bits::Rows;
+use super::intern::{IdHash, IdTable, NONE};
+use super::{Ranked, Snapshot, LEVELS};
+use crate::error::{EntityRef, Error};
+use crate::id::{RoleId, TeamId, UserId};
+use crate::privilege::AccessLevel;
+use crate::store::Store;
+
+pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
+    let mut user_ids = store.user_ids()?;
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let users = IdTable::new("users", user_ids.iter().map(UserId::as_str))?;
+
+    let mut keys = store.privilege_keys()?;
+    keys.sort_unstable();
+    keys.dedup();
+    let privileges = IdTable::new("privileges", keys.iter().map(|k| k.as_str()))?;
+
+    // Roles and teams get provisional indices in the order they are met;
+    // roles are renumbered in id order once all are known.
+    let mut roles = Met::<RoleId>::default();
+    let mut teams = Met::<TeamId>::default();
+    let mut direct = Csr::default();
+    let mut user_teams = Csr::default();
+    for id in &user_ids {
+        let user = store
+            .user(id)?
+            .ok_or_else(|| Error::UnknownUser { user: id.clone() })?;
+        let owner = || EntityRef::User(id.clone());
+        direct.push_row(user.roles.iter().map(|r| roles.meet(r, owner)))?;
+        user_teams.push_row(user.teams.iter().map(|t| teams.meet(t, owner)))?;
+    }
+
+    let mut team_roles = Csr::default();
+    for (id, owner) in teams.list.clone() {
+        let team = store.team(&id)?.ok_or_else(|| Error::UnknownReference {
+            owner,
+            target: EntityRef::Team(id.clone()),
+        })?;
+        let owner = || EntityRef::Team(id.clone());
+        team_roles.push_row(team.roles.iter().map(|r| roles.meet(r, owner)))?;
+    }
+
+    let profile_list = store.profiles()?;
+    let fallback_id = store.fallback_profile()?;
+    let mut profile_ids: Vec<&str> = profile_list.iter().map(|p| p.id.as_str()).collect();
+    profile_ids.extend(fallback_id.as_ref().map(|id| id.as_str()));
+    profile_ids.sort_unstable();
+    profile_ids.dedup();
+    let profiles = IdTable::new("profiles", profile_ids.into_iter())?;
+    // Custom profiles in id order: the first to claim a user or a role wins.
+    let mut custom: Vec<(u32, _)> = profile_list
+        .iter()
+        .filter(|p| p.is_custom())
+        .filter_map(|p| Some((profiles.get(p.id.as_str())?, p)))
+        .collect();
+    custom.sort_by_key(|(ix, _)| *ix);
+    let mut mapped = Csr::default();
+    let mut ranked = Vec::new();
+    for (ix, profile) in &custom {
+        if let (Some(rank), false) = (profile.rank, profile.roles.is_empty()) {
+            let owner = || EntityRef::Profile(profile.id.clone());
+            mapped.push_row(profile.roles.iter().map(|r| roles.meet(r, owner)))?;
+            ranked.push(Ranked { profile: *ix, rank });
+        }
+    }
+
+    // Every role met so far, and every role they include, transitively.
+    let mut includes = Csr::default();
+    let mut granted: Vec<Vec<(u32, AccessLevel)>> = Vec::new();
+    let mut at = 0;
+    while let Some((id, owner)) = roles.list.get(at).cloned() {
+        let role = store.role(&id)?.ok_or_else(|| Error::UnknownReference {
+            owner,
+            target: EntityRef::Role(id.clone()),
+        })?;
+        let owner = || EntityRef::Role(id.clone());
+        includes.push_row(role.includes.iter().map(|r| roles.meet(r, owner)))?;
+        // A key outside the catalogue can't be asked about: skip it.
+        granted.push(
+            role.grants
+                .iter()
+                .filter_map(|(key, level)| Some((privileges.get(key.as_str())?, *level)))
+                .collect(),
+        );
+        at += 1;
+    }
+
+    // Renumber roles in id order, so index order is id order.
+    let mut order: Vec<u32> = (0..len_u32(roles.list.len(), "roles")?).collect();
+    order.sort_unstable_by(|a, b| roles.id(*a).cmp(&roles.id(*b)));
+    let mut renumber = vec![NONE; order.len()];
+    for (new, old) in (0u32..).zip(&order) {
+        if let Some(slot) = renumber.get_mut(*old as usize) {
+            *slot = new;
+        }
+    }
+    let new = |old: &u32| renumber.get(*old as usize).copied().unwrap_or(NONE);
+    let role_table = IdTable::new(
+        "roles",
+        order
+            .iter()
+            .map(|old| roles.id(*old).map_or("", RoleId::as_str)),
+    )?;
+    let role_count = order.len();
+    let includes = includes.permute(&order, new)?;
+    let direct = direct.map(new);
+    let team_roles = team_roles.map(new);
+    let mapped = mapped.map(new);
+
+    let closure = closures(&includes, role_count);
+
+    let mut grants = Rows::new(privileges.len() * LEVELS.len(), role_count);
+    for (role, old) in order.iter().enumerate() {
+        for (privilege, level) in granted.get(*old as usize).into_iter().flatten() {
+            let reached = LEVELS.iter().filter(|l| level >= *l).count();
+            for l in 0..reached {
+                grants.set(*privilege as usize * LEVELS.len() + l, role);
+            }
+        }
+    }
+
+    let mut team_rows = Rows::new(team_roles.len(), role_count);
+    for team in 0..team_roles.len() {
+        for role in team_roles.row(team) {
+            team_rows.or_into(team, closure.row(*role as usize));
+        }
+    }
+    let mut held = Rows::new(users.len(), role_count);
+    for user in 0..users.len() {
+        for role in direct.row(user) {
+            held.or_into(user, closure.row(*role as usize));
+        }
+        for team in user_teams.row(user) {
+            held.or_into(user, team_rows.row(*team as usize));
+        }
+    }
+
+    ranked.sort_by_key(|r| (r.rank, r.profile));
+    let mut role_best = vec![NONE; role_count];
+    // `mapped` rows follow `custom` order; find each ranked entry's row.
+    let mapped_row: HashMap<u32, usize> = custom
+        .iter()
+        .filter(|(_, p)| p.rank.is_some() && !p.roles.is_empty())
+        .enumerate()
+        .map(|(row, (ix, _))| (*ix, row))
+        .collect();
+    for (position, entry) in (0u32..).zip(&ranked) {
+        let roles = mapped_row
+            .get(&entry.profile)
+            .map_or(&[][..], |row| mapped.row(*row));
+        for role in roles {
+            if let Some(best) = role_best.get_mut(*role as usize) {
+                if *best == NONE {
+                    *best = position;
+                }
+            }
+        }
+    }
+
+    let mut direct_profile = vec![NONE; users.len()];
+    for (ix, profile) in &custom {
+        for user in &profile.users {
+            let slot = users
+                .get(user.as_str())
+                .and_then(|u| direct_profile.get_mut(u as usize));
+            if let Some(slot) = slot {
+                if *slot == NONE {
+                    *slot = *ix;
+                }
+            }
+        }
+    }
+
+    let default = custom.iter().find(|(_, p)| p.default).map(|(ix, _)| *ix);
+    let fallback = fallback_id.and_then(|id| profiles.get(id.as_str()));
+
+    Ok(Snapshot {
+        users,
+        held,
+        direct_roles: direct.sorted_rows(),
+        direct_profile,
+        roles: role_table,
+        privileges,
+        grants,
+        profiles,
+        ranked,
+        role_best,
+        default,
+        fallback,
+    })
+}
+
+/// Ids in the order they were met, each with the entity that first referred
+/// to it (named if the store turns out not to hold it).
+struct Met<K> {
+    index: HashMap<K, u32, IdHash>,
+    list: Vec<(K, EntityRef)>,
+}
+
+impl<K> Default for Met<K> {
+    fn default() -> Self {
+        Self {
+            index: HashMap::default(),
+            list: Vec::new(),
+        }
+    }
+}
+
+impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
+    fn meet(&mut self, id: &K, owner: impl FnOnce() -> EntityRef) -> u32 {
+        if let Some(ix) = self.index.get(id.borrow()) {
+            return *ix;
+        }
+        // Fewer than u32::MAX distinct ids: each came from a list in memory.
+        let ix = u32::try_from(self.list.len()).unwrap_or(NONE);
+        self.index.insert(id.clone(), ix);
+        self.list.push((id.clone(), owner()));
+        ix
+    }
+
+    fn id(&self, ix: u32) -> Option<&K> {
+        self.list.get(ix as usize).map(|(id, _)| id)
+    }
+}
+
+/// Rows of `u32`s, one after another.
+#[derive(Default)]
+pub(super) struct Csr {
+    starts: Vec<u32>,
+    values: Vec<u32>,
+}
+
+impl Csr {
+    fn push_row(&mut self, row: impl IntoIterator<Item = u32>) -> Result<(), Error> {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.values.extend(row);
+        self.starts.push(len_u32(self.values.len(), "references")?);
+        Ok(())
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    #[inline]
+    pub(super) fn row(&self, i: usize) -> &[u32] {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(start), Some(end)) => self
+                .values
+                .get(*start as usize..*end as usize)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Every value passed through `f`, rows unchanged.
+    fn map(mut self, f: impl Fn(&u32) -> u32) -> Self {
+        for v in &mut self.values {
+            *v = f(v);
+        }
+        self
+    }
+
+    /// Rows reordered (row `i` of the result is row `order[i]`), values
+    /// passed through `f`.
+    fn permute(&self, order: &[u32], f: impl Fn(&u32) -> u32) -> Result<Self, Error> {
+        let mut out = Csr::default();
+        for old in order {
+            out.push_row(self.row(*old as usize).iter().map(&f))?;
+        }
+        Ok(out)
+    }
+
+    /// Each row sorted, repeats removed, storage trimmed.
+    fn sorted_rows(self) -> Self {
+        let mut out = Csr {
+            starts: Vec::with_capacity(self.starts.len()),
+            values: Vec::with_capacity(self.values.len()),
+        };
+        out.starts.push(0);
+        let mut row = Vec::new();
+        for i in 0..self.len() {
+            row.clear();
+            row.extend_from_slice(self.row(i));
+            row.sort_unstable();
+            row.dedup();
+            out.values.extend_from_slice(&row);
+            // No longer than the input, whose lengths fit.
+            out.starts
+                .push(u32::try_from(out.values.len()).unwrap_or(NONE));
+        }
+        out.values.shrink_to_fit();
+        out
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        (self.starts.capacity() + self.values.capacity()) * size_of::<u32>()
+    }
+}
+
+fn len_u32(len: usize, what: &'static str) -> Result<u32, Error> {
+    u32::try_from(len)
+        .ok()
+        .filter(|n| *n < NONE)
+        .ok_or(Error::SnapshotLimit {
+            what,
+            limit: u64::from(NONE - 1),
+        })
+}
+
+/// Row `r`: role `r` and every role it includes, transitively.
+///
+/// Tarjan's strongly connected components, iteratively (a 10 000-role
+/// chain must not overflow the stack). Components come out after every
+/// component they reach, so a component's closure is its members plus the
+/// closures of their includes, all known by then; a cycle, which only a
+/// host's store can hold, gives every member the same closure.
+fn closures(includes: &Csr, count: usize) -> Rows {
+    let mut rows = Rows::new(count, count);
+    let mut visits = vec![
+        Visit {
+            index: NONE,
+            low: NONE,
+            on_stack: false,
+        };
+        count
+    ];
+    let mut next = 0u32;
+    let mut stack: Vec<u32> = Vec::new();
+    let mut calls: Vec<(u32, usize)> = Vec::new();
+    let mut component = Vec::new();
+
+    let mut enter = |v: u32, visits: &mut [Visit], stack: &mut Vec<u32>| {
+        if let Some(visit) = visits.get_mut(v as usize) {
+            *visit = Visit {
+                index: next,
+                low: next,
+                on_stack: true,
+            };
+        }
+        next += 1;
+        stack.push(v);
+    };
+    let get = |visits: &[Visit], v: u32| visits.get(v as usize).copied();
+
+    for root in (0u32..).take(count) {
+        if get(&visits, root).is_some_and(|v| v.index != NONE) {
+            continue;
+        }
+        enter(root, &mut visits, &mut stack);
+        calls.push((root, 0));
+        while let Some((v, edge)) = calls.last_mut() {
+            let v = *v;
+            if let Some(w) = includes.row(v as usize).get(*edge).copied() {
+                *edge += 1;
+                match get(&visits, w) {
+                    Some(seen) if seen.index == NONE => {
+                        enter(w, &mut visits, &mut stack);
+                        calls.push((w, 0));
+                    }
+                    Some(seen) if seen.on_stack => lower(&mut visits, v, seen.index),
+                    _ => {}
+                }
+                continue;
+            }
+            calls.pop();
+            let Some(me) = get(&visits, v) else { continue };
+            if let Some((parent, _)) = calls.last() {
+                lower(&mut visits, *parent, me.low);
+            }
+            if me.low != me.index {
+                continue;
+            }
+            component.clear();
+            while let Some(w) = stack.pop() {
+                if let Some(visit) = visits.get_mut(w as usize) {
+                    visit.on_stack = false;
+                }
+                component.push(w);
+                if w == v {
+                    break;
+                }
+            }
+            let mut closure = vec![0u64; rows.row(0).len()];
+            for member in &component {
+                if let Some(word) = closure.get_mut(*member as usize / 64) {
+                    *word |= 1 << (member % 64);
+                }
+                for child in includes.row(*member as usize) {
+                    for (to, from) in closure.iter_mut().zip(rows.row(*child as usize)) {
+                        *to |= from;
+                    }
+                }
+            }
+            for member in &component {
+                rows.or_into(*member as usize, &closure);
+            }
+        }
+    }
+    rows
+}
+
+/// Tarjan's bookkeeping for one role.
+#[derive(Clone, Copy)]
+struct Visit {
+    index: u32,
+    low: u32,
+    on_stack: bool,
+}
+
+fn lower(visits: &mut [Visit], v: u32, to: u32) {
+    if let Some(visit) = visits.get_mut(v as usize) {
+        visit.low = visit.low.min(to);
+    }
+}

@@ -1,0 +1,287 @@
+//! Interning: ids to dense indices and back, with one table probe and one
+//! text comparison per look-up.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+
+use crate::error::Error;
+
+/// Marks an empty slot, and "none" in the snapshot's index arrays.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// A set of ids, each with a dense index (its position in the list given to
+/// [`IdTable::new`]).
+///
+/// Every id's text is in one arena; the open-addressing table holds, per
+/// slot, the hash, the index and where the text is, so a look-up reads one
+/// slot and then the text (while the caller's next load, indexed by the
+/// answer, can already start).
+pub(crate) struct IdTable {
+    text: String,
+    /// End of id `i` in `text`; it starts where id `i - 1` ends.
+    ends: Vec<u32>,
+    /// Power-of-two length, at most half full.
+    slots: Vec<Slot>,
+    seed: u64,
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    tag: u32,
+    ix: u32,
+    start: u32,
+    len: u32,
+}
+
+const EMPTY: Slot = Slot {
+    tag: 0,
+    ix: NONE,
+    start: 0,
+    len: 0,
+};
+
+impl IdTable {
+    /// Interns `ids`, which must be distinct; id `i` gets index `i`.
+    pub(crate) fn new<'a>(
+        what: &'static str,
+        ids: impl ExactSizeIterator<Item = &'a str>,
+    ) -> Result<Self, Error> {
+        let count = ids.len();
+        // u32 indices, with NONE reserved.
+        if count >= NONE as usize {
+            return Err(Error::SnapshotLimit {
+                what,
+                limit: u64::from(NONE - 1),
+            });
+        }
+        // At most half full: short probe runs, even for absent ids.
+        let slot_count = (2 * count).max(1).next_power_of_two();
+        let mut table = Self {
+            text: String::new(),
+            ends: Vec::with_capacity(count),
+            slots: vec![EMPTY; slot_count],
+            seed: RandomState::new().hash_one(0u64),
+        };
+        for (ix, id) in (0u32..).zip(ids) {
+            let start = table.text.len();
+            table.text.push_str(id);
+            let (Ok(start), Ok(end), Ok(len)) = (
+                u32::try_from(start),
+                u32::try_from(table.text.len()),
+                u32::try_from(id.len()),
+            ) else {
+                return Err(Error::SnapshotLimit {
+                    what: "bytes of id text",
+                    limit: u64::from(u32::MAX),
+                });
+            };
+            table.ends.push(end);
+            table.insert(Slot {
+                tag: 0,
+                ix,
+                start,
+                len,
+            });
+        }
+        table.text.shrink_to_fit();
+        Ok(table)
+    }
+
+    fn insert(&mut self, mut slot: Slot) {
+        let text = self
+            .text
+            .get(slot.start as usize..(slot.start + slot.len) as usize);
+        let hash = hash(self.seed, text.unwrap_or_default().as_bytes());
+        slot.tag = tag(hash);
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        // The table is never full, so an empty slot comes.
+        while let Some(s) = self.slots.get_mut(at) {
+            if s.ix == NONE {
+                *s = slot;
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The index of `id`, if interned.
+    #[inline]
+    pub(crate) fn get(&self, id: &str) -> Option<u32> {
+        let hash = hash(self.seed, id.as_bytes());
+        let tag = tag(hash);
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = self.slots.get(at)?;
+            if slot.ix == NONE {
+                return None;
+            }
+            if slot.tag == tag && self.holds_at(slot, id.as_bytes()) {
+                return Some(slot.ix);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Whether the text of `slot` is `id`: word by word, which beats a call
+    /// to `memcmp` for ids of a few words.
+    #[inline]
+    fn holds_at(&self, slot: &Slot, id: &[u8]) -> bool {
+        let start = slot.start as usize;
+        let Some(text) = self.text.as_bytes().get(start..start + slot.len as usize) else {
+            return false;
+        };
+        if text.len() != id.len() {
+            return false;
+        }
+        if text.len() > 32 {
+            return text == id;
+        }
+        let mut at = 0;
+        while at + 8 <= id.len() {
+            if word_at(text, at) != word_at(id, at) {
+                return false;
+            }
+            at += 8;
+        }
+        text.get(at..) == id.get(at..)
+    }
+
+    /// The id with index `ix`.
+    pub(crate) fn id(&self, ix: u32) -> Option<&str> {
+        let end = *self.ends.get(ix as usize)?;
+        let start = match ix.checked_sub(1) {
+            Some(before) => *self.ends.get(before as usize)?,
+            None => 0,
+        };
+        self.text.get(start as usize..end as usize)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.ends.capacity() * size_of::<u32>()
+            + self.slots.capacity() * size_of::<Slot>()
+    }
+}
+
+/// The table's hash for a `HashMap` of ids met while compiling: much
+/// cheaper than SipHash on short ids, seeded per map like `RandomState`.
+#[derive(Clone)]
+pub(crate) struct IdHash(u64);
+
+impl Default for IdHash {
+    fn default() -> Self {
+        Self(RandomState::new().hash_one(1u64))
+    }
+}
+
+impl BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(self.0)
+    }
+}
+
+/// See [`IdHash`].
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash(self.0, bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The slot's check value: the hash's high half, which the slot position
+/// (low bits) does not already use.
+fn tag(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// A seeded multiply-fold hash over 8-byte words (the last word may overlap
+/// the one before): a few nanoseconds for a typical id, and the seed
+/// differs for every table.
+fn hash(seed: u64, bytes: &[u8]) -> u64 {
+    const K1: u64 = 0x9E37_79B9_7F4A_7C15;
+    const K2: u64 = 0xD6E8_FEB8_6659_FD93;
+    let len = bytes.len();
+    let mut h = seed ^ (len as u64).wrapping_mul(K1);
+    let tail = if len >= 8 {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            h = fold(h ^ word_at(word, 0), K2);
+        }
+        if words.remainder().is_empty() {
+            0
+        } else {
+            word_at(bytes, len - 8)
+        }
+    } else if len >= 4 {
+        u64::from(half_at(bytes, 0)) | u64::from(half_at(bytes, len - 4)) << 32
+    } else {
+        let byte = |i: usize| u64::from(bytes.get(i).copied().unwrap_or(0));
+        if len == 0 {
+            0
+        } else {
+            byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16
+        }
+    };
+    fold(h ^ tail, K1)
+}
+
+/// The little-endian `u64` at `at` (0 past the end).
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    let word = bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok());
+    u64::from_le_bytes(word.unwrap_or_default())
+}
+
+/// The little-endian `u32` at `at` (0 past the end).
+fn half_at(bytes: &[u8], at: usize) -> u32 {
+    let half = bytes
+        .get(at..at + 4)
+        .and_then(|w| <[u8; 4]>::try_from(w).ok());
+    u32::from_le_bytes(half.unwrap_or_default())
+}
+
+fn fold(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_id_is_found_at_its_index_and_others_are_not() {
+        let ids: Vec<String> = (0..5000).map(|i| format!("user-{i:07}")).collect();
+        let table = IdTable::new("users", ids.iter().map(String::as_str)).unwrap();
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(table.get(id), Some(i as u32));
+            assert_eq!(table.id(i as u32), Some(id.as_str()));
+        }
+        assert_eq!(table.get("user-"), None);
+        assert_eq!(table.get(""), None);
+        assert_eq!(table.id(5000), None);
+    }
+
+    #[test]
+    fn empty_and_unicode_ids() {
+        let table = IdTable::new("ids", ["", "é", "日本"].into_iter()).unwrap();
+        assert_eq!(table.get(""), Some(0));
+        assert_eq!(table.get("日本"), Some(2));
+        assert_eq!(table.id(1), Some("é"));
+        let none = IdTable::new("ids", std::iter::empty()).unwrap();
+        assert_eq!(none.get("x"), None);
+    }
+}

@@ -1,0 +1,363 @@
+//! A synthetic organisation of any size, deterministic from a seed: what the
+//! benchmarks, the bulk example and the scale tests run on.
+
+use std::ops::RangeInclusive;
+
+use crate::catalog;
+use crate::directory::{Directory, DirectoryDoc};
+use crate::error::Error;
+use crate::id::{ProfileId, RoleId, TeamId, UserId};
+use crate::privilege::{AccessLevel, Privilege, PrivilegeDef};
+use crate::profile::Profile;
+use crate::role::Role;
+use crate::store::MemoryStore;
+use crate::team::Team;
+use crate::user::User;
+
+/// The shape of a synthetic organisation, on top of the built-in catalogue.
+///
+/// [`Workload::new`] gives the shape the crate's speed targets are measured
+/// on, for any number of users: 200 custom roles, 500 custom privileges with
+/// 5 % of role × privilege cells granted (at a random level), 1 000 ranked
+/// profiles each mapping 5 roles plus a default, 1–4 direct roles a user,
+/// 0–2 teams a user out of 1 000 (1–2 roles a team), 1 % of users directly
+/// assigned a profile. Change the public fields to vary it; the same
+/// `Workload` always builds the same organisation.
+///
+/// Ids are `user-0000042`, `role-0007`, `team-0003`, `profile-0012` and
+/// privilege keys `w0042:read` (`read`, `write`, `create`, `delete` per
+/// entity); every id has the same width, so id order is number order.
+///
+/// ```
+/// use rbac_profiles::testkit::Workload;
+/// use rbac_profiles::Snapshot;
+///
+/// let workload = Workload::new(1_000).with_seed(7);
+/// let store = workload.store()?;
+/// let snapshot = Snapshot::compile(&store)?;
+/// assert_eq!(snapshot.user_count(), 1_000);
+/// assert_eq!(snapshot.resolve_all()?.len(), 1_000);
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Workload {
+    /// Users.
+    pub users: usize,
+    /// Custom roles, beside the built-in ones.
+    pub roles: usize,
+    /// Custom privileges, beside the built-in ones.
+    pub privileges: usize,
+    /// Share of custom role × custom privilege cells granted, in percent.
+    pub grant_percent: u32,
+    /// Share of custom roles that include another role, in percent.
+    pub include_percent: u32,
+    /// Ranked custom profiles (ranks 1, 2, …), plus one default profile.
+    pub profiles: usize,
+    /// Roles each ranked profile maps.
+    pub roles_per_profile: usize,
+    /// Direct roles a user holds, drawn from every role.
+    pub roles_per_user: RangeInclusive<usize>,
+    /// Teams.
+    pub teams: usize,
+    /// Teams a user belongs to.
+    pub teams_per_user: RangeInclusive<usize>,
+    /// Roles each team holds.
+    pub roles_per_team: RangeInclusive<usize>,
+    /// Share of users directly assigned a profile, in percent.
+    pub direct_percent: u32,
+    /// The seed everything random is drawn from.
+    pub seed: u64,
+}
+
+impl Workload {
+    /// The benchmark shape (see [`Workload`]) with `users` users and seed 1.
+    ///
+    /// ```
+    /// let workload = rbac_profiles::testkit::Workload::new(10);
+    /// assert_eq!((workload.users, workload.roles, workload.privileges), (10, 200, 500));
+    /// ```
+    pub fn new(users: usize) -> Self {
+        Self {
+            users,
+            roles: 200,
+            privileges: 500,
+            grant_percent: 5,
+            include_percent: 10,
+            profiles: 1_000,
+            roles_per_profile: 5,
+            roles_per_user: 1..=4,
+            teams: 1_000,
+            teams_per_user: 0..=2,
+            roles_per_team: 1..=2,
+            direct_percent: 1,
+            seed: 1,
+        }
+    }
+
+    /// The same shape from another seed.
+    ///
+    /// ```
+    /// use rbac_profiles::testkit::Workload;
+    ///
+    /// assert_ne!(Workload::new(50).with_seed(2).doc(), Workload::new(50).with_seed(3).doc());
+    /// ```
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The organisation as a document, to add to the built-in catalogue
+    /// ([`Directory::builtin_with`]).
+    ///
+    /// ```
+    /// use rbac_profiles::testkit::Workload;
+    ///
+    /// let doc = Workload::new(100).doc();
+    /// assert_eq!(doc.users.len(), 100);
+    /// assert_eq!(doc, Workload::new(100).doc());
+    /// ```
+    pub fn doc(&self) -> DirectoryDoc {
+        let mut rng = Rng::new(self.seed);
+        let mut doc = DirectoryDoc::default();
+
+        let keys: Vec<Privilege> = (0..self.privileges).map(custom_key).collect();
+        doc.privileges = keys
+            .iter()
+            .map(|k| PrivilegeDef::new(k.clone(), ""))
+            .collect();
+
+        // Every role a user, team or profile may draw: built-in, then custom.
+        let builtin: Vec<RoleId> = catalog::ROLE_IDS.iter().map(|r| RoleId::from(*r)).collect();
+        let custom: Vec<RoleId> = (0..self.roles).map(Self::role_id).collect();
+        let all: Vec<RoleId> = builtin.iter().chain(&custom).cloned().collect();
+
+        for (i, id) in custom.iter().enumerate() {
+            let mut role = Role::new(id.clone(), id.as_str());
+            for key in &keys {
+                if rng.percent(self.grant_percent) {
+                    if let Some(level) = pick(&mut rng, &LEVELS) {
+                        role.grants.insert(key.clone(), *level);
+                    }
+                }
+            }
+            if rng.percent(self.include_percent) {
+                // A built-in role, or a custom role after this one: acyclic.
+                let later = custom.get(i + 1..).unwrap_or_default();
+                let choices: Vec<&RoleId> = builtin.iter().chain(later).collect();
+                if let Some(included) = pick(&mut rng, &choices) {
+                    role.includes.push((*included).clone());
+                }
+            }
+            doc.roles.push(role);
+        }
+
+        for t in 0..self.teams {
+            let mut team = Team::new(Self::team_id(t), format!("Team {t}"));
+            let count = draw(&mut rng, &self.roles_per_team);
+            team.roles = distinct(&mut rng, &all, count);
+            doc.teams.push(team);
+        }
+
+        for u in 0..self.users {
+            let id = self.user_id(u);
+            let mut user = User::new(id.clone(), format!("User {u}"));
+            let count = draw(&mut rng, &self.roles_per_user);
+            user.roles = distinct(&mut rng, &all, count);
+            let team_count = draw(&mut rng, &self.teams_per_user).min(self.teams);
+            let mut teams: Vec<usize> = Vec::with_capacity(team_count);
+            while teams.len() < team_count {
+                let t = rng.below(self.teams);
+                if !teams.contains(&t) {
+                    teams.push(t);
+                }
+            }
+            for t in teams {
+                user.teams.push(Self::team_id(t));
+                if let Some(team) = doc.teams.get_mut(t) {
+                    team.members.push(id.clone());
+                }
+            }
+            doc.users.push(user);
+        }
+
+        let mut profiles: Vec<Profile> = (0..self.profiles)
+            .map(|p| {
+                let mut profile = Profile::new(Self::profile_id(p), format!("Profile {p}"))
+                    .with_rank(u32::try_from(p + 1).unwrap_or(u32::MAX));
+                profile.roles = distinct(&mut rng, &all, self.roles_per_profile);
+                profile
+            })
+            .collect();
+        if !profiles.is_empty() {
+            for u in 0..self.users {
+                if rng.percent(self.direct_percent) {
+                    let p = rng.below(profiles.len());
+                    if let Some(profile) = profiles.get_mut(p) {
+                        profile.users.push(self.user_id(u));
+                    }
+                }
+            }
+        }
+        doc.profiles = profiles;
+        doc.profiles
+            .push(Profile::new("profile-default", "Default profile").as_default());
+        doc
+    }
+
+    /// The checked directory: the built-in catalogue plus [`Workload::doc`].
+    ///
+    /// # Errors
+    ///
+    /// Only if the fields ask for the impossible (more roles a profile maps
+    /// than exist are simply capped, so in practice none).
+    ///
+    /// ```
+    /// let directory = rbac_profiles::testkit::Workload::new(20).directory()?;
+    /// assert_eq!(directory.users().len(), 20);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn directory(&self) -> Result<Directory, Error> {
+        Directory::builtin_with(self.doc())
+    }
+
+    /// A [`MemoryStore`] over [`Workload::directory`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Workload::directory`].
+    ///
+    /// ```
+    /// use rbac_profiles::Store;
+    ///
+    /// let store = rbac_profiles::testkit::Workload::new(20).store()?;
+    /// assert_eq!(store.user_ids()?.len(), 20);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn store(&self) -> Result<MemoryStore, Error> {
+        self.directory().map(MemoryStore::new)
+    }
+
+    /// `count` random (user, privilege) questions over every user and every
+    /// privilege (custom and built-in), deterministic from `seed`.
+    ///
+    /// ```
+    /// use rbac_profiles::testkit::Workload;
+    ///
+    /// let workload = Workload::new(100);
+    /// let queries = workload.queries(5, 9);
+    /// assert_eq!(queries.len(), 5);
+    /// assert_eq!(queries, workload.queries(5, 9));
+    /// ```
+    pub fn queries(&self, count: usize, seed: u64) -> Vec<(UserId, Privilege)> {
+        let mut rng = Rng::new(seed);
+        let builtin = catalog::builtin_doc().privileges;
+        let total = self.privileges + builtin.len();
+        (0..count)
+            .map(|_| {
+                let user = self.user_id(rng.below(self.users.max(1)));
+                let p = rng.below(total.max(1));
+                let key = match p.checked_sub(self.privileges) {
+                    None => custom_key(p),
+                    Some(b) => builtin
+                        .get(b)
+                        .map_or_else(|| custom_key(0), |def| def.key.clone()),
+                };
+                (user, key)
+            })
+            .collect()
+    }
+
+    /// The id of user number `n`.
+    ///
+    /// ```
+    /// let workload = rbac_profiles::testkit::Workload::new(1_000_000);
+    /// assert_eq!(workload.user_id(42).as_str(), "user-0000042");
+    /// ```
+    pub fn user_id(&self, n: usize) -> UserId {
+        let width = self.users.saturating_sub(1).to_string().len();
+        UserId::from(format!("user-{n:0width$}"))
+    }
+
+    fn role_id(n: usize) -> RoleId {
+        RoleId::from(format!("role-{n:04}"))
+    }
+
+    fn team_id(n: usize) -> TeamId {
+        TeamId::from(format!("team-{n:04}"))
+    }
+
+    fn profile_id(n: usize) -> ProfileId {
+        ProfileId::from(format!("profile-{n:04}"))
+    }
+}
+
+const LEVELS: [AccessLevel; 4] = [
+    AccessLevel::User,
+    AccessLevel::BusinessUnit,
+    AccessLevel::ParentChildBusinessUnit,
+    AccessLevel::Organization,
+];
+
+const ACTIONS: [&str; 4] = ["read", "write", "create", "delete"];
+
+fn custom_key(n: usize) -> Privilege {
+    let action = ACTIONS.get(n % ACTIONS.len()).copied().unwrap_or("read");
+    Privilege::from_owned_unchecked(format!("w{:04}:{action}", n / ACTIONS.len()))
+}
+
+fn draw(rng: &mut Rng, range: &RangeInclusive<usize>) -> usize {
+    let (low, high) = (*range.start(), *range.end());
+    if high <= low {
+        return low;
+    }
+    low + rng.below(high - low + 1)
+}
+
+/// A random element of `from`; `None` when it is empty.
+fn pick<'a, T>(rng: &mut Rng, from: &'a [T]) -> Option<&'a T> {
+    from.get(rng.below(from.len()))
+}
+
+/// `count` distinct roles of `from` (all of them when it has fewer), in the
+/// order drawn.
+fn distinct(rng: &mut Rng, from: &[RoleId], count: usize) -> Vec<RoleId> {
+    let count = count.min(from.len());
+    let mut chosen: Vec<usize> = Vec::with_capacity(count);
+    while chosen.len() < count {
+        let at = rng.below(from.len());
+        if !chosen.contains(&at) {
+            chosen.push(at);
+        }
+    }
+    chosen
+        .into_iter()
+        .filter_map(|at| from.get(at).cloned())
+        .collect()
+}
+
+/// SplitMix64: small, fast and the same on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`; 0 when `n` is 0.
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next()) * n as u128) >> 64) as usize
+    }
+
+    fn percent(&mut self, percent: u32) -> bool {
+        self.below(100) < percent as usize
+    }
+}

@@ -1,0 +1,232 @@
+//! The compiled snapshot answers exactly as the store it was compiled from.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{key, uid};
+use proptest::prelude::*;
+use rbac_profiles::testkit::Workload;
+use rbac_profiles::{
+    has_privilege, privilege_level, resolve_profile, AccessLevel, Directory, DirectoryDoc, Error,
+    MemoryStore, Profile, Reason, ResolvedReason, Snapshot, Store, User,
+};
+
+/// Every user × every privilege, and every user's profile: the snapshot and
+/// the store agree, errors included.
+#[track_caller]
+fn assert_same_answers(store: &MemoryStore) -> Result<(), TestCaseError> {
+    let snapshot = Snapshot::compile(store).unwrap();
+    let mut users = store.user_ids().unwrap();
+    users.sort();
+    let keys = store.privilege_keys().unwrap();
+    prop_assert_eq!(snapshot.user_count(), users.len());
+    prop_assert_eq!(snapshot.privilege_count(), keys.len());
+    for user in &users {
+        for privilege in &keys {
+            let expected = privilege_level(store, user, privilege).unwrap();
+            prop_assert_eq!(snapshot.privilege_level(user, privilege).unwrap(), expected);
+            prop_assert_eq!(
+                snapshot.has_privilege(user, privilege).unwrap(),
+                has_privilege(store, user, privilege).unwrap()
+            );
+            let (u, p) = (
+                snapshot.user_ix(user).unwrap(),
+                snapshot.privilege_ix(privilege).unwrap(),
+            );
+            prop_assert_eq!(snapshot.privilege_level_ix(u, p), expected);
+            prop_assert_eq!(snapshot.has_privilege_ix(u, p), expected.is_granted());
+        }
+    }
+    let expected: Vec<_> = users
+        .iter()
+        .map(|u| resolve_profile(store, u).map_err(|e| e.to_string()))
+        .collect();
+    let each: Vec<_> = users
+        .iter()
+        .map(|u| snapshot.resolve_profile(u).map_err(|e| e.to_string()))
+        .collect();
+    prop_assert_eq!(&each, &expected);
+    match snapshot.resolve_all() {
+        Ok(all) => {
+            let all: Vec<_> = all.iter().map(|r| Ok(snapshot.resolution(r))).collect();
+            prop_assert_eq!(&all, &expected);
+            let ids: Vec<_> = snapshot
+                .users()
+                .map(|u| snapshot.user_id(u).unwrap().to_owned())
+                .collect();
+            let sorted: Vec<_> = users.iter().map(|u| u.as_str().to_owned()).collect();
+            prop_assert_eq!(ids, sorted);
+        }
+        Err(err) => prop_assert!(expected.iter().any(|e| e == &Err(err.to_string()))),
+    }
+    Ok(())
+}
+
+fn shape() -> impl Strategy<Value = Workload> {
+    (
+        (0usize..30, 0usize..10, 0usize..12, 0u32..60, 0u32..80),
+        (0usize..6, 1usize..4, 0usize..4, 0u32..40, any::<u64>()),
+    )
+        .prop_map(
+            |(
+                (users, roles, privileges, grant, include),
+                (profiles, per_profile, teams, direct, seed),
+            )| {
+                let mut w = Workload::new(users).with_seed(seed);
+                w.roles = roles;
+                w.privileges = privileges;
+                w.grant_percent = grant;
+                w.include_percent = include;
+                w.profiles = profiles;
+                w.roles_per_profile = per_profile;
+                w.teams = teams;
+                w.direct_percent = direct;
+                w
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_snapshot_answers_as_its_store(workload in shape()) {
+        assert_same_answers(&workload.store().unwrap())?;
+    }
+
+    #[test]
+    fn a_snapshot_breaks_imported_ties_as_the_store_does(
+        workload in shape(),
+        ranks in proptest::collection::vec(1u32..4, 0..6),
+        defaults in proptest::collection::vec(any::<bool>(), 0..6),
+    ) {
+        // Equal ranks and several defaults: only imported data holds them.
+        let mut doc = workload.doc();
+        for (profile, rank) in doc.profiles.iter_mut().zip(&ranks) {
+            if profile.rank.is_some() {
+                profile.rank = Some(*rank);
+            }
+        }
+        let extra = defaults.iter().enumerate().filter(|(_, d)| **d);
+        for (i, _) in extra {
+            doc.profiles.push(Profile::new(format!("extra-default-{i}"), "").as_default());
+        }
+        assert_same_answers(&MemoryStore::new(Directory::builtin_with(doc).unwrap()))?;
+    }
+}
+
+fn small() -> MemoryStore {
+    let mut org = DirectoryDoc::default();
+    org.users
+        .push(User::new("u1", "One").with_role("omnichannel-agent"));
+    MemoryStore::new(Directory::builtin_with(org).unwrap())
+}
+
+#[test]
+fn unknown_ids_are_errors_and_foreign_handles_answer_nothing() {
+    let snapshot = Snapshot::compile(&small()).unwrap();
+    let err = snapshot
+        .has_privilege(&uid("u2"), &key("bot:read"))
+        .unwrap_err();
+    assert_eq!(err.to_string(), r#"unknown user "u2""#);
+    let err = snapshot
+        .privilege_level(&uid("u1"), &key("bot:fly"))
+        .unwrap_err();
+    assert_eq!(err.to_string(), r#"unknown privilege "bot:fly""#);
+    let err = snapshot.resolve_profile(&uid("u2")).unwrap_err();
+    assert!(matches!(err, Error::UnknownUser { .. }));
+
+    // A handle from a bigger snapshot.
+    let big = Snapshot::compile(&Workload::new(10).store().unwrap()).unwrap();
+    let foreign = big.users().last().unwrap();
+    let read = snapshot.privilege_ix(&key("app_profile:read")).unwrap();
+    assert!(!snapshot.has_privilege_ix(foreign, read));
+    assert_eq!(
+        snapshot.privilege_level_ix(foreign, read),
+        AccessLevel::None
+    );
+    assert_eq!(snapshot.user_id(foreign), None);
+    let err = snapshot.resolve_ix(foreign).unwrap_err();
+    assert_eq!(err.to_string(), "no user with index 9 in this snapshot");
+    assert!(snapshot.resolve_users(&[foreign]).is_err());
+}
+
+#[test]
+fn without_a_fallback_profile_resolution_is_an_error_and_privileges_still_answer() {
+    let mut doc = DirectoryDoc::builtin();
+    doc.profiles.clear();
+    doc.fallback_profile = None;
+    doc.users
+        .push(User::new("u1", "One").with_role("omnichannel-agent"));
+    let store = MemoryStore::new(Directory::try_from(doc).unwrap());
+    let snapshot = Snapshot::compile(&store).unwrap();
+    assert!(matches!(
+        snapshot.resolve_all(),
+        Err(Error::NoFallbackProfile)
+    ));
+    assert!(snapshot
+        .has_privilege(&uid("u1"), &key("app_profile:read"))
+        .unwrap());
+}
+
+#[test]
+fn resolve_users_keeps_the_order_given_and_reasons_name_roles() {
+    let mut org = DirectoryDoc::default();
+    org.profiles.push(
+        Profile::new("ranked", "Ranked")
+            .with_rank(3)
+            .with_role("omnichannel-supervisor")
+            .with_role("omnichannel-agent"),
+    );
+    org.profiles
+        .push(Profile::new("mine", "Mine").with_user("b"));
+    org.users.push(
+        User::new("a", "A")
+            .with_role("omnichannel-supervisor")
+            .with_role("omnichannel-agent"),
+    );
+    org.users
+        .push(User::new("b", "B").with_role("omnichannel-agent"));
+    let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
+    let snapshot = Snapshot::compile(&store).unwrap();
+    let (a, b) = (
+        snapshot.user_ix(&uid("a")).unwrap(),
+        snapshot.user_ix(&uid("b")).unwrap(),
+    );
+    let got = snapshot.resolve_users(&[b, a]).unwrap();
+    assert_eq!(got[0].user, b);
+    assert_eq!(got[0].reason, ResolvedReason::Direct);
+    // The smallest id among the held mapped roles.
+    assert_eq!(
+        snapshot.resolution(&got[1]).reason,
+        Reason::RoleRank {
+            role: "omnichannel-agent".into(),
+            rank: 3
+        }
+    );
+    assert_eq!(
+        snapshot.resolution(&got[1]).to_string(),
+        "ranked (role omnichannel-agent, rank 3)"
+    );
+}
+
+#[test]
+fn the_workload_is_deterministic_and_has_the_benchmark_shape() {
+    let w = Workload::new(2_000);
+    assert_eq!(w.doc(), Workload::new(2_000).doc());
+    let snapshot = Snapshot::compile(&w.store().unwrap()).unwrap();
+    // 500 custom privileges beside the 108 built-in ones.
+    assert_eq!(snapshot.privilege_count(), 608);
+    let all = snapshot.resolve_all().unwrap();
+    let ranked = all
+        .iter()
+        .filter(|r| matches!(r.reason, ResolvedReason::RoleRank { .. }))
+        .count();
+    assert!(ranked > 1_500, "{ranked}");
+    assert!(snapshot.heap_bytes() > 0);
+}
