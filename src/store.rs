@@ -151,9 +151,9 @@ pub trait Store {
     /// Only when the storage itself fails.
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError>;
 
-    /// The key of every privilege in the catalogue, in any order: what
-    /// [`Snapshot::compile`](crate::Snapshot::compile) interns, so a key the
-    /// catalogue defines but no role grants still answers `false`, not
+    /// The key of every privilege in the catalogue, in any order: what a
+    /// compiled snapshot interns, so a key the catalogue defines but no role
+    /// grants still answers `false`, not
     /// [`Error::UnknownPrivilege`](crate::Error::UnknownPrivilege).
     ///
     /// # Errors

@@ -8,3 +8,9 @@
 //! Nothing here is needed to answer questions in production; it is what the
 //! crate's own tests, benchmarks and examples use, published so hosts can
 //! test their code and their [`Store`](crate::Store) the same way.
+//!
+//! - [`strategies`]: [`proptest`] strategies for valid organisations on the
+//!   built-in catalogue, their lists permuted, and administration
+//!   operations over their ids.
+
+pub mod strategies;
