@@ -9,13 +9,10 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-
-use common::shuffled;
-
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
+use rbac_profiles::testkit::strategies::shuffled;
 use rbac_profiles::{
     administer_all, catalog, AccessLevel, AdminOp, Diagnostic, DiagnosticCode, Directory,
     DirectoryDoc, Error, MemoryStore, Privilege, Profile, Role, RoleId, Severity, Team, TeamId,

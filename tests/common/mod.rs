@@ -7,12 +7,6 @@
     clippy::panic
 )]
 
-mod generate;
-mod shuffle;
-
-pub use generate::{profile_id, role_id, subset, team_id, template_id, user_id};
-pub use shuffle::shuffled;
-
 use rbac_profiles::{catalog, Directory, DirectoryDoc, MemoryStore, Privilege, User, UserId};
 
 /// The built-in catalogue with one user per built-in role, `only-<role>`,
