@@ -10,6 +10,7 @@ mod common;
 
 use common::{key, uid};
 use proptest::prelude::*;
+use rbac_profiles::testkit::strategies::{self, Conflicts};
 use rbac_profiles::testkit::Workload;
 use rbac_profiles::{
     has_privilege, privilege_level, resolve_profile, AccessLevel, Directory, DirectoryDoc, Error,
@@ -116,6 +117,14 @@ proptest! {
         for (i, _) in extra {
             doc.profiles.push(Profile::new(format!("extra-default-{i}"), "").as_default());
         }
+        assert_same_answers(&MemoryStore::new(Directory::builtin_with(doc).unwrap()))?;
+    }
+
+    #[test]
+    fn a_snapshot_answers_as_its_store_on_the_testkit_organisations(
+        doc in strategies::org(Conflicts::Included),
+    ) {
+        // Levels at every grade, inclusions of built-in roles, imported ties.
         assert_same_answers(&MemoryStore::new(Directory::builtin_with(doc).unwrap()))?;
     }
 }
