@@ -287,7 +287,7 @@ impl Snapshot {
     ///
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
     /// let first = snapshot.privileges().next().and_then(|p| snapshot.privilege_key(p));
-    /// assert_eq!(first, Some("agent_script:create"));
+    /// assert_eq!(first, Some("agent_script:append"));
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privileges(&self) -> impl ExactSizeIterator<Item = PrivilegeIx> + '_ {
@@ -317,7 +317,7 @@ impl Snapshot {
     /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
     ///
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
-    /// assert!(snapshot.privilege_ix(&"bot:read".parse()?).is_some());
+    /// assert!(snapshot.privilege_ix(&"bot:create".parse()?).is_some());
     /// assert!(snapshot.privilege_ix(&"bot:fly".parse()?).is_none());
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
@@ -348,8 +348,8 @@ impl Snapshot {
     /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
     ///
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
-    /// let bot_read = snapshot.privilege_ix(&"bot:read".parse()?).unwrap();
-    /// assert_eq!(snapshot.privilege_key(bot_read), Some("bot:read"));
+    /// let bot_create = snapshot.privilege_ix(&"bot:create".parse()?).unwrap();
+    /// assert_eq!(snapshot.privilege_key(bot_create), Some("bot:create"));
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privilege_key(&self, privilege: PrivilegeIx) -> Option<&str> {
@@ -407,7 +407,7 @@ impl Snapshot {
     /// org.users.push(User::new("u1", "One").with_team("sup"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
     /// assert!(snapshot.has_privilege(&"u1".into(), &"conversation:transfer".parse()?)?);
-    /// assert!(snapshot.has_privilege(&"nobody".into(), &"bot:read".parse()?).is_err());
+    /// assert!(snapshot.has_privilege(&"nobody".into(), &"bot:create".parse()?).is_err());
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn has_privilege(&self, user: &UserId, privilege: &Privilege) -> Result<bool, Error> {
@@ -500,8 +500,8 @@ impl Snapshot {
     /// org.users.push(User::new("u1", "One"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
     /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
-    /// let read = snapshot.privilege_ix(&"bot:read".parse()?).unwrap();
-    /// assert_eq!(snapshot.privilege_level_ix(u1, read), AccessLevel::None);
+    /// let create = snapshot.privilege_ix(&"bot:create".parse()?).unwrap();
+    /// assert_eq!(snapshot.privilege_level_ix(u1, create), AccessLevel::None);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privilege_level_ix(&self, user: UserIx, privilege: PrivilegeIx) -> AccessLevel {

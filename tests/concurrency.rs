@@ -1,7 +1,12 @@
 //! Readers share a compiled snapshot while an administrator changes the
 //! store and swaps a fresh snapshot in: every answer a reader gets is the
 //! answer of one whole snapshot, never a mix.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};

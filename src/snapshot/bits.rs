@@ -74,9 +74,13 @@ impl Rows {
 }
 
 /// Whether the two rows share a bit.
+///
+/// Every word is read, with no early exit: a branch on a word that has
+/// just arrived from memory is a branch the processor must guess, and a
+/// wrong guess throws away the work it did meanwhile on the next question.
 #[inline]
 pub(crate) fn intersects(a: &[u64], b: &[u64]) -> bool {
-    a.iter().zip(b).any(|(x, y)| x & y != 0)
+    a.iter().zip(b).fold(0, |shared, (x, y)| shared | (x & y)) != 0
 }
 
 fn stride_for(bits: usize) -> usize {

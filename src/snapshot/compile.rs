@@ -63,13 +63,14 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
         .filter_map(|p| Some((profiles.get(p.id.as_str())?, p)))
         .collect();
     custom.sort_by_key(|(ix, _)| *ix);
+    // Ranked profiles, each with its row of mapped roles in `mapped`.
     let mut mapped = Csr::default();
     let mut ranked = Vec::new();
     for (ix, profile) in &custom {
         if let (Some(rank), false) = (profile.rank, profile.roles.is_empty()) {
             let owner = || EntityRef::Profile(profile.id.clone());
             mapped.push_row(profile.roles.iter().map(|r| roles.meet(r, owner)))?;
-            ranked.push(Ranked { profile: *ix, rank });
+            ranked.push((Ranked { profile: *ix, rank }, mapped.len() - 1));
         }
     }
 
@@ -144,20 +145,11 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
         }
     }
 
-    ranked.sort_by_key(|r| (r.rank, r.profile));
+    // Best first: lower rank, then smaller profile id.
+    ranked.sort_by_key(|(r, _)| (r.rank, r.profile));
     let mut role_best = vec![NONE; role_count];
-    // `mapped` rows follow `custom` order; find each ranked entry's row.
-    let mapped_row: HashMap<u32, usize> = custom
-        .iter()
-        .filter(|(_, p)| p.rank.is_some() && !p.roles.is_empty())
-        .enumerate()
-        .map(|(row, (ix, _))| (*ix, row))
-        .collect();
-    for (position, entry) in (0u32..).zip(&ranked) {
-        let roles = mapped_row
-            .get(&entry.profile)
-            .map_or(&[][..], |row| mapped.row(*row));
-        for role in roles {
+    for (position, (_, row)) in (0u32..).zip(&ranked) {
+        for role in mapped.row(*row) {
             if let Some(best) = role_best.get_mut(*role as usize) {
                 if *best == NONE {
                     *best = position;
@@ -192,7 +184,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
         privileges,
         grants,
         profiles,
-        ranked,
+        ranked: ranked.into_iter().map(|(r, _)| r).collect(),
         role_best,
         default,
         fallback,

@@ -24,9 +24,10 @@ use crate::user::User;
 /// assigned a profile. Change the public fields to vary it; the same
 /// `Workload` always builds the same organisation.
 ///
-/// Ids are `user-0000042`, `role-0007`, `team-0003`, `profile-0012` and
-/// privilege keys `w0042:read` (`read`, `write`, `create`, `delete` per
-/// entity); every id has the same width, so id order is number order.
+/// Ids are `user-000042` (as many digits as the largest user number),
+/// `role-0007`, `team-0003`, `profile-0012` and privilege keys `w0042:read`
+/// (`read`, `write`, `create`, `delete` per entity); ids of a kind have one
+/// width, so id order is number order.
 ///
 /// ```
 /// use rbac_profiles::testkit::Workload;
@@ -272,7 +273,7 @@ impl Workload {
     ///
     /// ```
     /// let workload = rbac_profiles::testkit::Workload::new(1_000_000);
-    /// assert_eq!(workload.user_id(42).as_str(), "user-0000042");
+    /// assert_eq!(workload.user_id(42).as_str(), "user-000042");
     /// ```
     pub fn user_id(&self, n: usize) -> UserId {
         let width = self.users.saturating_sub(1).to_string().len();
