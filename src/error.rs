@@ -307,10 +307,22 @@ pub enum Error {
     /// than its 32-bit indices address.
     #[error("snapshot limit: more than {limit} {what}")]
     SnapshotLimit {
-        /// What overflowed: `"users"`, `"roles"`, `"bytes of id text"`, …
+        /// What overflowed: `"users"`, `"privileges"`, `"profiles"`,
+        /// `"roles"`, `"references"` (role, team and inclusion references in
+        /// all) or `"bytes of id text"`.
         what: &'static str,
         /// The most a snapshot holds.
         limit: u64,
+    },
+    /// A snapshot table could not be allocated: the organisation is too big
+    /// for this machine's memory (the role rows take users × roles / 8
+    /// bytes).
+    #[error("snapshot too large: {what} need {bytes} bytes")]
+    SnapshotTooLarge {
+        /// The table: `"role rows"`, `"id table"`, …
+        what: &'static str,
+        /// The bytes it needs (`u64::MAX` when the size itself overflows).
+        bytes: u64,
     },
     /// A handle (such as a [`UserIx`](crate::UserIx)) that the snapshot
     /// asked did not issue.

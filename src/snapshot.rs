@@ -24,6 +24,7 @@ mod compile;
 mod intern;
 
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use bits::{intersects, Rows};
 use compile::Csr;
@@ -47,8 +48,8 @@ const LEVELS: [AccessLevel; 4] = [
 /// An immutable, compiled view of a store that answers
 /// [`has_privilege`](Snapshot::has_privilege),
 /// [`privilege_level`](Snapshot::privilege_level) and
-/// [`resolve_profile`](Snapshot::resolve_profile) from memory, exactly as the
-/// store path does.
+/// [`resolve_profile`](Snapshot::resolve_profile) from memory, as the store
+/// path answers them for every user of the store compiled.
 ///
 /// Compile once, then share: `Snapshot` is `Send + Sync` and never touches
 /// storage again. Hot paths look ids up once ([`Snapshot::user_ix`],
@@ -72,8 +73,8 @@ const LEVELS: [AccessLevel; 4] = [
 /// let all = snapshot.resolve_all()?;
 /// let lines: Vec<String> = all
 ///     .iter()
-///     .map(|r| format!("{} {}", snapshot.user_id(r.user).unwrap_or("?"), snapshot.resolution(r)))
-///     .collect();
+///     .map(|r| Ok(format!("{} {}", snapshot.user_id(r.user).unwrap_or("?"), snapshot.resolution(r)?)))
+///     .collect::<Result<_, rbac_profiles::Error>>()?;
 /// assert_eq!(lines, [
 ///     "u1 contoso-agent (role omnichannel-agent, rank 1)",
 ///     "u2 default-agent-experience-profile (out-of-box fallback)",
@@ -81,6 +82,8 @@ const LEVELS: [AccessLevel; 4] = [
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 pub struct Snapshot {
+    /// Distinguishes this snapshot's handles from every other's.
+    stamp: u32,
     users: IdTable,
     /// Per user: every role held, direct or through a team, inclusions
     /// expanded.
@@ -115,13 +118,19 @@ macro_rules! handle {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         ///
-        /// A handle is an index into the [`Snapshot`] that issued it, valid
-        /// for that snapshot only; indices follow id order.
+        /// A handle is an index into the [`Snapshot`] that issued it, in id
+        /// order, stamped with that snapshot: another snapshot refuses it
+        /// (a stale handle kept across a recompile never answers for
+        /// somebody else).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(u32);
+        pub struct $name {
+            // `stamp` first: handles of one snapshot order by index.
+            stamp: u32,
+            ix: u32,
+        }
 
         impl $name {
-            /// The dense index, from 0 to the snapshot's count of this kind.
+            /// The dense index in the issuing snapshot, in id order from 0.
             ///
             /// ```
             /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
@@ -131,7 +140,7 @@ macro_rules! handle {
             /// # Ok::<(), rbac_profiles::Error>(())
             /// ```
             pub fn index(self) -> usize {
-                self.0 as usize
+                self.ix as usize
             }
         }
     };
@@ -157,7 +166,7 @@ handle!(
 );
 
 /// A user's profile and the rule that chose it, in handles: what
-/// [`Snapshot::resolve_all`] returns per user without allocating.
+/// [`Snapshot::resolve_all`] returns per user, with no id to copy.
 /// [`Snapshot::resolution`] turns it into a [`Resolution`] with ids.
 ///
 /// ```
@@ -208,22 +217,31 @@ pub enum ResolvedReason {
     OutOfBox,
 }
 
+/// Stamps for snapshots, one per compilation (wrapping after 2^32).
+static STAMPS: AtomicU32 = AtomicU32::new(1);
+
 impl Snapshot {
     /// Reads the whole store once and compiles it.
     ///
     /// Users come from [`Store::user_ids`], privileges from
     /// [`Store::privilege_keys`], profiles from [`Store::profiles`]; teams
-    /// and roles are those users, teams, profiles and inclusions refer to.
-    /// Grants of keys outside the catalogue are ignored (no query can name
-    /// them).
+    /// and roles are those users, teams and inclusions refer to. Grants of
+    /// keys outside the catalogue are ignored (no query can name them), and
+    /// so are roles a profile maps that no user holds directly (they can't
+    /// decide a resolution).
     ///
     /// # Errors
     ///
-    /// [`Error::Storage`] when the store fails; [`Error::UnknownReference`]
-    /// when it refers to a team or role it does not hold (the first
-    /// referrer in id order is named); [`Error::UnknownUser`] when it lists
-    /// a user it then does not return; [`Error::SnapshotLimit`] past
-    /// 4 294 967 294 entities of a kind or 4 GiB of id text.
+    /// All or nothing: [`Error::Storage`] when the store fails;
+    /// [`Error::UnknownReference`] when a user, team or role refers to a
+    /// team or role the store does not hold (the first referrer met is
+    /// named: users in id order, then teams, then inclusions), where the
+    /// store path would fail only the questions about that user;
+    /// [`Error::UnknownUser`] when the store lists a user it then does not
+    /// return; [`Error::SnapshotLimit`] past 4 294 967 294 entities of a kind
+    /// or 4 GiB of id text; [`Error::SnapshotTooLarge`] when a table can't
+    /// be allocated. The role rows take users × roles / 8 bytes (rounded up
+    /// to 8, 16, 32 or 64 bytes a user up to 512 roles).
     ///
     /// ```
     /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
@@ -234,7 +252,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn compile<S: Store + ?Sized>(store: &S) -> Result<Self, Error> {
-        compile::compile(store)
+        compile::compile(store, STAMPS.fetch_add(1, Ordering::Relaxed))
     }
 
     /// How many users the snapshot holds.
@@ -277,7 +295,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn users(&self) -> impl ExactSizeIterator<Item = UserIx> + '_ {
-        (0..len_u32(self.users.len())).map(UserIx)
+        (0..len_u32(self.users.len())).map(|ix| self.user_handle(ix))
     }
 
     /// Every privilege of the catalogue, in key order.
@@ -291,7 +309,10 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privileges(&self) -> impl ExactSizeIterator<Item = PrivilegeIx> + '_ {
-        (0..len_u32(self.privileges.len())).map(PrivilegeIx)
+        (0..len_u32(self.privileges.len())).map(|ix| PrivilegeIx {
+            stamp: self.stamp,
+            ix,
+        })
     }
 
     /// The handle of `user`; `None` when the snapshot does not hold them.
@@ -307,7 +328,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn user_ix(&self, user: &UserId) -> Option<UserIx> {
-        self.users.get(user.as_str()).map(UserIx)
+        self.users.get(user.as_str()).map(|ix| self.user_handle(ix))
     }
 
     /// The handle of `privilege`; `None` when the catalogue does not define
@@ -322,7 +343,50 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privilege_ix(&self, privilege: &Privilege) -> Option<PrivilegeIx> {
-        self.privileges.get(privilege.as_str()).map(PrivilegeIx)
+        self.privileges
+            .get(privilege.as_str())
+            .map(|ix| PrivilegeIx {
+                stamp: self.stamp,
+                ix,
+            })
+    }
+
+    /// The handle of `role`; `None` when no user holds it, directly, through
+    /// a team or by inclusion (the snapshot keeps only those roles).
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
+    /// let agent = snapshot.role_ix(&"omnichannel-agent".into()).unwrap();
+    /// assert_eq!(snapshot.role_id(agent), Some("omnichannel-agent"));
+    /// assert!(snapshot.role_ix(&"omnichannel-supervisor".into()).is_none());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn role_ix(&self, role: &RoleId) -> Option<RoleIx> {
+        self.roles.get(role.as_str()).map(|ix| RoleIx {
+            stamp: self.stamp,
+            ix,
+        })
+    }
+
+    /// The handle of `profile`; `None` when the store did not list it.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// let oob = snapshot.profile_ix(&"default-agent-experience-profile".into()).unwrap();
+    /// assert_eq!(snapshot.profile_id(oob), Some("default-agent-experience-profile"));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn profile_ix(&self, profile: &ProfileId) -> Option<ProfileIx> {
+        self.profiles.get(profile.as_str()).map(|ix| ProfileIx {
+            stamp: self.stamp,
+            ix,
+        })
     }
 
     /// The id of the user behind a handle; `None` for a handle this
@@ -339,7 +403,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn user_id(&self, user: UserIx) -> Option<&str> {
-        self.users.id(user.0)
+        self.users.id(self.own(user.stamp, user.ix)?)
     }
 
     /// The key of the privilege behind a handle.
@@ -353,7 +417,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privilege_key(&self, privilege: PrivilegeIx) -> Option<&str> {
-        self.privileges.id(privilege.0)
+        self.privileges.id(self.own(privilege.stamp, privilege.ix)?)
     }
 
     /// The id of the role behind a handle.
@@ -371,7 +435,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn role_id(&self, role: RoleIx) -> Option<&str> {
-        self.roles.id(role.0)
+        self.roles.id(self.own(role.stamp, role.ix)?)
     }
 
     /// The id of the profile behind a handle.
@@ -387,7 +451,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn profile_id(&self, profile: ProfileIx) -> Option<&str> {
-        self.profiles.id(profile.0)
+        self.profiles.id(self.own(profile.stamp, profile.ix)?)
     }
 
     /// Whether `user` holds `privilege` at any level above
@@ -484,6 +548,9 @@ impl Snapshot {
     /// ```
     #[inline]
     pub fn has_privilege_ix(&self, user: UserIx, privilege: PrivilegeIx) -> bool {
+        if (user.stamp ^ self.stamp) | (privilege.stamp ^ self.stamp) != 0 {
+            return false;
+        }
         intersects(
             self.held.row(user.index()),
             self.grants.row(privilege.index() * LEVELS.len()),
@@ -505,6 +572,9 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privilege_level_ix(&self, user: UserIx, privilege: PrivilegeIx) -> AccessLevel {
+        if (user.stamp ^ self.stamp) | (privilege.stamp ^ self.stamp) != 0 {
+            return AccessLevel::None;
+        }
         let held = self.held.row(user.index());
         let first = privilege.index() * LEVELS.len();
         // Each level's roles are a subset of the level below's.
@@ -541,10 +611,11 @@ impl Snapshot {
         let ix = self
             .user_ix(user)
             .ok_or_else(|| Error::UnknownUser { user: user.clone() })?;
-        Ok(self.resolution(&self.resolve_ix(ix)?))
+        self.resolution(&self.resolve_ix(ix)?)
     }
 
-    /// [`Snapshot::resolve_profile`] by handle, without allocating.
+    /// [`Snapshot::resolve_profile`] by handle, without allocating: the
+    /// profile and reason as handles.
     ///
     /// # Errors
     ///
@@ -562,14 +633,16 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn resolve_ix(&self, user: UserIx) -> Result<Resolved, Error> {
-        let direct =
-            self.direct_profile
-                .get(user.index())
-                .copied()
-                .ok_or(Error::UnknownHandle {
-                    kind: EntityKind::User,
-                    index: user.0,
-                })?;
+        let unknown = || Error::UnknownHandle {
+            kind: EntityKind::User,
+            index: user.ix,
+        };
+        let ix = self.own(user.stamp, user.ix).ok_or_else(unknown)?;
+        let direct = self
+            .direct_profile
+            .get(ix as usize)
+            .copied()
+            .ok_or_else(unknown)?;
         let (profile, reason) = if direct != NONE {
             (direct, ResolvedReason::Direct)
         } else {
@@ -590,7 +663,10 @@ impl Snapshot {
                 (Some(ranked), _, _) => (
                     ranked.profile,
                     ResolvedReason::RoleRank {
-                        role: RoleIx(best.1),
+                        role: RoleIx {
+                            stamp: self.stamp,
+                            ix: best.1,
+                        },
                         rank: ranked.rank,
                     },
                 ),
@@ -601,7 +677,10 @@ impl Snapshot {
         };
         Ok(Resolved {
             user,
-            profile: ProfileIx(profile),
+            profile: ProfileIx {
+                stamp: self.stamp,
+                ix: profile,
+            },
             reason,
         })
     }
@@ -656,6 +735,10 @@ impl Snapshot {
     /// A [`Resolved`] with ids: the profile id and the [`Reason`] as the
     /// store path gives them.
     ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownHandle`] when `resolved` came from another snapshot.
+    ///
     /// ```
     /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Reason, Snapshot, User};
     ///
@@ -663,23 +746,30 @@ impl Snapshot {
     /// org.users.push(User::new("u1", "One"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
     /// let all = snapshot.resolve_all()?;
-    /// assert_eq!(snapshot.resolution(&all[0]).reason, Reason::OutOfBox);
+    /// assert_eq!(snapshot.resolution(&all[0])?.reason, Reason::OutOfBox);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
-    pub fn resolution(&self, resolved: &Resolved) -> Resolution {
+    pub fn resolution(&self, resolved: &Resolved) -> Result<Resolution, Error> {
+        let foreign = |kind, index| Error::UnknownHandle { kind, index };
         let reason = match resolved.reason {
             ResolvedReason::Direct => Reason::Direct,
             ResolvedReason::RoleRank { role, rank } => Reason::RoleRank {
-                role: RoleId::from(self.role_id(role).unwrap_or_default()),
+                role: RoleId::from(
+                    self.role_id(role)
+                        .ok_or_else(|| foreign(EntityKind::Role, role.ix))?,
+                ),
                 rank,
             },
             ResolvedReason::Default => Reason::Default,
             ResolvedReason::OutOfBox => Reason::OutOfBox,
         };
-        Resolution {
-            profile: ProfileId::from(self.profile_id(resolved.profile).unwrap_or_default()),
+        let profile = self
+            .profile_id(resolved.profile)
+            .ok_or_else(|| foreign(EntityKind::Profile, resolved.profile.ix))?;
+        Ok(Resolution {
+            profile: ProfileId::from(profile),
             reason,
-        }
+        })
     }
 
     /// The bytes the snapshot holds on the heap, counted from the
@@ -703,6 +793,19 @@ impl Snapshot {
             + self.profiles.heap_bytes()
             + self.ranked.capacity() * size_of::<Ranked>()
             + self.role_best.capacity() * size_of::<u32>()
+    }
+
+    fn user_handle(&self, ix: u32) -> UserIx {
+        UserIx {
+            stamp: self.stamp,
+            ix,
+        }
+    }
+
+    /// `ix` when `stamp` is this snapshot's.
+    #[inline]
+    fn own(&self, stamp: u32, ix: u32) -> Option<u32> {
+        (stamp == self.stamp).then_some(ix)
     }
 
     fn handles(
@@ -732,6 +835,25 @@ impl fmt::Debug for Snapshot {
             .field("ranked", &self.ranked.len())
             .finish_non_exhaustive()
     }
+}
+
+/// `len` copies of `value`, or [`Error::SnapshotTooLarge`] instead of the
+/// abort a failed allocation would be.
+fn filled<T: Clone>(len: usize, value: T, what: &'static str) -> Result<Vec<T>, Error> {
+    let too_large = || Error::SnapshotTooLarge {
+        what,
+        bytes: len
+            .checked_mul(size_of::<T>())
+            .and_then(|b| u64::try_from(b).ok())
+            .unwrap_or(u64::MAX),
+    };
+    len.checked_mul(size_of::<T>())
+        .filter(|bytes| isize::try_from(*bytes).is_ok())
+        .ok_or_else(too_large)?;
+    let mut table = Vec::new();
+    table.try_reserve_exact(len).map_err(|_| too_large())?;
+    table.resize(len, value);
+    Ok(table)
 }
 
 /// Table lengths are below `u32::MAX`, checked when compiling.

@@ -34,7 +34,9 @@ use crate::user::User;
 ///
 /// # For implementors
 ///
-/// - Each look-up by id returns `Ok(None)` when there is no such entity.
+/// - Each look-up by id returns `Ok(None)` when there is no such entity,
+///   and otherwise the entity whose id is exactly the one asked for (a
+///   case-insensitive database must not answer `"U1"` with user `"u1"`).
 ///   Return [`Cow::Borrowed`] when the data lives in memory and
 ///   [`Cow::Owned`] when it was read from elsewhere.
 /// - Column security: [`Store::is_secured_column`] says whether a column is

@@ -266,6 +266,82 @@ fn a_snapshot_of_a_host_store_expands_a_cycle_once_and_refuses_dangling_referenc
     );
 }
 
+/// Data a `Directory` refuses but a host store may hold: repeated roles and
+/// teams, grants of keys outside the catalogue, an out-of-box profile with a
+/// rank, roles and users, profiles listing unknown users and mapping roles
+/// nobody holds, equal ranks. The snapshot answers as the store path.
+#[test]
+fn a_snapshot_of_an_untidy_host_store_answers_as_the_store() {
+    let mut store = HostStore::default();
+    for k in ["bot:read", "bot:write"] {
+        store
+            .privileges
+            .insert(key(k), PrivilegeDef::new(key(k), ""));
+    }
+    let mut a = Role::new("a", "").with_grant(key("bot:read"), AccessLevel::User);
+    a.grants
+        .insert(key("ghost:read"), AccessLevel::Organization);
+    let b = Role::new("b", "")
+        .with_include("a")
+        .with_include("a")
+        .with_grant(key("bot:write"), AccessLevel::BusinessUnit);
+    for role in [a, b, Role::new("c", "")] {
+        store.roles.insert(role.id.clone(), role);
+    }
+    let mut team = Team::new("t", "").with_role("b").with_role("b");
+    team.members.push(uid("u1"));
+    store.teams.insert(team.id.clone(), team);
+    let mut u1 = User::new("u1", "").with_role("a").with_role("a");
+    u1.teams = vec!["t".into(), "t".into()];
+    store.users.insert(u1.id.clone(), u1);
+    store
+        .users
+        .insert(uid("u2"), User::new("u2", "").with_role("c"));
+    store.users.insert(uid("u3"), User::new("u3", ""));
+    let mut oob = Profile::out_of_box("oob", "")
+        .with_rank(1)
+        .with_role("a")
+        .with_user("u3");
+    oob.default = true;
+    for profile in [
+        oob,
+        Profile::new("c1", "")
+            .with_rank(2)
+            .with_role("a")
+            .with_role("ghost-role"),
+        Profile::new("c0", "")
+            .with_rank(2)
+            .with_role("c")
+            .with_role("a"),
+        Profile::new("c2", "").with_user("nobody").with_user("u2"),
+    ] {
+        store.profiles.insert(profile.id.clone(), profile);
+    }
+    store.fallback = Some("oob".into());
+
+    let snapshot = Snapshot::compile(&store).unwrap();
+    for user in ["u1", "u2", "u3"] {
+        for k in ["bot:read", "bot:write"] {
+            assert_eq!(
+                snapshot.privilege_level(&uid(user), &key(k)).unwrap(),
+                privilege_level(&store, &uid(user), &key(k)).unwrap(),
+                "{user} {k}"
+            );
+        }
+        assert_eq!(
+            snapshot.resolve_profile(&uid(user)).unwrap(),
+            rbac_profiles::resolve_profile(&store, &uid(user)).unwrap(),
+            "{user}"
+        );
+    }
+    let u1 = snapshot.resolve_profile(&uid("u1")).unwrap();
+    assert_eq!(u1.to_string(), "c0 (role a, rank 2)");
+    let err = snapshot
+        .has_privilege(&uid("u1"), &key("ghost:read"))
+        .unwrap_err();
+    assert_eq!(err.to_string(), r#"unknown privilege "ghost:read""#);
+}
+
 #[test]
 fn a_dangling_reference_in_a_host_store_is_reported() {
     let store = host_store();

@@ -22,7 +22,9 @@ const READERS: usize = 3;
 /// Every user's resolution, in user id order.
 fn answers(snapshot: &Snapshot) -> Vec<Resolution> {
     let all = snapshot.resolve_all().unwrap();
-    all.iter().map(|r| snapshot.resolution(r)).collect()
+    all.iter()
+        .map(|r| snapshot.resolution(r).unwrap())
+        .collect()
 }
 
 /// Which rank-1, rank-2, … profiles stop mapping roles, one by one, then

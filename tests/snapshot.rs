@@ -54,7 +54,10 @@ fn assert_same_answers(store: &MemoryStore) -> Result<(), TestCaseError> {
     prop_assert_eq!(&each, &expected);
     match snapshot.resolve_all() {
         Ok(all) => {
-            let all: Vec<_> = all.iter().map(|r| Ok(snapshot.resolution(r))).collect();
+            let all: Vec<_> = all
+                .iter()
+                .map(|r| snapshot.resolution(r).map_err(|e| e.to_string()))
+                .collect();
             prop_assert_eq!(&all, &expected);
             let ids: Vec<_> = snapshot
                 .users()
@@ -163,6 +166,53 @@ fn unknown_ids_are_errors_and_foreign_handles_answer_nothing() {
     let err = snapshot.resolve_ix(foreign).unwrap_err();
     assert_eq!(err.to_string(), "no user with index 9 in this snapshot");
     assert!(snapshot.resolve_users(&[foreign]).is_err());
+
+    // A handle kept across a recompile of the same store: same index, and
+    // still refused.
+    let again = Snapshot::compile(&small()).unwrap();
+    let stale_user = snapshot.user_ix(&uid("u1")).unwrap();
+    let stale_read = snapshot.privilege_ix(&key("app_profile:read")).unwrap();
+    assert_eq!(
+        again.user_ix(&uid("u1")).unwrap().index(),
+        stale_user.index()
+    );
+    assert!(snapshot.has_privilege_ix(stale_user, stale_read));
+    assert!(!again.has_privilege_ix(stale_user, stale_read));
+    assert_eq!(
+        again.privilege_level_ix(stale_user, stale_read),
+        AccessLevel::None
+    );
+    assert_eq!(again.user_id(stale_user), None);
+    assert_eq!(again.privilege_key(stale_read), None);
+    let resolved = snapshot.resolve_ix(stale_user).unwrap();
+    assert!(matches!(
+        again.resolve_ix(stale_user),
+        Err(Error::UnknownHandle { .. })
+    ));
+    assert_eq!(
+        again.resolution(&resolved).unwrap_err().to_string(),
+        "no profile with index 0 in this snapshot"
+    );
+}
+
+#[test]
+fn profiles_mapping_roles_nobody_holds_compile_and_resolve_as_the_store() {
+    let mut org = DirectoryDoc::default();
+    org.profiles.push(
+        Profile::new("p", "P")
+            .with_rank(1)
+            .with_role("omnichannel-supervisor")
+            .with_role("omnichannel-agent"),
+    );
+    org.users
+        .push(User::new("u1", "One").with_role("omnichannel-agent"));
+    let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
+    let snapshot = Snapshot::compile(&store).unwrap();
+    assert!(snapshot.role_ix(&"omnichannel-supervisor".into()).is_none());
+    assert_eq!(
+        snapshot.resolve_profile(&uid("u1")).unwrap(),
+        resolve_profile(&store, &uid("u1")).unwrap()
+    );
 }
 
 #[test]
@@ -212,14 +262,14 @@ fn resolve_users_keeps_the_order_given_and_reasons_name_roles() {
     assert_eq!(got[0].reason, ResolvedReason::Direct);
     // The smallest id among the held mapped roles.
     assert_eq!(
-        snapshot.resolution(&got[1]).reason,
+        snapshot.resolution(&got[1]).unwrap().reason,
         Reason::RoleRank {
             role: "omnichannel-agent".into(),
             rank: 3
         }
     );
     assert_eq!(
-        snapshot.resolution(&got[1]).to_string(),
+        snapshot.resolution(&got[1]).unwrap().to_string(),
         "ranked (role omnichannel-agent, rank 3)"
     );
 }

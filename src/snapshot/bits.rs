@@ -1,6 +1,9 @@
 //! Fixed-width bitset rows, laid out so a row never straddles a cache line
 //! when it fits in one.
 
+use super::filled;
+use crate::error::Error;
+
 /// Bytes in a cache line on the machines the crate targets.
 const LINE_WORDS: usize = 8;
 
@@ -19,18 +22,26 @@ pub(crate) struct Rows {
 
 impl Rows {
     /// Rows wide enough for `bits` bits.
-    pub(crate) fn new(len: usize, bits: usize) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotTooLarge`] when the rows can't be allocated.
+    pub(crate) fn new(len: usize, bits: usize, what: &'static str) -> Result<Self, Error> {
         let stride = stride_for(bits);
-        let words = vec![0; len * stride + LINE_WORDS - 1];
+        let words = len
+            .checked_mul(stride)
+            .and_then(|w| w.checked_add(LINE_WORDS - 1))
+            .unwrap_or(usize::MAX);
+        let words = filled(words, 0u64, what)?;
         // Only the address is read, to find the first line boundary.
         let misaligned = (words.as_ptr() as usize / size_of::<u64>()) % LINE_WORDS;
         let skip = (LINE_WORDS - misaligned) % LINE_WORDS;
-        Self {
+        Ok(Self {
             words,
             skip,
             stride,
             len,
-        }
+        })
     }
 
     /// Row `i`; empty when out of range.
@@ -100,7 +111,7 @@ mod tests {
     #[test]
     fn rows_start_on_a_line_and_keep_their_bits() {
         for bits in [1, 64, 65, 200, 256, 513, 1000] {
-            let mut rows = Rows::new(10, bits);
+            let mut rows = Rows::new(10, bits, "rows").unwrap();
             let stride = rows.row(0).len();
             assert!(stride * 64 >= bits);
             assert!(stride <= 8 && 8 % stride == 0 || stride % 8 == 0);

@@ -7,13 +7,13 @@ use std::hash::Hash;
 
 use super::bits::Rows;
 use super::intern::{IdHash, IdTable, NONE};
-use super::{Ranked, Snapshot, LEVELS};
+use super::{filled, Ranked, Snapshot, LEVELS};
 use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
 use crate::privilege::AccessLevel;
 use crate::store::Store;
 
-pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
+pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapshot, Error> {
     let mut user_ids = store.user_ids()?;
     user_ids.sort_unstable();
     user_ids.dedup();
@@ -63,17 +63,6 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
         .filter_map(|p| Some((profiles.get(p.id.as_str())?, p)))
         .collect();
     custom.sort_by_key(|(ix, _)| *ix);
-    // Ranked profiles, each with its row of mapped roles in `mapped`.
-    let mut mapped = Csr::default();
-    let mut ranked = Vec::new();
-    for (ix, profile) in &custom {
-        if let (Some(rank), false) = (profile.rank, profile.roles.is_empty()) {
-            let owner = || EntityRef::Profile(profile.id.clone());
-            mapped.push_row(profile.roles.iter().map(|r| roles.meet(r, owner)))?;
-            ranked.push((Ranked { profile: *ix, rank }, mapped.len() - 1));
-        }
-    }
-
     // Every role met so far, and every role they include, transitively.
     let mut includes = Csr::default();
     let mut granted: Vec<Vec<(u32, AccessLevel)>> = Vec::new();
@@ -93,6 +82,20 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
                 .collect(),
         );
         at += 1;
+    }
+
+    // Ranked profiles, each with its row of mapped roles in `mapped`. A
+    // mapped role nobody holds directly was never met and can't decide a
+    // resolution: it is skipped, not read (the store path never reads it
+    // either).
+    let mut mapped = Csr::default();
+    let mut ranked = Vec::new();
+    for (ix, profile) in &custom {
+        if let (Some(rank), false) = (profile.rank, profile.roles.is_empty()) {
+            let met = profile.roles.iter().filter_map(|r| roles.index_of(r));
+            mapped.push_row(met)?;
+            ranked.push((Ranked { profile: *ix, rank }, mapped.len() - 1));
+        }
     }
 
     // Renumber roles in id order, so index order is id order.
@@ -117,9 +120,10 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
     let team_roles = team_roles.map(new);
     let mapped = mapped.map(new);
 
-    let closure = closures(&includes, role_count);
+    let closure = closures(&includes, role_count)?;
 
-    let mut grants = Rows::new(privileges.len() * LEVELS.len(), role_count);
+    let grant_rows = privileges.len().saturating_mul(LEVELS.len());
+    let mut grants = Rows::new(grant_rows, role_count, "privilege rows")?;
     for (role, old) in order.iter().enumerate() {
         for (privilege, level) in granted.get(*old as usize).into_iter().flatten() {
             let reached = LEVELS.iter().filter(|l| level >= *l).count();
@@ -129,13 +133,13 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
         }
     }
 
-    let mut team_rows = Rows::new(team_roles.len(), role_count);
+    let mut team_rows = Rows::new(team_roles.len(), role_count, "team rows")?;
     for team in 0..team_roles.len() {
         for role in team_roles.row(team) {
             team_rows.or_into(team, closure.row(*role as usize));
         }
     }
-    let mut held = Rows::new(users.len(), role_count);
+    let mut held = Rows::new(users.len(), role_count, "role rows")?;
     for user in 0..users.len() {
         for role in direct.row(user) {
             held.or_into(user, closure.row(*role as usize));
@@ -147,7 +151,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
 
     // Best first: lower rank, then smaller profile id.
     ranked.sort_by_key(|(r, _)| (r.rank, r.profile));
-    let mut role_best = vec![NONE; role_count];
+    let mut role_best = filled(role_count, NONE, "role table")?;
     for (position, (_, row)) in (0u32..).zip(&ranked) {
         for role in mapped.row(*row) {
             if let Some(best) = role_best.get_mut(*role as usize) {
@@ -158,7 +162,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
         }
     }
 
-    let mut direct_profile = vec![NONE; users.len()];
+    let mut direct_profile = filled(users.len(), NONE, "profile assignments")?;
     for (ix, profile) in &custom {
         for user in &profile.users {
             let slot = users
@@ -176,6 +180,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S) -> Result<Snapshot, Error> {
     let fallback = fallback_id.and_then(|id| profiles.get(id.as_str()));
 
     Ok(Snapshot {
+        stamp,
         users,
         held,
         direct_roles: direct.sorted_rows(),
@@ -217,6 +222,10 @@ impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
         self.index.insert(id.clone(), ix);
         self.list.push((id.clone(), owner()));
         ix
+    }
+
+    fn index_of(&self, id: &K) -> Option<u32> {
+        self.index.get(id.borrow()).copied()
     }
 
     fn id(&self, ix: u32) -> Option<&K> {
@@ -318,8 +327,8 @@ fn len_u32(len: usize, what: &'static str) -> Result<u32, Error> {
 /// component they reach, so a component's closure is its members plus the
 /// closures of their includes, all known by then; a cycle, which only a
 /// host's store can hold, gives every member the same closure.
-fn closures(includes: &Csr, count: usize) -> Rows {
-    let mut rows = Rows::new(count, count);
+fn closures(includes: &Csr, count: usize) -> Result<Rows, Error> {
+    let mut rows = Rows::new(count, count, "inclusion rows")?;
     let mut visits = vec![
         Visit {
             index: NONE,
@@ -400,7 +409,7 @@ fn closures(includes: &Csr, count: usize) -> Rows {
             }
         }
     }
-    rows
+    Ok(rows)
 }
 
 /// Tarjan's bookkeeping for one role.

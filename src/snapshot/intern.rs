@@ -4,6 +4,7 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
+use super::filled;
 use crate::error::Error;
 
 /// Marks an empty slot, and "none" in the snapshot's index arrays.
@@ -55,11 +56,11 @@ impl IdTable {
             });
         }
         // At most half full: short probe runs, even for absent ids.
-        let slot_count = (2 * count).max(1).next_power_of_two();
+        let slot_count = count.saturating_mul(2).max(1).next_power_of_two();
         let mut table = Self {
             text: String::new(),
             ends: Vec::with_capacity(count),
-            slots: vec![EMPTY; slot_count],
+            slots: filled(slot_count, EMPTY, "id table")?,
             seed: RandomState::new().hash_one(0u64),
         };
         for (ix, id) in (0u32..).zip(ids) {

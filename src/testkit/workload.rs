@@ -24,10 +24,11 @@ use crate::user::User;
 /// assigned a profile. Change the public fields to vary it; the same
 /// `Workload` always builds the same organisation.
 ///
-/// Ids are `user-000042` (as many digits as the largest user number),
-/// `role-0007`, `team-0003`, `profile-0012` and privilege keys `w0042:read`
-/// (`read`, `write`, `create`, `delete` per entity); ids of a kind have one
-/// width, so id order is number order.
+/// Ids are `user-000042`, `role-0007`, `team-0003`, `profile-0012` and
+/// privilege keys `w0042:read` (`read`, `write`, `create`, `delete` per
+/// entity), with at least four digits and as many as the largest number of
+/// the kind needs: ids of a kind have one width, so id order is number
+/// order. An empty range (`4..=1`) draws its start.
 ///
 /// ```
 /// use rbac_profiles::testkit::Workload;
@@ -122,7 +123,9 @@ impl Workload {
         let mut rng = Rng::new(self.seed);
         let mut doc = DirectoryDoc::default();
 
-        let keys: Vec<Privilege> = (0..self.privileges).map(custom_key).collect();
+        let keys: Vec<Privilege> = (0..self.privileges)
+            .map(|n| custom_key(n, self.privileges))
+            .collect();
         doc.privileges = keys
             .iter()
             .map(|k| PrivilegeDef::new(k.clone(), ""))
@@ -130,7 +133,9 @@ impl Workload {
 
         // Every role a user, team or profile may draw: built-in, then custom.
         let builtin: Vec<RoleId> = catalog::ROLE_IDS.iter().map(|r| RoleId::from(*r)).collect();
-        let custom: Vec<RoleId> = (0..self.roles).map(Self::role_id).collect();
+        let custom: Vec<RoleId> = (0..self.roles)
+            .map(|n| RoleId::from(numbered("role-", n, self.roles)))
+            .collect();
         let all: Vec<RoleId> = builtin.iter().chain(&custom).cloned().collect();
 
         for (i, id) in custom.iter().enumerate() {
@@ -154,7 +159,7 @@ impl Workload {
         }
 
         for t in 0..self.teams {
-            let mut team = Team::new(Self::team_id(t), format!("Team {t}"));
+            let mut team = Team::new(self.team_id(t), format!("Team {t}"));
             let count = draw(&mut rng, &self.roles_per_team);
             team.roles = distinct(&mut rng, &all, count);
             doc.teams.push(team);
@@ -174,7 +179,7 @@ impl Workload {
                 }
             }
             for t in teams {
-                user.teams.push(Self::team_id(t));
+                user.teams.push(self.team_id(t));
                 if let Some(team) = doc.teams.get_mut(t) {
                     team.members.push(id.clone());
                 }
@@ -184,7 +189,8 @@ impl Workload {
 
         let mut profiles: Vec<Profile> = (0..self.profiles)
             .map(|p| {
-                let mut profile = Profile::new(Self::profile_id(p), format!("Profile {p}"))
+                let id = ProfileId::from(numbered("profile-", p, self.profiles));
+                let mut profile = Profile::new(id, format!("Profile {p}"))
                     .with_rank(u32::try_from(p + 1).unwrap_or(u32::MAX));
                 profile.roles = distinct(&mut rng, &all, self.roles_per_profile);
                 profile
@@ -251,18 +257,21 @@ impl Workload {
     /// assert_eq!(queries, workload.queries(5, 9));
     /// ```
     pub fn queries(&self, count: usize, seed: u64) -> Vec<(UserId, Privilege)> {
+        if self.users == 0 {
+            return Vec::new();
+        }
         let mut rng = Rng::new(seed);
         let builtin = catalog::builtin_doc().privileges;
         let total = self.privileges + builtin.len();
         (0..count)
             .map(|_| {
-                let user = self.user_id(rng.below(self.users.max(1)));
+                let user = self.user_id(rng.below(self.users));
                 let p = rng.below(total.max(1));
                 let key = match p.checked_sub(self.privileges) {
-                    None => custom_key(p),
+                    None => custom_key(p, self.privileges),
                     Some(b) => builtin
                         .get(b)
-                        .map_or_else(|| custom_key(0), |def| def.key.clone()),
+                        .map_or_else(|| custom_key(0, 1), |def| def.key.clone()),
                 };
                 (user, key)
             })
@@ -276,20 +285,11 @@ impl Workload {
     /// assert_eq!(workload.user_id(42).as_str(), "user-000042");
     /// ```
     pub fn user_id(&self, n: usize) -> UserId {
-        let width = self.users.saturating_sub(1).to_string().len();
-        UserId::from(format!("user-{n:0width$}"))
+        UserId::from(numbered("user-", n, self.users))
     }
 
-    fn role_id(n: usize) -> RoleId {
-        RoleId::from(format!("role-{n:04}"))
-    }
-
-    fn team_id(n: usize) -> TeamId {
-        TeamId::from(format!("team-{n:04}"))
-    }
-
-    fn profile_id(n: usize) -> ProfileId {
-        ProfileId::from(format!("profile-{n:04}"))
+    fn team_id(&self, n: usize) -> TeamId {
+        TeamId::from(numbered("team-", n, self.teams))
     }
 }
 
@@ -302,9 +302,18 @@ const LEVELS: [AccessLevel; 4] = [
 
 const ACTIONS: [&str; 4] = ["read", "write", "create", "delete"];
 
-fn custom_key(n: usize) -> Privilege {
+/// `prefix` and `n` with as many digits as numbers below `count` need,
+/// at least four.
+fn numbered(prefix: &str, n: usize, count: usize) -> String {
+    let width = count.saturating_sub(1).to_string().len().max(4);
+    format!("{prefix}{n:0width$}")
+}
+
+/// Privilege `n` of `count`: entity `w<n / 4>`, one of four actions.
+fn custom_key(n: usize, count: usize) -> Privilege {
     let action = ACTIONS.get(n % ACTIONS.len()).copied().unwrap_or("read");
-    Privilege::from_owned_unchecked(format!("w{:04}:{action}", n / ACTIONS.len()))
+    let entity = numbered("w", n / ACTIONS.len(), count.div_ceil(ACTIONS.len()));
+    Privilege::from_owned_unchecked(format!("{entity}:{action}"))
 }
 
 fn draw(rng: &mut Rng, range: &RangeInclusive<usize>) -> usize {
