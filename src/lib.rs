@@ -17,6 +17,7 @@ mod privilege;
 mod profile;
 mod resolve;
 mod role;
+#[macro_use]
 mod store;
 mod team;
 #[cfg(feature = "testkit")]

@@ -9,8 +9,14 @@
 //! crate's own tests, benchmarks and examples use, published so hosts can
 //! test their code and their [`Store`](crate::Store) the same way.
 //!
+//! - [`FaultyStore`]: a wrapper over any store that fails the k-th read or
+//!   the k-th write ([`Fault`]), to check that a storage failure at any
+//!   point is an error and changes nothing.
 //! - [`strategies`]: [`proptest`] strategies for valid organisations on the
 //!   built-in catalogue, their lists permuted, and administration
 //!   operations over their ids.
 
+mod faulty;
 pub mod strategies;
+
+pub use faulty::{Fault, FaultyStore};
