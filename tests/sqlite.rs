@@ -11,8 +11,8 @@ mod store;
 use rbac_profiles::testkit::conformance::check_store;
 use rbac_profiles::testkit::seed004;
 use rbac_profiles::{
-    administer_all, resolve_profile, Change, Directory, Profile, Store, StoreMut, Template,
-    TemplateKind,
+    administer_all, catalog, resolve_profile, Change, Directory, DirectoryDoc, MemoryStore,
+    Profile, Role, Store, StoreMut, Template, TemplateKind, User,
 };
 use store::SqliteStore;
 
@@ -84,4 +84,47 @@ fn a_database_file_outlives_its_connection() {
     assert_eq!(users, expected);
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unusual_and_huge_ids_survive_the_database() {
+    let huge = "ü".repeat(1 << 19);
+    let ids = [
+        "rôle-ß-日本",
+        "\u{0}",
+        "'; DROP TABLE users; --",
+        "👩\u{200d}👩\u{200d}👧",
+        "\"quoted\\",
+        huge.as_str(),
+    ];
+    // Each id names a role, a user holding it, and a profile: the first
+    // maps its role, the others are assigned their user directly.
+    let mut org = DirectoryDoc::default();
+    for (i, id) in ids.into_iter().enumerate() {
+        org.roles
+            .push(Role::new(id, id).with_include(catalog::OMNICHANNEL_AGENT));
+        org.users.push(User::new(id, id).with_role(id));
+        let profile = Profile::new(id, id);
+        org.profiles.push(if i == 0 {
+            profile.with_rank(1).with_role(id)
+        } else {
+            profile.with_user(id)
+        });
+    }
+    let directory = Directory::builtin_with(org).unwrap();
+    let store = SqliteStore::in_memory_with(&directory).unwrap();
+    let memory = MemoryStore::new(directory.clone());
+    for id in ids {
+        let user = store.user(&id.into()).unwrap();
+        assert_eq!(user.as_deref(), directory.user(id), "{id:.20}");
+        let role = store.role(&id.into()).unwrap();
+        assert_eq!(role.as_deref(), directory.role(id), "{id:.20}");
+        let profile = store.profile(&id.into()).unwrap();
+        assert_eq!(profile.as_deref(), directory.profile(id), "{id:.20}");
+        assert_eq!(
+            resolve_profile(&store, &id.into()).unwrap(),
+            resolve_profile(&memory, &id.into()).unwrap(),
+            "{id:.20}"
+        );
+    }
 }
