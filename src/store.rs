@@ -46,7 +46,9 @@ use crate::user::User;
 ///   corrupt row); the crate reports it as [`Error::Storage`](crate::Error::Storage)
 ///   with your error as its source, and never turns it into a `false`.
 /// - `profiles` returns every profile, in any order: resolution sorts what
-///   it needs. `fallback_profile` names the out-of-box profile users get
+///   it needs. Lists inside an entity (a user's roles, a team's members, a
+///   profile's roles and templates, …) may come back in any order too: no
+///   answer depends on it. `fallback_profile` names the out-of-box profile users get
 ///   when nothing else applies (`None` when there is none, which
 ///   [`resolve_profile`](crate::resolve_profile) reports as
 ///   [`Error::NoFallbackProfile`](crate::Error::NoFallbackProfile)).
@@ -58,7 +60,9 @@ use crate::user::User;
 /// - Calls are synchronous; an async host wraps the calls it makes.
 ///
 /// Forwarding implementations exist for `&T`, `&mut T`, `Box<T>`, `Rc<T>` and
-/// `Arc<T>`.
+/// `Arc<T>`. With the `testkit` feature,
+/// `testkit::conformance::check_store` checks an implementation against
+/// all of this.
 ///
 /// ```
 /// use std::borrow::Cow;
