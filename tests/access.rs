@@ -317,6 +317,11 @@ fn public_types_are_send_and_sync() {
     check::<rbac_profiles::Conflict>();
     check::<rbac_profiles::Requirement>();
     check::<rbac_profiles::OutOfBoxRule>();
+    check::<rbac_profiles::testkit::FaultyStore<MemoryStore>>();
+    check::<rbac_profiles::testkit::Fault>();
+    check::<rbac_profiles::testkit::conformance::ConformanceReport>();
+    check::<rbac_profiles::testkit::conformance::ConformanceFailure>();
+    check::<rbac_profiles::testkit::strategies::Conflicts>();
     check::<TemplateId>();
 }
 

@@ -12,7 +12,7 @@
 mod common;
 
 use common::uid;
-use rbac_profiles::testkit::{Fault, FaultyStore};
+use rbac_profiles::testkit::{seed004, Fault, FaultyStore};
 use rbac_profiles::{
     administer, administer_all, catalog, resolve_profile, AdminOp, Change, Conflict, Directory,
     DirectoryDoc, EntityRef, Error, MemoryStore, OutOfBoxRule, Profile, ProfileId, ProfileSettings,
@@ -133,36 +133,26 @@ fn seed004_second_scenario() {
 
 #[test]
 fn seed004_ranked_roles_john_doe_gets_the_higher_rank() {
-    let mut org = DirectoryDoc::default();
-    org.profiles.push(
-        Profile::new("contoso-agent", "Contoso Agent profile")
-            .with_rank(1)
-            .with_role(catalog::CUSTOMER_SERVICE_REPRESENTATIVE),
-    );
-    org.profiles.push(
-        Profile::new("datum-agent", "Datum Agent profile")
-            .with_rank(2)
-            .with_role(catalog::OMNICHANNEL_AGENT),
-    );
-    org.users.push(
-        User::new("john-doe", "John Doe")
-            .with_role(catalog::OMNICHANNEL_AGENT)
-            .with_role(catalog::CUSTOMER_SERVICE_REPRESENTATIVE),
-    );
-    org.users
-        .push(User::new("csr", "CSR").with_role(catalog::CUSTOMER_SERVICE_REPRESENTATIVE));
-    org.users
-        .push(User::new("agent", "Agent").with_role(catalog::OMNICHANNEL_AGENT));
+    let (org, expected) = seed004::ranked();
     let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
-    let csr = catalog::CUSTOMER_SERVICE_REPRESENTATIVE;
-    assert_resolutions(
-        &store,
-        &[
-            ("john-doe", "contoso-agent", rank(csr, 1)),
-            ("csr", "contoso-agent", rank(csr, 1)),
-            ("agent", "datum-agent", rank(catalog::OMNICHANNEL_AGENT, 2)),
-        ],
+    let john = expected
+        .iter()
+        .find(|(u, _)| u.as_str() == "john-doe")
+        .unwrap();
+    assert_eq!(
+        john.1,
+        Resolution::new(
+            "contoso-agent",
+            rank(catalog::CUSTOMER_SERVICE_REPRESENTATIVE, 1)
+        )
     );
+    for (user, resolution) in expected {
+        assert_eq!(
+            resolve_profile(&store, &user).unwrap(),
+            resolution,
+            "{user}"
+        );
+    }
 }
 
 #[test]

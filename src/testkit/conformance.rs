@@ -23,6 +23,10 @@ use crate::{administer, administer_all, AdminOp, Holding};
 
 /// How many generated organisations and operation sequences
 /// [`check_store`] replays on the host's store and on a [`MemoryStore`].
+///
+/// ```
+/// assert!(rbac_profiles::testkit::conformance::GENERATED_CASES > 0);
+/// ```
 pub const GENERATED_CASES: usize = 24;
 
 /// One check of [`check_store`] that did not hold.
@@ -558,42 +562,8 @@ where
     )?;
 
     // Two ranked profiles: a user holding both roles gets rank 1.
-    let mut org = DirectoryDoc::default();
-    org.profiles.push(
-        Profile::new("contoso-agent", "Contoso Agent profile")
-            .with_rank(1)
-            .with_role(catalog::CUSTOMER_SERVICE_REPRESENTATIVE),
-    );
-    org.profiles.push(
-        Profile::new("datum-agent", "Datum Agent profile")
-            .with_rank(2)
-            .with_role(catalog::OMNICHANNEL_AGENT),
-    );
-    org.users.push(
-        User::new("john-doe", "John Doe")
-            .with_role(catalog::OMNICHANNEL_AGENT)
-            .with_role(catalog::CUSTOMER_SERVICE_REPRESENTATIVE),
-    );
-    org.users
-        .push(User::new("agent", "Agent").with_role(catalog::OMNICHANNEL_AGENT));
+    let (org, expected) = seed004::ranked();
     let (store, _) = build(factory, org)?;
-    let rank = |role: &str, rank| Reason::RoleRank {
-        role: role.into(),
-        rank,
-    };
-    let expected = [
-        (
-            UserId::from("john-doe"),
-            Resolution::new(
-                "contoso-agent",
-                rank(catalog::CUSTOMER_SERVICE_REPRESENTATIVE, 1),
-            ),
-        ),
-        (
-            UserId::from("agent"),
-            Resolution::new("datum-agent", rank(catalog::OMNICHANNEL_AGENT, 2)),
-        ),
-    ];
     resolves(&store, &expected, "with two ranked profiles")?;
 
     // Nothing configured: everyone gets the out-of-box profile.

@@ -9,6 +9,7 @@
 //! with both roles Contoso Supervisor, Kendall Datum Agent, Gabriel and Kayla
 //! Datum Supervisor, everyone else Contoso Agent. The crate's example
 //! `contoso` runs the same scenario from `examples/data/seed004*.json`.
+//! [`ranked`] is the seed's first, smaller example.
 //!
 //! ```
 //! use rbac_profiles::testkit::seed004;
@@ -23,13 +24,14 @@
 //! ```
 
 use crate::catalog::{
-    BASIC_USER, OMNICHANNEL_ADMINISTRATOR, OMNICHANNEL_AGENT, OMNICHANNEL_SUPERVISOR,
-    SYSTEM_ADMINISTRATOR,
+    BASIC_USER, CUSTOMER_SERVICE_REPRESENTATIVE, OMNICHANNEL_ADMINISTRATOR, OMNICHANNEL_AGENT,
+    OMNICHANNEL_SUPERVISOR, SYSTEM_ADMINISTRATOR,
 };
 use crate::directory::DirectoryDoc;
 use crate::id::UserId;
-use crate::profile::TemplateKind;
-use crate::profile::{Channel, ProductivityPane, ProductivityTool, ProfileSettings, Template};
+use crate::profile::{
+    Channel, ProductivityPane, ProductivityTool, Profile, ProfileSettings, Template, TemplateKind,
+};
 use crate::resolve::{Reason, Resolution};
 use crate::team::Team;
 use crate::user::User;
@@ -38,9 +40,19 @@ use crate::AdminOp;
 /// The administrator who configures the profiles: Basic User, System
 /// Administrator and Omnichannel administrator (which includes App profile
 /// manager administrator).
+///
+/// ```
+/// let org = rbac_profiles::testkit::seed004::org();
+/// assert!(org.users.iter().any(|u| u.id.as_str() == rbac_profiles::testkit::seed004::ADMIN));
+/// ```
 pub const ADMIN: &str = "avery-admin";
 
 /// The team whose members hold Omnichannel supervisor through it.
+///
+/// ```
+/// let org = rbac_profiles::testkit::seed004::org();
+/// assert_eq!(org.teams[0].id.as_str(), rbac_profiles::testkit::seed004::TEAM);
+/// ```
 pub const TEAM: &str = "night-supervisors";
 
 /// The users and the team, before any profile is configured: a supervisor,
@@ -232,4 +244,56 @@ pub fn resolutions() -> Vec<(UserId, Resolution)> {
     .into_iter()
     .map(|(user, profile, reason)| (UserId::from(user), Resolution::new(profile, reason)))
     .collect()
+}
+
+/// The seed's first worked example, to extend the built-in catalogue with:
+/// Contoso Agent (rank 1, Customer Service Representative) and Datum Agent
+/// (rank 2, Omnichannel agent); John Doe holds both roles, `csr` and
+/// `agent` one each. With the resolutions: John Doe gets Contoso Agent.
+///
+/// ```
+/// use rbac_profiles::testkit::seed004;
+/// use rbac_profiles::{resolve_profile, Directory, MemoryStore};
+///
+/// let (org, resolutions) = seed004::ranked();
+/// let store = MemoryStore::new(Directory::builtin_with(org)?);
+/// for (user, expected) in resolutions {
+///     assert_eq!(resolve_profile(&store, &user)?, expected);
+/// }
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+pub fn ranked() -> (DirectoryDoc, Vec<(UserId, Resolution)>) {
+    let org = DirectoryDoc {
+        profiles: vec![
+            Profile::new("contoso-agent", "Contoso Agent profile")
+                .with_rank(1)
+                .with_role(CUSTOMER_SERVICE_REPRESENTATIVE),
+            Profile::new("datum-agent", "Datum Agent profile")
+                .with_rank(2)
+                .with_role(OMNICHANNEL_AGENT),
+        ],
+        users: vec![
+            User::new("john-doe", "John Doe")
+                .with_role(OMNICHANNEL_AGENT)
+                .with_role(CUSTOMER_SERVICE_REPRESENTATIVE),
+            User::new("csr", "CSR").with_role(CUSTOMER_SERVICE_REPRESENTATIVE),
+            User::new("agent", "Agent").with_role(OMNICHANNEL_AGENT),
+        ],
+        ..DirectoryDoc::default()
+    };
+    let rank = |role: &str, rank| Reason::RoleRank {
+        role: role.into(),
+        rank,
+    };
+    let csr = || rank(CUSTOMER_SERVICE_REPRESENTATIVE, 1);
+    let resolutions = [
+        ("john-doe", "contoso-agent", csr()),
+        ("csr", "contoso-agent", csr()),
+        ("agent", "datum-agent", rank(OMNICHANNEL_AGENT, 2)),
+    ];
+    let resolutions = resolutions
+        .into_iter()
+        .map(|(user, profile, reason)| (UserId::from(user), Resolution::new(profile, reason)))
+        .collect();
+    (org, resolutions)
 }
