@@ -7,18 +7,13 @@
 // Examples print.
 #![allow(clippy::print_stdout)]
 
+#[path = "common/seed004.rs"]
+mod seed004;
+
 use std::error::Error;
 
-use rbac_profiles::{
-    administer, resolve_profile, AdminOp, Directory, DirectoryDoc, MemoryStore, UserId,
-};
-
-/// The users and the team: a supervisor, an agent, a user with both roles,
-/// the seed's named users, a user who is a supervisor only through a team,
-/// a user with no roles, and the administrator.
-const ORG: &str = include_str!("data/seed004.json");
-/// The profiles and templates, as administration operations.
-const OPS: &str = include_str!("data/seed004_ops.json");
+use rbac_profiles::{administer, AdminOp, Directory, DirectoryDoc, MemoryStore, UserId};
+use seed004::{print_resolutions, remove_the_default, OPS, ORG};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let org: DirectoryDoc = serde_json::from_str(ORG)?;
@@ -48,39 +43,5 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     println!("\nWho gets which profile:");
     print_resolutions(&store)?;
-
-    // Only an app profile manager may change profiles.
-    let refused = administer(
-        &mut store,
-        &"kendall-collins".into(),
-        &AdminOp::RemoveDefault {
-            profile: "contoso-agent".into(),
-        },
-    );
-    if let Err(err) = refused {
-        println!("\nKendall Collins tries to remove the default: {err}");
-    }
-
-    administer(
-        &mut store,
-        &admin,
-        &AdminOp::RemoveDefault {
-            profile: "contoso-agent".into(),
-        },
-    )?;
-    println!("\nAfter {admin} removes the default:");
-    print_resolutions(&store)?;
-    Ok(())
-}
-
-fn print_resolutions(store: &MemoryStore) -> Result<(), Box<dyn Error>> {
-    let directory = store.directory();
-    for user in directory.users() {
-        let resolution = resolve_profile(store, &user.id)?;
-        let profile = directory
-            .profile(resolution.profile.as_str())
-            .map_or(resolution.profile.as_str(), |p| p.name.as_str());
-        println!("{} | {} | {}", user.name, profile, resolution.reason);
-    }
-    Ok(())
+    remove_the_default(&mut store, &admin)
 }

@@ -18,6 +18,7 @@ mod profile;
 mod resolve;
 mod role;
 mod snapshot;
+#[macro_use]
 mod store;
 mod team;
 #[cfg(feature = "testkit")]

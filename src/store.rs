@@ -48,7 +48,9 @@ use crate::user::User;
 ///   corrupt row); the crate reports it as [`Error::Storage`](crate::Error::Storage)
 ///   with your error as its source, and never turns it into a `false`.
 /// - `profiles` returns every profile, in any order: resolution sorts what
-///   it needs. `fallback_profile` names the out-of-box profile users get
+///   it needs. Lists inside an entity (a user's roles, a team's members, a
+///   profile's roles and templates, …) may come back in any order too: no
+///   answer depends on it. `fallback_profile` names the out-of-box profile users get
 ///   when nothing else applies (`None` when there is none, which
 ///   [`resolve_profile`](crate::resolve_profile) reports as
 ///   [`Error::NoFallbackProfile`](crate::Error::NoFallbackProfile)).
@@ -60,7 +62,9 @@ use crate::user::User;
 /// - Calls are synchronous; an async host wraps the calls it makes.
 ///
 /// Forwarding implementations exist for `&T`, `&mut T`, `Box<T>`, `Rc<T>` and
-/// `Arc<T>`.
+/// `Arc<T>`. With the `testkit` feature,
+/// `testkit::conformance::check_store` checks an implementation against
+/// all of this.
 ///
 /// ```
 /// use std::borrow::Cow;
@@ -215,48 +219,53 @@ pub trait Store {
     fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError>;
 }
 
+/// The methods of [`Store`], each reading through `$inner`, an expression
+/// of `$self` that reaches the store to read (and may fail first with `?`).
+macro_rules! delegate_store {
+    ($self:ident => $inner:expr) => {
+        fn user(&$self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
+            $inner.user(id)
+        }
+        fn user_ids(&$self) -> Result<Vec<UserId>, StoreError> {
+            $inner.user_ids()
+        }
+        fn team(&$self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
+            $inner.team(id)
+        }
+        fn role(&$self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
+            $inner.role(id)
+        }
+        fn privilege(&$self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
+            $inner.privilege(key)
+        }
+        fn privilege_keys(&$self) -> Result<Vec<Privilege>, StoreError> {
+            $inner.privilege_keys()
+        }
+        fn profile(&$self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
+            $inner.profile(id)
+        }
+        fn profiles(&$self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
+            $inner.profiles()
+        }
+        fn template(&$self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
+            $inner.template(id)
+        }
+        fn fallback_profile(&$self) -> Result<Option<ProfileId>, StoreError> {
+            $inner.fallback_profile()
+        }
+        fn is_secured_column(&$self, column: &ColumnKey) -> Result<bool, StoreError> {
+            $inner.is_secured_column(column)
+        }
+        fn column_profiles(&$self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+            $inner.column_profiles()
+        }
+    };
+}
+
 macro_rules! forward_store {
     ($($ptr:ty),*) => {$(
         impl<T: Store + ?Sized> Store for $ptr {
-            fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
-                (**self).user(id)
-            }
-            fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
-                (**self).user_ids()
-            }
-            fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
-                (**self).team(id)
-            }
-            fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
-                (**self).role(id)
-            }
-            fn privilege(
-                &self,
-                key: &Privilege,
-            ) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
-                (**self).privilege(key)
-            }
-            fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
-                (**self).privilege_keys()
-            }
-            fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
-                (**self).profile(id)
-            }
-            fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
-                (**self).profiles()
-            }
-            fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
-                (**self).template(id)
-            }
-            fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
-                (**self).fallback_profile()
-            }
-            fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
-                (**self).is_secured_column(column)
-            }
-            fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
-                (**self).column_profiles()
-            }
+            delegate_store!(self => (**self));
         }
     )*};
 }

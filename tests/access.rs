@@ -10,17 +10,15 @@
 
 mod common;
 
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::error::Error as _;
 use std::sync::Arc;
 
-use common::{key, store_with, uid};
+use common::{key, store_with, uid, HostStore};
 use rbac_profiles::{
     column_access, explain_privilege, has_privilege, has_privilege_at, privilege_level,
     AccessLevel, ColumnAccess, ColumnKey, ColumnProfile, Directory, DirectoryDoc, EntityRef, Error,
-    Holding, MemoryStore, Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId, Snapshot,
-    Store, StoreError, Team, TeamId, Template, TemplateId, User, UserId,
+    Holding, MemoryStore, Privilege, PrivilegeDef, Profile, Role, RoleId, Snapshot, Store,
+    StoreError, Team, TeamId, Template, TemplateId, User, UserId,
 };
 
 /// Gabriel holds Omnichannel supervisor only through the team; John holds it
@@ -141,64 +139,6 @@ fn the_highest_level_wins_and_none_is_not_a_grant() {
             ("unit", AccessLevel::BusinessUnit, 2)
         ]
     );
-}
-
-/// A host store over hash maps, which may hold data a `Directory` would refuse.
-#[derive(Default)]
-struct HostStore {
-    users: HashMap<UserId, User>,
-    teams: HashMap<TeamId, Team>,
-    roles: HashMap<RoleId, Role>,
-    privileges: HashMap<Privilege, PrivilegeDef>,
-    profiles: HashMap<ProfileId, Profile>,
-    templates: HashMap<TemplateId, Template>,
-    fallback: Option<ProfileId>,
-    secured: HashSet<ColumnKey>,
-    column_profiles: Vec<ColumnProfile>,
-    failing: bool,
-}
-
-impl Store for HostStore {
-    fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
-        Ok(self.users.get(id).map(|u| Cow::Owned(u.clone())))
-    }
-    fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
-        Ok(self.users.keys().cloned().collect())
-    }
-    fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
-        Ok(self.teams.get(id).map(Cow::Borrowed))
-    }
-    fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
-        if self.failing {
-            let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset");
-            return Err(StoreError::new(io));
-        }
-        Ok(self.roles.get(id).map(Cow::Borrowed))
-    }
-    fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
-        Ok(self.privileges.get(key).map(Cow::Borrowed))
-    }
-    fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
-        Ok(self.privileges.keys().cloned().collect())
-    }
-    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
-        Ok(self.profiles.get(id).map(Cow::Borrowed))
-    }
-    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
-        Ok(self.profiles.values().map(Cow::Borrowed).collect())
-    }
-    fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
-        Ok(self.templates.get(id).map(Cow::Borrowed))
-    }
-    fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
-        Ok(self.fallback.clone())
-    }
-    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
-        Ok(self.secured.contains(column))
-    }
-    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
-        Ok(self.column_profiles.iter().map(Cow::Borrowed).collect())
-    }
 }
 
 fn host_store() -> HostStore {
@@ -478,6 +418,11 @@ fn public_types_are_send_and_sync() {
     check::<rbac_profiles::Conflict>();
     check::<rbac_profiles::Requirement>();
     check::<rbac_profiles::OutOfBoxRule>();
+    check::<rbac_profiles::testkit::FaultyStore<MemoryStore>>();
+    check::<rbac_profiles::testkit::Fault>();
+    check::<rbac_profiles::testkit::conformance::ConformanceReport>();
+    check::<rbac_profiles::testkit::conformance::ConformanceFailure>();
+    check::<rbac_profiles::testkit::strategies::Conflicts>();
     check::<TemplateId>();
     check::<rbac_profiles::Snapshot>();
     check::<rbac_profiles::UserIx>();

@@ -14,11 +14,6 @@ use rbac_profiles::{
 
 const CONTOSO: &str = include_str!("../examples/data/contoso.json");
 
-fn load(json: &str) -> Result<Directory, Error> {
-    let doc: DirectoryDoc = serde_json::from_str(json).expect("well-formed document");
-    Directory::try_from(doc)
-}
-
 #[track_caller]
 fn refused(doc: DirectoryDoc) -> Error {
     match Directory::try_from(doc) {
@@ -238,25 +233,6 @@ fn a_diamond_is_not_a_cycle() {
 }
 
 #[test]
-fn a_long_inclusion_chain_and_a_long_cycle_do_not_overflow_the_stack() {
-    let n = 10_000;
-    let mut doc = DirectoryDoc::default();
-    for i in 0..n {
-        let mut role = Role::new(format!("r{i}"), "");
-        if i + 1 < n {
-            role.includes.push(format!("r{}", i + 1).into());
-        }
-        doc.roles.push(role);
-    }
-    assert!(Directory::try_from(doc.clone()).is_ok());
-    doc.roles[n - 1].includes.push("r0".into());
-    let Error::InclusionCycle { cycle } = refused(doc) else {
-        panic!()
-    };
-    assert_eq!(cycle.len(), n + 1);
-}
-
-#[test]
 fn an_invalid_privilege_key_in_a_document_is_a_parse_error_naming_it() {
     let err =
         serde_json::from_str::<DirectoryDoc>(r#"{ "privileges": [ { "key": "Bot:Read" } ] }"#)
@@ -365,16 +341,4 @@ fn an_organisation_id_that_clashes_with_a_builtin_one_is_refused() {
         Directory::builtin_with(org).unwrap_err().to_string(),
         r#"duplicate role id "basic-user""#
     );
-}
-
-#[test]
-fn ids_with_unicode_and_long_ids_load() {
-    let long = "x".repeat(1 << 20);
-    let doc = DirectoryDoc {
-        roles: vec![Role::new("rôle-ß-日本", "")],
-        users: vec![User::new(long.as_str(), "").with_role("rôle-ß-日本")],
-        ..DirectoryDoc::default()
-    };
-    let directory = load(&serde_json::to_string(&doc).unwrap()).unwrap();
-    assert!(directory.user(&long).is_some());
 }

@@ -11,16 +11,13 @@
 
 mod common;
 
-use std::borrow::Cow;
-use std::cell::Cell;
-
 use common::uid;
+use rbac_profiles::testkit::{seed004, Fault, FaultyStore};
 use rbac_profiles::{
-    administer, administer_all, catalog, resolve_profile, AdminOp, Change, ColumnKey,
-    ColumnProfile, Conflict, Directory, DirectoryDoc, EntityRef, Error, MemoryStore, OutOfBoxRule,
-    Privilege, PrivilegeDef, Profile, ProfileId, ProfileSettings, Reason, Requirement, Resolution,
-    Role, RoleId, Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, TemplateKind,
-    User, UserId,
+    administer, administer_all, catalog, resolve_profile, AdminOp, Change, Conflict, Directory,
+    DirectoryDoc, EntityRef, Error, MemoryStore, OutOfBoxRule, Profile, ProfileId, ProfileSettings,
+    Reason, Requirement, Resolution, RoleId, Store, StoreMut, Template, TemplateId, TemplateKind,
+    User,
 };
 
 const SEED004: &str = include_str!("../examples/data/seed004.json");
@@ -136,36 +133,26 @@ fn seed004_second_scenario() {
 
 #[test]
 fn seed004_ranked_roles_john_doe_gets_the_higher_rank() {
-    let mut org = DirectoryDoc::default();
-    org.profiles.push(
-        Profile::new("contoso-agent", "Contoso Agent profile")
-            .with_rank(1)
-            .with_role(catalog::CUSTOMER_SERVICE_REPRESENTATIVE),
-    );
-    org.profiles.push(
-        Profile::new("datum-agent", "Datum Agent profile")
-            .with_rank(2)
-            .with_role(catalog::OMNICHANNEL_AGENT),
-    );
-    org.users.push(
-        User::new("john-doe", "John Doe")
-            .with_role(catalog::OMNICHANNEL_AGENT)
-            .with_role(catalog::CUSTOMER_SERVICE_REPRESENTATIVE),
-    );
-    org.users
-        .push(User::new("csr", "CSR").with_role(catalog::CUSTOMER_SERVICE_REPRESENTATIVE));
-    org.users
-        .push(User::new("agent", "Agent").with_role(catalog::OMNICHANNEL_AGENT));
+    let (org, expected) = seed004::ranked();
     let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
-    let csr = catalog::CUSTOMER_SERVICE_REPRESENTATIVE;
-    assert_resolutions(
-        &store,
-        &[
-            ("john-doe", "contoso-agent", rank(csr, 1)),
-            ("csr", "contoso-agent", rank(csr, 1)),
-            ("agent", "datum-agent", rank(catalog::OMNICHANNEL_AGENT, 2)),
-        ],
+    let john = expected
+        .iter()
+        .find(|(u, _)| u.as_str() == "john-doe")
+        .unwrap();
+    assert_eq!(
+        john.1,
+        Resolution::new(
+            "contoso-agent",
+            rank(catalog::CUSTOMER_SERVICE_REPRESENTATIVE, 1)
+        )
     );
+    for (user, resolution) in expected {
+        assert_eq!(
+            resolve_profile(&store, &user).unwrap(),
+            resolution,
+            "{user}"
+        );
+    }
 }
 
 #[test]
@@ -850,87 +837,9 @@ fn the_memory_store_refuses_a_change_set_that_breaks_a_rule() {
     assert_eq!(snapshot(&store), before);
 }
 
-/// A host store over a memory store that fails on the `fail_read`-th read or
-/// on `apply`. Its `apply` stages changes one by one on a copy and fails
-/// half-way, as a database would before rolling back.
-struct FlakyStore {
-    inner: MemoryStore,
-    reads: Cell<usize>,
-    fail_read: Option<usize>,
-    fail_apply: bool,
-}
-
-impl FlakyStore {
-    fn new(inner: MemoryStore) -> Self {
-        Self {
-            inner,
-            reads: Cell::new(0),
-            fail_read: None,
-            fail_apply: false,
-        }
-    }
-
-    fn read(&self) -> Result<&MemoryStore, StoreError> {
-        let n = self.reads.get() + 1;
-        self.reads.set(n);
-        if self.fail_read == Some(n) {
-            return Err(StoreError::new("read timed out"));
-        }
-        Ok(&self.inner)
-    }
-}
-
-impl Store for FlakyStore {
-    fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
-        self.read()?.user(id)
-    }
-    fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
-        self.read()?.user_ids()
-    }
-    fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
-        self.read()?.team(id)
-    }
-    fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
-        self.read()?.role(id)
-    }
-    fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
-        self.read()?.privilege(key)
-    }
-    fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
-        self.read()?.privilege_keys()
-    }
-    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
-        self.read()?.profile(id)
-    }
-    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
-        self.read()?.profiles()
-    }
-    fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
-        self.read()?.template(id)
-    }
-    fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
-        self.read()?.fallback_profile()
-    }
-    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
-        self.read()?.is_secured_column(column)
-    }
-    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
-        self.read()?.column_profiles()
-    }
-}
-
-impl StoreMut for FlakyStore {
-    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
-        let mut working = self.inner.clone();
-        for (n, change) in changes.iter().enumerate() {
-            if self.fail_apply && n + 1 == changes.len().div_ceil(2) {
-                return Err(StoreError::new("disk full"));
-            }
-            working.apply(std::slice::from_ref(change))?;
-        }
-        self.inner = working;
-        Ok(())
-    }
+/// A storage error that is the fault `fault` injected.
+fn injected(err: &Error, fault: Fault) -> bool {
+    matches!(err, Error::Storage(e) if e.inner().downcast_ref() == Some(&fault))
 }
 
 #[test]
@@ -938,38 +847,35 @@ fn a_failing_store_leaves_the_state_as_it_was() {
     let ops: Vec<AdminOp> = serde_json::from_str(SEED004_OPS).unwrap();
     let before = snapshot(&seed004_users());
 
-    let mut store = FlakyStore::new(seed004_users());
-    store.fail_apply = true;
+    let mut store = FaultyStore::failing(seed004_users(), Fault::Write(1));
     let err = administer_all(&mut store, &uid(ADMIN), &ops).unwrap_err();
-    assert!(matches!(err, Error::Storage(_)));
-    assert_eq!(snapshot(&store.inner), before);
+    assert!(injected(&err, Fault::Write(1)), "{err}");
+    assert_eq!(snapshot(store.inner()), before);
 
     // Count the reads of a successful run, then fail each one in turn.
-    let mut clean = FlakyStore::new(seed004_users());
+    let mut clean = FaultyStore::new(seed004_users());
     administer_all(&mut clean, &uid(ADMIN), &ops).unwrap();
-    let reads = clean.reads.get();
+    let reads = clean.reads();
     assert!(reads > ops.len());
     for k in 1..=reads {
-        let mut store = FlakyStore::new(seed004_users());
-        store.fail_read = Some(k);
+        let mut store = FaultyStore::failing(seed004_users(), Fault::Read(k));
         let err = administer_all(&mut store, &uid(ADMIN), &ops).unwrap_err();
-        assert!(matches!(err, Error::Storage(_)), "read {k}: {err}");
-        assert_eq!(snapshot(&store.inner), before, "read {k}");
+        assert!(injected(&err, Fault::Read(k)), "read {k}: {err}");
+        assert_eq!(snapshot(store.inner()), before, "read {k}");
     }
 }
 
 #[test]
 fn resolve_profile_over_a_failing_store_is_a_storage_error() {
     // Nora gets the out-of-box profile, which reads the most.
-    let clean = FlakyStore::new(seed004_users());
+    let clean = FaultyStore::new(seed004_users());
     resolve_profile(&clean, &uid("nora-none")).unwrap();
-    let reads = clean.reads.get();
+    let reads = clean.reads();
     assert_eq!(reads, 3);
     for k in 1..=reads {
-        let mut store = FlakyStore::new(seed004_users());
-        store.fail_read = Some(k);
+        let store = FaultyStore::failing(seed004_users(), Fault::Read(k));
         let err = resolve_profile(&store, &uid("nora-none")).unwrap_err();
-        assert!(matches!(err, Error::Storage(_)), "read {k}: {err}");
+        assert!(injected(&err, Fault::Read(k)), "read {k}: {err}");
     }
 }
 
@@ -1027,12 +933,12 @@ fn repeating_the_default_or_an_empty_assignment_changes_nothing() {
         assert_eq!(snapshot(&store), before, "{op:?}");
     }
     // Nothing to write: a store that fails every write is never asked.
-    let mut flaky = FlakyStore::new(seed004());
-    flaky.fail_apply = true;
+    let mut failing = FaultyStore::failing(seed004(), Fault::Write(1));
     let op = AdminOp::SetDefault {
         profile: "contoso-agent".into(),
     };
-    administer(&mut flaky, &uid(ADMIN), &op).unwrap();
+    administer(&mut failing, &uid(ADMIN), &op).unwrap();
+    assert_eq!(failing.writes(), 0);
 }
 
 #[test]

@@ -50,6 +50,15 @@ use crate::AdminOp;
 /// they hold App profile manager administrator (profiles and templates) and
 /// System Administrator (column security profiles). No other generated user
 /// holds a role that grants administration, so every other actor is denied.
+///
+/// ```
+/// use rbac_profiles::testkit::strategies::{org, Conflicts, ADMIN};
+/// use proptest::strategy::{Strategy, ValueTree};
+///
+/// let mut runner = proptest::test_runner::TestRunner::default();
+/// let doc = org(Conflicts::Excluded).new_tree(&mut runner).unwrap().current();
+/// assert_eq!(doc.users.last().map(|u| u.id.as_str()), Some(ADMIN));
+/// ```
 pub const ADMIN: &str = "admin";
 
 /// The built-in roles generated users, teams and custom roles refer to:
@@ -197,6 +206,7 @@ pub fn subset(n: usize, p: f64) -> impl Strategy<Value = Vec<usize>> {
 /// let _as_imported = org(Conflicts::Included);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Conflicts {
     /// Ranks are unique and there is one default at most: a state
     /// administration can reach.

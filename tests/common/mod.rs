@@ -7,6 +7,10 @@
     clippy::panic
 )]
 
+mod host_store;
+
+pub use host_store::HostStore;
+
 use rbac_profiles::{catalog, Directory, DirectoryDoc, MemoryStore, Privilege, User, UserId};
 
 /// The built-in catalogue with one user per built-in role, `only-<role>`,
