@@ -633,23 +633,26 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn resolve_ix(&self, user: UserIx) -> Result<Resolved, Error> {
-        let unknown = || Error::UnknownHandle {
-            kind: EntityKind::User,
-            index: user.ix,
-        };
-        let ix = self.own(user.stamp, user.ix).ok_or_else(unknown)?;
-        let direct = self
-            .direct_profile
-            .get(ix as usize)
-            .copied()
-            .ok_or_else(unknown)?;
+        match self.own(user.stamp, user.ix) {
+            Some(ix) if (ix as usize) < self.direct_profile.len() => self.resolve_at(ix),
+            _ => Err(Error::UnknownHandle {
+                kind: EntityKind::User,
+                index: user.ix,
+            }),
+        }
+    }
+
+    /// The resolution of user `ix`, an index of this snapshot.
+    #[inline]
+    fn resolve_at(&self, ix: u32) -> Result<Resolved, Error> {
+        let direct = self.direct_profile.get(ix as usize).copied().unwrap_or(NONE);
         let (profile, reason) = if direct != NONE {
             (direct, ResolvedReason::Direct)
         } else {
             // Direct roles are in id order: on a tie the first, the
             // smallest id, stays.
             let mut best = (NONE, NONE);
-            for role in self.direct_roles.row(user.index()) {
+            for role in self.direct_roles.row(ix as usize) {
                 let position = self.role_best.get(*role as usize).copied().unwrap_or(NONE);
                 if position < best.0 {
                     best = (position, *role);
@@ -676,7 +679,7 @@ impl Snapshot {
             }
         };
         Ok(Resolved {
-            user,
+            user: self.user_handle(ix),
             profile: ProfileIx {
                 stamp: self.stamp,
                 ix: profile,
@@ -707,7 +710,11 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn resolve_all(&self) -> Result<Vec<Resolved>, Error> {
-        self.users().map(|user| self.resolve_ix(user)).collect()
+        let mut all = Vec::with_capacity(self.users.len());
+        for ix in 0..len_u32(self.users.len()) {
+            all.push(self.resolve_at(ix)?);
+        }
+        Ok(all)
     }
 
     /// The resolutions of `users`, in the order given.
