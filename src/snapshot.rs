@@ -645,7 +645,11 @@ impl Snapshot {
     /// The resolution of user `ix`, an index of this snapshot.
     #[inline]
     fn resolve_at(&self, ix: u32) -> Result<Resolved, Error> {
-        let direct = self.direct_profile.get(ix as usize).copied().unwrap_or(NONE);
+        let direct = self
+            .direct_profile
+            .get(ix as usize)
+            .copied()
+            .unwrap_or(NONE);
         let (profile, reason) = if direct != NONE {
             (direct, ResolvedReason::Direct)
         } else {

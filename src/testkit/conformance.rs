@@ -17,6 +17,7 @@ use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{AccessLevel, Privilege};
 use crate::profile::{Profile, ProfileSettings, Template, TemplateKind};
 use crate::resolve::{resolve_profile, Reason, Resolution};
+use crate::snapshot::Snapshot;
 use crate::store::{MemoryStore, Store, StoreError, StoreMut};
 use crate::user::User;
 use crate::{administer, administer_all, AdminOp, Holding};
@@ -133,6 +134,11 @@ impl fmt::Display for ConformanceReport {
 ///   each read of the seed 004 administration in turn, and its write, is an
 ///   [`Error::Storage`] and leaves the store as it was; the same batch then
 ///   succeeds.
+/// - `snapshot agrees`: a [`Snapshot`] compiled from the host's store
+///   (which reads its listings: `user_ids`, `privilege_keys`, `profiles`)
+///   answers every user × privilege and every resolution as the store
+///   path on that store, for the seed 004 scenario and the generated
+///   organisations.
 /// - `agrees with the memory store`: generated sequences of administration
 ///   operations give the same results on the host's store as on a
 ///   [`MemoryStore`]; after each, both read back the same state, that state
@@ -157,7 +163,7 @@ where
     F: FnMut(Directory) -> Result<S, StoreError>,
 {
     type Check<F> = fn(&mut F) -> Result<(), String>;
-    let checks: [(&'static str, Check<F>); 9] = [
+    let checks: [(&'static str, Check<F>); 10] = [
         ("reads", reads::<S, F>),
         ("worked examples", worked_examples::<S, F>),
         ("tie-breaks", tie_breaks::<S, F>),
@@ -166,6 +172,7 @@ where
         ("refusals change nothing", refusals::<S, F>),
         ("failed batch changes nothing", failed_batch::<S, F>),
         ("storage failures change nothing", storage_failures::<S, F>),
+        ("snapshot agrees", snapshot_agrees::<S, F>),
         ("agrees with the memory store", agrees::<S, F>),
     ];
     let mut report = ConformanceReport::default();
@@ -1022,6 +1029,47 @@ where
                 let found = resolve_profile(&store, &user.id).map_err(|e| e.to_string());
                 let expected = resolve_profile(&memory, &user.id).map_err(|e| e.to_string());
                 expect_eq(found, expected, format!("{when}: resolving {}", user.id))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn snapshot_agrees<S, F>(factory: &mut F) -> Outcome
+where
+    S: StoreMut,
+    F: FnMut(Directory) -> Result<S, StoreError>,
+{
+    let seed = ok(
+        Directory::builtin_with(seed004::org()),
+        "the seed 004 organisation",
+    )?;
+    let directories = std::iter::once(seed).chain(generated()?.into_iter().map(|(d, _)| d));
+    for (case, directory) in (0..).zip(directories) {
+        let when = if case == 0 {
+            "seed 004".to_owned()
+        } else {
+            format!("generated case {case}")
+        };
+        let store = ok(factory(directory.clone()), "the factory failed")?;
+        let snapshot = ok(Snapshot::compile(&store), format!("{when}: compiling"))?;
+        expect_eq(
+            snapshot.user_count(),
+            directory.users().len(),
+            format!("{when}: users compiled"),
+        )?;
+        for user in directory.users() {
+            let found = snapshot
+                .resolve_profile(&user.id)
+                .map_err(|e| e.to_string());
+            let expected = resolve_profile(&store, &user.id).map_err(|e| e.to_string());
+            expect_eq(found, expected, format!("{when}: resolving {}", user.id))?;
+            for key in directory.privileges().map(|p| &p.key) {
+                let found = snapshot
+                    .privilege_level(&user.id, key)
+                    .map_err(|e| e.to_string());
+                let expected = privilege_level(&store, &user.id, key).map_err(|e| e.to_string());
+                expect_eq(found, expected, format!("{when}: {} {key}", user.id))?;
             }
         }
     }

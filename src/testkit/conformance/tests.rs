@@ -25,6 +25,8 @@ enum Flaw {
     NothingSecured,
     /// Names no fallback profile.
     NoFallback,
+    /// Lists no privilege key.
+    NoPrivilegeList,
     /// Returns every list of a user and a profile reversed: not a flaw.
     ReversedLists,
 }
@@ -69,6 +71,9 @@ impl Store for Flawed {
         self.inner.privilege(key)
     }
     fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
+        if self.flaw == Flaw::NoPrivilegeList {
+            return Ok(Vec::new());
+        }
         self.inner.privilege_keys()
     }
     fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
@@ -156,7 +161,7 @@ fn each_flaw_fails_the_checks_that_should_see_it() {
     let agrees = "agrees with the memory store";
     let refusals = "refusals change nothing";
     let failures = "storage failures change nothing";
-    let cases: [(Flaw, &[&str]); 6] = [
+    let cases: [(Flaw, &[&str]); 7] = [
         // Administration writes one change at a time, except in batches.
         (Flaw::PartialApply, &["worked examples", refusals, failures]),
         (
@@ -173,6 +178,8 @@ fn each_flaw_fails_the_checks_that_should_see_it() {
         (Flaw::TeamsWithoutRoles, &["reads", "privileges", agrees]),
         (Flaw::NothingSecured, &["reads", "column security", agrees]),
         (Flaw::NoFallback, &["reads", "worked examples", agrees]),
+        // A compiled snapshot then knows no privilege.
+        (Flaw::NoPrivilegeList, &["reads", "snapshot agrees", agrees]),
     ];
     for (flaw, expected) in cases {
         assert_eq!(failing(flaw), expected, "{flaw:?}");
