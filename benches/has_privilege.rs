@@ -34,15 +34,7 @@ fn bench(c: &mut Criterion) {
     let snapshot = Snapshot::compile(&store).unwrap();
     // Many batches, so a run does not keep one batch's users in cache.
     let queries = workload.queries(BATCH * 256, 42);
-    let handles: Vec<_> = queries
-        .iter()
-        .map(|(u, p)| {
-            (
-                snapshot.user_ix(u).unwrap(),
-                snapshot.privilege_ix(p).unwrap(),
-            )
-        })
-        .collect();
+    let handles = Workload::handles(&snapshot, &queries).unwrap();
 
     let mut group = c.benchmark_group("has_privilege");
     group.throughput(Throughput::Elements(BATCH as u64));

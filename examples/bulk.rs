@@ -47,15 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("resolve_all", users, resolve_all, users);
 
     let queries = Workload::new(users).queries(QUERIES, 42);
-    let handles: Vec<_> = queries
-        .iter()
-        .map(|(u, p)| {
-            (
-                snapshot.user_ix(u).unwrap(),
-                snapshot.privilege_ix(p).unwrap(),
-            )
-        })
-        .collect();
+    let handles = Workload::handles(&snapshot, &queries).unwrap();
     let (by_handle, granted) = median_of(ROUNDS, || {
         handles
             .iter()

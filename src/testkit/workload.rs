@@ -10,6 +10,7 @@ use crate::id::{ProfileId, RoleId, TeamId, UserId};
 use crate::privilege::{AccessLevel, Privilege, PrivilegeDef};
 use crate::profile::Profile;
 use crate::role::Role;
+use crate::snapshot::{PrivilegeIx, Snapshot, UserIx};
 use crate::store::MemoryStore;
 use crate::team::Team;
 use crate::user::User;
@@ -274,6 +275,35 @@ impl Workload {
                         .map_or_else(|| custom_key(0, 1), |def| def.key.clone()),
                 };
                 (user, key)
+            })
+            .collect()
+    }
+
+    /// The handles of `queries` (from [`Workload::queries`]) in `snapshot`,
+    /// for the by-handle hot path; `None` when the snapshot lacks one of
+    /// the ids (it was compiled from another organisation).
+    ///
+    /// ```
+    /// use rbac_profiles::testkit::Workload;
+    /// use rbac_profiles::Snapshot;
+    ///
+    /// let workload = Workload::new(100);
+    /// let snapshot = Snapshot::compile(&workload.store()?)?;
+    /// let queries = workload.queries(10, 1);
+    /// let handles = Workload::handles(&snapshot, &queries).unwrap();
+    /// for ((user, privilege), (u, p)) in queries.iter().zip(handles) {
+    ///     assert_eq!(snapshot.has_privilege(user, privilege)?, snapshot.has_privilege_ix(u, p));
+    /// }
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn handles(
+        snapshot: &Snapshot,
+        queries: &[(UserId, Privilege)],
+    ) -> Option<Vec<(UserIx, PrivilegeIx)>> {
+        queries
+            .iter()
+            .map(|(user, privilege)| {
+                Some((snapshot.user_ix(user)?, snapshot.privilege_ix(privilege)?))
             })
             .collect()
     }
