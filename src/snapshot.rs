@@ -548,7 +548,7 @@ impl Snapshot {
     /// ```
     #[inline]
     pub fn has_privilege_ix(&self, user: UserIx, privilege: PrivilegeIx) -> bool {
-        if (user.stamp ^ self.stamp) | (privilege.stamp ^ self.stamp) != 0 {
+        if !self.issued(user, privilege) {
             return false;
         }
         intersects(
@@ -572,7 +572,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privilege_level_ix(&self, user: UserIx, privilege: PrivilegeIx) -> AccessLevel {
-        if (user.stamp ^ self.stamp) | (privilege.stamp ^ self.stamp) != 0 {
+        if !self.issued(user, privilege) {
             return AccessLevel::None;
         }
         let held = self.held.row(user.index());
@@ -811,6 +811,12 @@ impl Snapshot {
             stamp: self.stamp,
             ix,
         }
+    }
+
+    /// Whether both handles carry this snapshot's stamp.
+    #[inline]
+    fn issued(&self, user: UserIx, privilege: PrivilegeIx) -> bool {
+        (user.stamp ^ self.stamp) | (privilege.stamp ^ self.stamp) == 0
     }
 
     /// `ix` when `stamp` is this snapshot's.
