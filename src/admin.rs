@@ -329,6 +329,20 @@ pub fn administer_all<S: StoreMut + ?Sized>(
     Ok(())
 }
 
+/// The change set `ops` would write to `store` as one batch, checked against
+/// every rule of each operation except who makes it: what a what-if
+/// question needs.
+pub(crate) fn changes_of<S: Store + ?Sized>(
+    store: &S,
+    ops: &[AdminOp],
+) -> Result<Vec<Change>, Error> {
+    let mut staged = Staged::new(store);
+    for (position, op) in (1..).zip(ops) {
+        staged.stage_op(position, op)?;
+    }
+    Ok(staged.changes)
+}
+
 /// The store as the staged changes leave it.
 struct Staged<'s, S: ?Sized> {
     base: &'s S,
@@ -456,7 +470,8 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
         Ok(())
     }
 
-    /// Stages operation number `position` (from 1) of the batch.
+    /// Stages operation number `position` (from 1) of the batch, made by
+    /// `actor`.
     fn stage(&mut self, actor: &UserId, position: usize, op: &AdminOp) -> Result<(), Error> {
         let missing = op.requirement();
         if !meets(self.base, actor, &missing)? {
@@ -465,6 +480,12 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                 missing,
             });
         }
+        self.stage_op(position, op)
+    }
+
+    /// Stages operation number `position` (from 1) of the batch, checking
+    /// every rule but who makes it.
+    fn stage_op(&mut self, position: usize, op: &AdminOp) -> Result<(), Error> {
         // An id a create operation introduces: not empty, not taken.
         let new_id = |entity: EntityRef, taken: bool| {
             if entity.id().is_empty() {
