@@ -21,14 +21,18 @@
 
 mod bits;
 mod compile;
+mod diff;
 mod intern;
+mod what_if;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use bits::{intersects, Rows};
+use bits::{has_bit, intersects, Rows};
 use compile::Csr;
+pub use diff::{LevelChange, UserDiff};
 use intern::{IdTable, NONE};
+pub use what_if::{Move, Proposal};
 
 use crate::error::{EntityKind, Error};
 use crate::id::{ProfileId, RoleId, UserId};
@@ -93,6 +97,13 @@ pub struct Snapshot {
     direct_roles: Csr,
     /// Per user: the custom profile they are directly assigned to, or NONE.
     direct_profile: Vec<u32>,
+    /// `(user, profile)`, sorted: further custom profiles listing a user
+    /// (only a host's store can hold these; the first is `direct_profile`).
+    also_assigned: Vec<(u32, u32)>,
+    /// Per profile: the users it lists, in id order.
+    assigned: Csr,
+    /// Per role: the users holding it directly, in id order.
+    role_users: Csr,
     roles: IdTable,
     privileges: IdTable,
     /// Row `p * LEVELS.len() + l`: the roles granting privilege `p` at
@@ -104,7 +115,11 @@ pub struct Snapshot {
     /// Per role: the position in `ranked` of the best profile mapping it,
     /// or NONE.
     role_best: Vec<u32>,
-    default: Option<u32>,
+    /// Per role: the positions in `ranked` of every profile mapping it,
+    /// best first.
+    role_ranked: Csr,
+    /// The custom profiles marked default, in id order: the first applies.
+    defaults: Vec<u32>,
     fallback: Option<u32>,
 }
 
@@ -225,10 +240,11 @@ impl Snapshot {
     ///
     /// Users come from [`Store::user_ids`], privileges from
     /// [`Store::privilege_keys`], profiles from [`Store::profiles`]; teams
-    /// and roles are those users, teams and inclusions refer to. Grants of
-    /// keys outside the catalogue are ignored (no query can name them), and
-    /// so are roles a profile maps that no user holds directly (they can't
-    /// decide a resolution).
+    /// and roles are those users, teams, inclusions and ranked profiles refer
+    /// to. Grants of keys outside the catalogue are ignored (no query can
+    /// name them). A role a profile maps that no user holds is kept by id
+    /// but not read: it can't decide a resolution, and the store need not
+    /// hold it (the store path never reads it either).
     ///
     /// # Errors
     ///
@@ -351,8 +367,9 @@ impl Snapshot {
             })
     }
 
-    /// The handle of `role`; `None` when no user holds it, directly, through
-    /// a team or by inclusion (the snapshot keeps only those roles).
+    /// The handle of `role`; `None` when no user holds it (directly, through
+    /// a team or by inclusion) and no ranked profile maps it: the snapshot
+    /// keeps only those roles.
     ///
     /// ```
     /// use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Snapshot, User};
@@ -575,13 +592,28 @@ impl Snapshot {
         if !self.issued(user, privilege) {
             return AccessLevel::None;
         }
-        let held = self.held.row(user.index());
-        let first = privilege.index() * LEVELS.len();
+        self.level_of(self.held.row(user.index()), privilege.ix)
+    }
+
+    /// The highest level at which the roles of `held` grant privilege `p`.
+    fn level_of(&self, held: &[u64], p: u32) -> AccessLevel {
+        let first = p as usize * LEVELS.len();
         // Each level's roles are a subset of the level below's.
         LEVELS
             .iter()
             .enumerate()
             .take_while(|(l, _)| intersects(held, self.grants.row(first + l)))
+            .last()
+            .map_or(AccessLevel::None, |(_, level)| *level)
+    }
+
+    /// The level role `role`'s own grants give privilege `p`.
+    fn role_level(&self, role: u32, p: u32) -> AccessLevel {
+        let first = p as usize * LEVELS.len();
+        LEVELS
+            .iter()
+            .enumerate()
+            .take_while(|(l, _)| has_bit(self.grants.row(first + l), role as usize))
             .last()
             .map_or(AccessLevel::None, |(_, level)| *level)
     }
@@ -650,46 +682,62 @@ impl Snapshot {
             .get(ix as usize)
             .copied()
             .unwrap_or(NONE);
-        let (profile, reason) = if direct != NONE {
-            (direct, ResolvedReason::Direct)
-        } else {
-            // Direct roles are in id order: on a tie the first, the
-            // smallest id, stays.
-            let mut best = (NONE, NONE);
-            for role in self.direct_roles.row(ix as usize) {
-                let position = self.role_best.get(*role as usize).copied().unwrap_or(NONE);
-                if position < best.0 {
-                    best = (position, *role);
-                }
+        if direct != NONE {
+            return Ok(self.resolved(ix, direct, ResolvedReason::Direct));
+        }
+        // Direct roles are in id order: on a tie the first, the smallest
+        // id, stays.
+        let mut best = (NONE, NONE);
+        for role in self.direct_roles.row(ix as usize) {
+            let position = self.role_best.get(*role as usize).copied().unwrap_or(NONE);
+            if position < best.0 {
+                best = (position, *role);
             }
-            match (
-                self.ranked.get(best.0 as usize),
-                self.default,
-                self.fallback,
-            ) {
-                (Some(ranked), _, _) => (
-                    ranked.profile,
-                    ResolvedReason::RoleRank {
-                        role: RoleIx {
-                            stamp: self.stamp,
-                            ix: best.1,
-                        },
-                        rank: ranked.rank,
+        }
+        let ranked = self
+            .ranked
+            .get(best.0 as usize)
+            .map(|r| (r.profile, r.rank, best.1));
+        self.settle(ix, ranked, self.defaults.first().copied())
+    }
+
+    /// Rules 2 to 4 for user `ix`: the best ranked profile `(profile, rank,
+    /// role)` mapping one of their roles, else the default, else the
+    /// fallback.
+    #[inline]
+    fn settle(
+        &self,
+        ix: u32,
+        ranked: Option<(u32, u32, u32)>,
+        default: Option<u32>,
+    ) -> Result<Resolved, Error> {
+        let (profile, reason) = match (ranked, default, self.fallback) {
+            (Some((profile, rank, role)), _, _) => (
+                profile,
+                ResolvedReason::RoleRank {
+                    role: RoleIx {
+                        stamp: self.stamp,
+                        ix: role,
                     },
-                ),
-                (None, Some(default), _) => (default, ResolvedReason::Default),
-                (None, None, Some(fallback)) => (fallback, ResolvedReason::OutOfBox),
-                (None, None, None) => return Err(Error::NoFallbackProfile),
-            }
+                    rank,
+                },
+            ),
+            (None, Some(default), _) => (default, ResolvedReason::Default),
+            (None, None, Some(fallback)) => (fallback, ResolvedReason::OutOfBox),
+            (None, None, None) => return Err(Error::NoFallbackProfile),
         };
-        Ok(Resolved {
+        Ok(self.resolved(ix, profile, reason))
+    }
+
+    fn resolved(&self, ix: u32, profile: u32, reason: ResolvedReason) -> Resolved {
+        Resolved {
             user: self.user_handle(ix),
             profile: ProfileIx {
                 stamp: self.stamp,
                 ix: profile,
             },
             reason,
-        })
+        }
     }
 
     /// Every user's resolution, in user id order (the order of
@@ -804,6 +852,11 @@ impl Snapshot {
             + self.profiles.heap_bytes()
             + self.ranked.capacity() * size_of::<Ranked>()
             + self.role_best.capacity() * size_of::<u32>()
+            + self.also_assigned.capacity() * size_of::<(u32, u32)>()
+            + self.assigned.heap_bytes()
+            + self.role_users.heap_bytes()
+            + self.role_ranked.heap_bytes()
+            + self.defaults.capacity() * size_of::<u32>()
     }
 
     fn user_handle(&self, ix: u32) -> UserIx {

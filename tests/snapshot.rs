@@ -208,7 +208,9 @@ fn profiles_mapping_roles_nobody_holds_compile_and_resolve_as_the_store() {
         .push(User::new("u1", "One").with_role("omnichannel-agent"));
     let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
     let snapshot = Snapshot::compile(&store).unwrap();
-    assert!(snapshot.role_ix(&"omnichannel-supervisor".into()).is_none());
+    // Kept by id, unread, so a what-if question can hand it to a user.
+    assert!(snapshot.role_ix(&"omnichannel-supervisor".into()).is_some());
+    assert!(snapshot.role_ix(&"system-administrator".into()).is_none());
     assert_eq!(
         snapshot.resolve_profile(&uid("u1")).unwrap(),
         resolve_profile(&store, &uid("u1")).unwrap()

@@ -94,6 +94,25 @@ pub(crate) fn intersects(a: &[u64], b: &[u64]) -> bool {
     a.iter().zip(b).fold(0, |shared, (x, y)| shared | (x & y)) != 0
 }
 
+/// Whether bit `bit` of `row` is set.
+#[inline]
+pub(crate) fn has_bit(row: &[u64], bit: usize) -> bool {
+    row.get(bit / 64)
+        .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+}
+
+/// The set bits of `row`, lowest first.
+pub(crate) fn ones(row: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    (0..).zip(row).flat_map(|(at, word)| {
+        let mut left = *word;
+        std::iter::from_fn(move || {
+            let bit = left.trailing_zeros() as usize;
+            left &= left.wrapping_sub(1);
+            (bit < 64).then_some(at * 64 + bit)
+        })
+    })
+}
+
 fn stride_for(bits: usize) -> usize {
     let words = bits.div_ceil(64).max(1);
     if words <= LINE_WORDS {
@@ -126,6 +145,14 @@ mod tests {
             assert!(rows.row(10).is_empty());
             assert!(intersects(rows.row(3), rows.row(3)));
             assert!(!intersects(rows.row(3), rows.row(4)));
+            let mut set = vec![0];
+            if bits > 1 {
+                set.push(bits - 1);
+            }
+            assert_eq!(ones(rows.row(3)).collect::<Vec<_>>(), set);
+            assert!(set.iter().all(|b| has_bit(rows.row(3), *b)));
+            assert!(!has_bit(rows.row(3), 1) || bits == 2);
+            assert_eq!(ones(rows.row(4)).count(), 0);
         }
     }
 }

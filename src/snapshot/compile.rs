@@ -85,14 +85,15 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     }
 
     // Ranked profiles, each with its row of mapped roles in `mapped`. A
-    // mapped role nobody holds directly was never met and can't decide a
-    // resolution: it is skipped, not read (the store path never reads it
-    // either).
+    // mapped role nobody holds is kept by id but not read (the store path
+    // never reads it either): it can't decide a resolution now, and a
+    // what-if question may hand it to a user.
     let mut mapped = Csr::default();
     let mut ranked = Vec::new();
     for (ix, profile) in &custom {
         if let (Some(rank), false) = (profile.rank, profile.roles.is_empty()) {
-            let met = profile.roles.iter().filter_map(|r| roles.index_of(r));
+            let owner = || EntityRef::Profile(profile.id.clone());
+            let met: Vec<u32> = profile.roles.iter().map(|r| roles.meet(r, owner)).collect();
             mapped.push_row(met)?;
             ranked.push((Ranked { profile: *ix, rank }, mapped.len() - 1));
         }
@@ -151,47 +152,66 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
 
     // Best first: lower rank, then smaller profile id.
     ranked.sort_by_key(|(r, _)| (r.rank, r.profile));
-    let mut role_best = filled(role_count, NONE, "role table")?;
+    let mut role_ranked = Vec::new();
     for (position, (_, row)) in (0u32..).zip(&ranked) {
-        for role in mapped.row(*row) {
-            if let Some(best) = role_best.get_mut(*role as usize) {
-                if *best == NONE {
-                    *best = position;
-                }
-            }
-        }
+        role_ranked.extend(mapped.row(*row).iter().map(|role| (*role, position)));
+    }
+    let role_ranked = Csr::from_pairs(role_count, role_ranked)?;
+    let mut role_best = filled(role_count, NONE, "role table")?;
+    for (role, best) in role_best.iter_mut().enumerate() {
+        *best = role_ranked.row(role).first().copied().unwrap_or(NONE);
     }
 
+    // The first custom profile (in id order) listing a user assigns them;
+    // the others, which only a host's store can hold, wait in `also`.
     let mut direct_profile = filled(users.len(), NONE, "profile assignments")?;
+    let mut assignments = Vec::new();
+    let mut also = Vec::new();
     for (ix, profile) in &custom {
-        for user in &profile.users {
-            let slot = users
-                .get(user.as_str())
-                .and_then(|u| direct_profile.get_mut(u as usize));
-            if let Some(slot) = slot {
-                if *slot == NONE {
-                    *slot = *ix;
-                }
+        for user in profile.users.iter().filter_map(|u| users.get(u.as_str())) {
+            assignments.push((*ix, user));
+            match direct_profile.get_mut(user as usize) {
+                Some(slot) if *slot == NONE => *slot = *ix,
+                Some(slot) if *slot != *ix => also.push((user, *ix)),
+                _ => {}
             }
         }
     }
+    also.sort_unstable();
+    also.dedup();
+    let assigned = Csr::from_pairs(profiles.len(), assignments)?;
+    let direct_roles = direct.sorted_rows();
+    let role_users = Csr::from_pairs(
+        role_count,
+        (0u32..)
+            .zip(0..direct_roles.len())
+            .flat_map(|(user, row)| direct_roles.row(row).iter().map(move |role| (*role, user))),
+    )?;
 
-    let default = custom.iter().find(|(_, p)| p.default).map(|(ix, _)| *ix);
+    let defaults: Vec<u32> = custom
+        .iter()
+        .filter(|(_, p)| p.default)
+        .map(|(ix, _)| *ix)
+        .collect();
     let fallback = fallback_id.and_then(|id| profiles.get(id.as_str()));
 
     Ok(Snapshot {
         stamp,
         users,
         held,
-        direct_roles: direct.sorted_rows(),
+        direct_roles,
         direct_profile,
+        also_assigned: also,
+        assigned,
+        role_users,
         roles: role_table,
         privileges,
         grants,
         profiles,
         ranked: ranked.into_iter().map(|(r, _)| r).collect(),
         role_best,
-        default,
+        role_ranked,
+        defaults,
         fallback,
     })
 }
@@ -222,10 +242,6 @@ impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
         self.index.insert(id.clone(), ix);
         self.list.push((id.clone(), owner()));
         ix
-    }
-
-    fn index_of(&self, id: &K) -> Option<u32> {
-        self.index.get(id.borrow()).copied()
     }
 
     fn id(&self, ix: u32) -> Option<&K> {
@@ -263,6 +279,43 @@ impl Csr {
                 .unwrap_or(&[]),
             _ => &[],
         }
+    }
+
+    /// `rows` rows from `(row, value)` pairs: each row's values in the order
+    /// the pairs came, repeats kept. Pairs naming a row past `rows` are
+    /// dropped.
+    pub(super) fn from_pairs(
+        rows: usize,
+        pairs: impl IntoIterator<Item = (u32, u32)>,
+    ) -> Result<Self, Error> {
+        let pairs: Vec<(u32, u32)> = pairs
+            .into_iter()
+            .filter(|(row, _)| (*row as usize) < rows)
+            .collect();
+        let mut starts = filled(rows + 1, 0u32, "index rows")?;
+        for (row, _) in &pairs {
+            if let Some(count) = starts.get_mut(*row as usize + 1) {
+                *count += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            let before = starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(start) = starts.get_mut(i) {
+                *start += before;
+            }
+        }
+        len_u32(pairs.len(), "references")?;
+        let mut values = filled(pairs.len(), 0u32, "index rows")?;
+        let mut next = starts.clone();
+        for (row, value) in pairs {
+            if let Some(at) = next.get_mut(row as usize) {
+                if let Some(slot) = values.get_mut(*at as usize) {
+                    *slot = value;
+                }
+                *at += 1;
+            }
+        }
+        Ok(Self { starts, values })
     }
 
     /// Every value passed through `f`, rows unchanged.
