@@ -44,7 +44,7 @@ use crate::profile::{
 use crate::role::Role;
 use crate::team::Team;
 use crate::user::User;
-use crate::AdminOp;
+use crate::{AdminOp, Proposal};
 
 /// The id of the one user of a generated organisation who may administer:
 /// they hold App profile manager administrator (profiles and templates) and
@@ -759,4 +759,36 @@ pub fn admin_op() -> impl Strategy<Value = AdminOp> {
 /// ```
 pub fn admin_ops(size: impl Into<SizeRange>) -> impl Strategy<Value = Vec<AdminOp>> {
     vec(admin_op(), size)
+}
+
+/// One what-if [`Proposal`] over the ids [`org`] generates, one past each
+/// range included: an [`admin_op`], or a user gaining or losing a direct
+/// role or a team membership (now and then one they already have, or
+/// don't).
+///
+/// ```
+/// use proptest::prelude::*;
+/// use rbac_profiles::testkit::strategies::{directory, proposal};
+/// use rbac_profiles::{MemoryStore, Snapshot};
+///
+/// proptest!(|(directory in directory(), proposal in proposal())| {
+///     let store = MemoryStore::new(directory);
+///     let snapshot = Snapshot::compile(&store)?;
+///     // Checked against the store, answered from the snapshot, or refused.
+///     let _ = snapshot.impact(&store, &proposal);
+/// });
+/// ```
+pub fn proposal() -> impl Strategy<Value = Proposal> {
+    let u = || (0..=MAX_USERS).prop_map(user_id);
+    let builtin = || select(BUILTIN_ROLES.to_vec()).prop_map(RoleId::from);
+    let r = || prop_oneof![3 => (0..=MAX_ROLES).prop_map(role_id), 1 => builtin()];
+    let t = || (0..=MAX_TEAMS).prop_map(team_id);
+    prop_oneof![
+        4 => admin_op().prop_map(Proposal::Admin),
+        1 => admin_ops(2..4).prop_map(Proposal::AdminBatch),
+        1 => (u(), r()).prop_map(|(user, role)| Proposal::AddUserRole { user, role }),
+        1 => (u(), r()).prop_map(|(user, role)| Proposal::RemoveUserRole { user, role }),
+        1 => (t(), u()).prop_map(|(team, user)| Proposal::AddTeamMember { team, user }),
+        1 => (t(), u()).prop_map(|(team, user)| Proposal::RemoveTeamMember { team, user }),
+    ]
 }

@@ -1,0 +1,469 @@
+//! What a change would do before it is made: [`Snapshot::impact`].
+//!
+//! A proposal is turned into the state it would leave for the profiles it
+//! touches, and only the users that state can reach are resolved again:
+//! the users a touched profile lists (before or after), the users holding
+//! directly a role whose ranked profiles change, or one user for a role
+//! change. Only a change of the default reaches everyone.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::intern::NONE;
+use super::{Resolved, Snapshot};
+use crate::access::load_user;
+use crate::admin::{changes_of, AdminOp};
+use crate::error::{EntityRef, Error};
+use crate::id::{RoleId, TeamId, UserId};
+use crate::profile::Profile;
+use crate::resolve::Resolution;
+use crate::store::{Change, Store};
+
+/// A change an administrator is weighing, for [`Snapshot::impact`]: an
+/// administration operation, or a change to a user's roles or teams.
+///
+/// ```
+/// use rbac_profiles::{AdminOp, Proposal};
+///
+/// let proposal = Proposal::from(AdminOp::RemoveDefault { profile: "contoso-default".into() });
+/// assert!(matches!(proposal, Proposal::Admin(_)));
+/// let json = r#"{"add_user_role":{"user":"kendall","role":"customer-service-representative"}}"#;
+/// assert!(matches!(serde_json::from_str::<Proposal>(json)?, Proposal::AddUserRole { .. }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Proposal {
+    /// An administration operation, checked by every rule
+    /// [`administer`](crate::administer) checks except who makes it.
+    Admin(AdminOp),
+    /// Administration operations made as one batch, as
+    /// [`administer_all`](crate::administer_all) makes them: to swap two
+    /// ranks, for instance.
+    AdminBatch(Vec<AdminOp>),
+    /// Gives `user` the role `role` directly. Nothing changes when they
+    /// already hold it directly.
+    AddUserRole {
+        /// The user.
+        user: UserId,
+        /// The role.
+        role: RoleId,
+    },
+    /// Takes the directly held role `role` from `user`. Nothing changes
+    /// when they don't hold it directly.
+    RemoveUserRole {
+        /// The user.
+        user: UserId,
+        /// The role.
+        role: RoleId,
+    },
+    /// Makes `user` a member of `team`. Team roles never map profiles, so
+    /// nobody moves; the proposal is still checked.
+    AddTeamMember {
+        /// The team.
+        team: TeamId,
+        /// The user.
+        user: UserId,
+    },
+    /// Takes `user` out of `team`; nobody moves, as for `AddTeamMember`.
+    RemoveTeamMember {
+        /// The team.
+        team: TeamId,
+        /// The user.
+        user: UserId,
+    },
+}
+
+impl From<AdminOp> for Proposal {
+    fn from(op: AdminOp) -> Self {
+        Proposal::Admin(op)
+    }
+}
+
+/// A user whose profile, or the reason for it, a change would alter.
+///
+/// ```
+/// use rbac_profiles::{Move, Reason, Resolution};
+///
+/// let moved = Move::new(
+///     "kendall",
+///     Resolution::new("contoso-default", Reason::Default),
+///     Resolution::new("default-agent-experience-profile", Reason::OutOfBox),
+/// );
+/// assert_eq!(
+///     moved.to_string(),
+///     "kendall: contoso-default (default profile) -> default-agent-experience-profile (out-of-box fallback)",
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Move {
+    /// The user.
+    pub user: UserId,
+    /// Their resolution now.
+    pub before: Resolution,
+    /// Their resolution once the change is made.
+    pub after: Resolution,
+}
+
+impl Move {
+    /// `user` moving from `before` to `after`.
+    ///
+    /// ```
+    /// use rbac_profiles::{Move, Reason, Resolution};
+    ///
+    /// let moved = Move::new("u1", Resolution::new("a", Reason::Direct), Resolution::new("b", Reason::Default));
+    /// assert_eq!(moved.user.as_str(), "u1");
+    /// ```
+    pub fn new(user: impl Into<UserId>, before: Resolution, after: Resolution) -> Self {
+        Self {
+            user: user.into(),
+            before,
+            after,
+        }
+    }
+}
+
+/// `<user>: <before> -> <after>`.
+impl fmt::Display for Move {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} -> {}", self.user, self.before, self.after)
+    }
+}
+
+/// A profile the proposal touches, and what it would decide afterwards.
+struct Touched {
+    profile: u32,
+    after: Decides,
+}
+
+/// What a profile decides for resolution, in the snapshot's indices.
+#[derive(Default, PartialEq)]
+struct Decides {
+    /// `(rank, mapped roles in index order)` when it is ranked.
+    ranked: Option<(u32, Vec<u32>)>,
+    /// The users it lists, in index order.
+    users: Vec<u32>,
+    default: bool,
+}
+
+impl Decides {
+    fn maps(&self, role: u32) -> Option<u32> {
+        let (rank, roles) = self.ranked.as_ref()?;
+        roles.binary_search(&role).ok().map(|_| *rank)
+    }
+}
+
+/// The profiles a proposal touches, as it would leave them.
+#[derive(Default)]
+struct Overlay {
+    touched: Vec<Touched>,
+}
+
+impl Overlay {
+    fn touches(&self, profile: u32) -> bool {
+        self.touched.iter().any(|t| t.profile == profile)
+    }
+}
+
+impl Snapshot {
+    /// Every user whose resolution `proposal` would change, with their
+    /// resolution before and after, in user id order; the store is only
+    /// read, to check the proposal, never written.
+    ///
+    /// Only users the change can reach are resolved again (see the module
+    /// notes above), so a change to a few ranks or roles in a million-user
+    /// organisation answers in milliseconds; a change of the default
+    /// resolves everyone again. The answer is exactly what compiling the
+    /// changed store and [`Snapshot::diff`]ing would show as resolution
+    /// changes.
+    ///
+    /// `store` must be the store this snapshot was compiled from, unchanged
+    /// since: the proposal is checked against it and applied to its
+    /// profiles, while the "before" side is the snapshot's.
+    ///
+    /// # Errors
+    ///
+    /// For [`Proposal::Admin`] and [`Proposal::AdminBatch`], the error
+    /// [`administer_all`](crate::administer_all) would return for the
+    /// operations, but never [`Error::AccessDenied`]. For the other proposals,
+    /// [`Error::UnknownUser`] and [`Error::UnknownReference`] naming an
+    /// unknown role or team. [`Error::UnknownProfile`] when the operation
+    /// would give a rank, users or the default to a profile the snapshot
+    /// does not hold (created after it was compiled);
+    /// [`Error::NoFallbackProfile`] as [`Snapshot::resolve_all`];
+    /// [`Error::Storage`] when the store fails.
+    ///
+    /// ```
+    /// use rbac_profiles::{AdminOp, Directory, DirectoryDoc, MemoryStore, Profile, Reason, Snapshot, User};
+    ///
+    /// let mut org = DirectoryDoc::default();
+    /// org.profiles.push(Profile::new("contoso-agent", "Contoso Agent").with_rank(1).with_role("omnichannel-agent"));
+    /// org.profiles.push(Profile::new("contoso-default", "Contoso Default").as_default());
+    /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
+    /// org.users.push(User::new("u2", "Two"));
+    /// let store = MemoryStore::new(Directory::builtin_with(org)?);
+    /// let snapshot = Snapshot::compile(&store)?;
+    ///
+    /// let moves = snapshot.impact(&store, &AdminOp::RemoveDefault { profile: "contoso-default".into() }.into())?;
+    /// let lines: Vec<String> = moves.iter().map(|m| m.to_string()).collect();
+    /// assert_eq!(lines, ["u2: contoso-default (default profile) -> default-agent-experience-profile (out-of-box fallback)"]);
+    ///
+    /// // A refused operation is refused here too.
+    /// let err = snapshot.impact(&store, &AdminOp::RemoveDefault { profile: "contoso-agent".into() }.into());
+    /// assert_eq!(err.unwrap_err().to_string(), r#"profile "contoso-agent" is not the default"#);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn impact<S: Store + ?Sized>(
+        &self,
+        store: &S,
+        proposal: &Proposal,
+    ) -> Result<Vec<Move>, Error> {
+        match proposal {
+            Proposal::Admin(op) => {
+                let overlay = self.overlay(&changes_of(store, std::slice::from_ref(op))?)?;
+                self.profile_moves(&overlay)
+            }
+            Proposal::AdminBatch(ops) => {
+                let overlay = self.overlay(&changes_of(store, ops)?)?;
+                self.profile_moves(&overlay)
+            }
+            Proposal::AddUserRole { user, role } => {
+                self.role_moves(store, user, role, |roles, role| match role {
+                    Some(role) => match roles.binary_search(&role) {
+                        Ok(_) => false,
+                        Err(at) => {
+                            roles.insert(at, role);
+                            true
+                        }
+                    },
+                    // Nobody holds it and no ranked profile maps it.
+                    None => false,
+                })
+            }
+            Proposal::RemoveUserRole { user, role } => {
+                self.role_moves(store, user, role, |roles, role| {
+                    let before = roles.len();
+                    roles.retain(|r| Some(*r) != role);
+                    roles.len() != before
+                })
+            }
+            Proposal::AddTeamMember { team, user } | Proposal::RemoveTeamMember { team, user } => {
+                self.checked_user(store, user)?;
+                if store.team(team)?.is_none() {
+                    return Err(unknown_ref(user, EntityRef::Team(team.clone())));
+                }
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// The moves of one user whose direct roles `edit` changes (returning
+    /// whether it did), given the role's index if the snapshot holds it.
+    fn role_moves<S: Store + ?Sized>(
+        &self,
+        store: &S,
+        user: &UserId,
+        role: &RoleId,
+        edit: impl FnOnce(&mut Vec<u32>, Option<u32>) -> bool,
+    ) -> Result<Vec<Move>, Error> {
+        let ix = self.checked_user(store, user)?;
+        if store.role(role)?.is_none() {
+            return Err(unknown_ref(user, EntityRef::Role(role.clone())));
+        }
+        let mut roles = self.direct_roles.row(ix as usize).to_vec();
+        if !edit(&mut roles, self.roles.get(role.as_str())) {
+            return Ok(Vec::new());
+        }
+        let mut moves = Vec::new();
+        self.push_move(&mut moves, ix, &Overlay::default(), &roles)?;
+        Ok(moves)
+    }
+
+    /// The index of `user`, who must be in both the store and the snapshot.
+    fn checked_user<S: Store + ?Sized>(&self, store: &S, user: &UserId) -> Result<u32, Error> {
+        load_user(store, user)?;
+        self.users
+            .get(user.as_str())
+            .ok_or_else(|| Error::UnknownUser { user: user.clone() })
+    }
+
+    /// The profiles a change set touches, as it leaves them.
+    fn overlay(&self, changes: &[Change]) -> Result<Overlay, Error> {
+        let mut overlay = Overlay::default();
+        for change in changes {
+            let (id, after) = match change {
+                Change::PutProfile(profile) => (&profile.id, self.decides(profile)),
+                Change::RemoveProfile(id) => (id, Decides::default()),
+                _ => continue,
+            };
+            match self.profiles.get(id.as_str()) {
+                Some(profile) => {
+                    overlay.touched.retain(|t| t.profile != profile);
+                    overlay.touched.push(Touched { profile, after });
+                }
+                // A profile created since compiling decides nothing yet.
+                None if after == Decides::default() => {}
+                None => {
+                    return Err(Error::UnknownProfile {
+                        profile: id.clone(),
+                    })
+                }
+            }
+        }
+        Ok(overlay)
+    }
+
+    /// What `profile` decides, in this snapshot's indices. Roles and users
+    /// the snapshot lacks are dropped: nobody holds those roles, and a
+    /// proposal can't name an unknown user.
+    fn decides(&self, profile: &Profile) -> Decides {
+        if !profile.is_custom() {
+            return Decides::default();
+        }
+        let sorted = |mut ixs: Vec<u32>| {
+            ixs.sort_unstable();
+            ixs.dedup();
+            ixs
+        };
+        let roles = || {
+            let roles = profile.roles.iter();
+            sorted(roles.filter_map(|r| self.roles.get(r.as_str())).collect())
+        };
+        let users = profile.users.iter();
+        Decides {
+            ranked: match (profile.rank, profile.roles.is_empty()) {
+                (Some(rank), false) => Some((rank, roles())),
+                _ => None,
+            },
+            users: sorted(users.filter_map(|u| self.users.get(u.as_str())).collect()),
+            default: profile.default,
+        }
+    }
+
+    /// What profile `ix` decides in this snapshot.
+    fn decides_now(&self, ix: u32) -> Decides {
+        let position = self.ranked.iter().position(|r| r.profile == ix);
+        let ranked = position.and_then(|at| {
+            let at = u32::try_from(at).ok()?;
+            let rank = self.ranked.get(at as usize)?.rank;
+            let roles = (0..self.role_ranked.len())
+                .filter(|role| self.role_ranked.row(*role).contains(&at))
+                .filter_map(|role| u32::try_from(role).ok());
+            Some((rank, roles.collect()))
+        });
+        Decides {
+            ranked,
+            users: self.assigned.row(ix as usize).to_vec(),
+            default: self.defaults.contains(&ix),
+        }
+    }
+
+    /// The default once `overlay` is applied.
+    fn default_with(&self, overlay: &Overlay) -> Option<u32> {
+        let kept = self.defaults.iter().copied();
+        let kept = kept.filter(|p| !overlay.touches(*p));
+        let added = overlay.touched.iter().filter(|t| t.after.default);
+        kept.chain(added.map(|t| t.profile)).min()
+    }
+
+    /// The users whose resolution a profile overlay may change, resolved
+    /// again.
+    fn profile_moves(&self, overlay: &Overlay) -> Result<Vec<Move>, Error> {
+        let mut moves = Vec::new();
+        if self.default_with(overlay) != self.defaults.first().copied() {
+            for ix in 0..super::len_u32(self.users.len()) {
+                self.push_move(&mut moves, ix, overlay, self.direct_roles.row(ix as usize))?;
+            }
+            return Ok(moves);
+        }
+        let mut reached = Vec::new();
+        for touched in &overlay.touched {
+            let before = self.decides_now(touched.profile);
+            reached.extend_from_slice(&before.users);
+            reached.extend_from_slice(&touched.after.users);
+            if before.ranked != touched.after.ranked {
+                let roles = [&before.ranked, &touched.after.ranked];
+                for (_, roles) in roles.into_iter().flatten() {
+                    for role in roles {
+                        reached.extend_from_slice(self.role_users.row(*role as usize));
+                    }
+                }
+            }
+        }
+        reached.sort_unstable();
+        reached.dedup();
+        for ix in reached {
+            self.push_move(&mut moves, ix, overlay, self.direct_roles.row(ix as usize))?;
+        }
+        Ok(moves)
+    }
+
+    /// Pushes user `ix`'s move, if resolving them with `overlay` and the
+    /// direct `roles` (in index order) changes their resolution.
+    fn push_move(
+        &self,
+        moves: &mut Vec<Move>,
+        ix: u32,
+        overlay: &Overlay,
+        roles: &[u32],
+    ) -> Result<(), Error> {
+        let before = self.resolve_at(ix)?;
+        let after = self.resolve_with(ix, overlay, roles)?;
+        if (before.profile, before.reason) != (after.profile, after.reason) {
+            let user = self.users.id(ix).unwrap_or_default();
+            moves.push(Move::new(
+                user,
+                self.resolution(&before)?,
+                self.resolution(&after)?,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The resolution of user `ix` with `overlay` applied and `roles` as
+    /// their direct roles: the rules of [`Snapshot::resolve_at`], with every
+    /// tie as the store path breaks it.
+    fn resolve_with(&self, ix: u32, overlay: &Overlay, roles: &[u32]) -> Result<Resolved, Error> {
+        let listed = self.direct_profile.get(ix as usize).copied();
+        let also_from = self.also_assigned.partition_point(|(u, _)| *u < ix);
+        let also = self.also_assigned.get(also_from..).unwrap_or_default();
+        let also = also.iter().take_while(|(u, _)| *u == ix).map(|(_, p)| *p);
+        let kept = listed.into_iter().chain(also);
+        let kept = kept.filter(|p| *p != NONE && !overlay.touches(*p));
+        let added = overlay.touched.iter();
+        let added = added.filter(|t| t.after.users.binary_search(&ix).is_ok());
+        if let Some(direct) = kept.chain(added.map(|t| t.profile)).min() {
+            return Ok(self.resolved(ix, direct, super::ResolvedReason::Direct));
+        }
+
+        // Best first: (rank, profile), then the smaller role on a tie.
+        let mut best: Option<((u32, u32), u32)> = None;
+        for role in roles {
+            let positions = self.role_ranked.row(*role as usize).iter();
+            let kept = positions
+                .filter_map(|at| self.ranked.get(*at as usize))
+                .find(|r| !overlay.touches(r.profile))
+                .map(|r| (r.rank, r.profile));
+            let added = overlay.touched.iter();
+            let added = added.filter_map(|t| Some((t.after.maps(*role)?, t.profile)));
+            let candidate = kept.into_iter().chain(added).min();
+            if let Some(candidate) = candidate {
+                if best.is_none_or(|(b, _)| candidate < b) {
+                    best = Some((candidate, *role));
+                }
+            }
+        }
+        let ranked = best.map(|((rank, profile), role)| (profile, rank, role));
+        self.settle(ix, ranked, self.default_with(overlay))
+    }
+}
+
+fn unknown_ref(user: &UserId, target: EntityRef) -> Error {
+    Error::UnknownReference {
+        owner: EntityRef::User(user.clone()),
+        target,
+    }
+}
