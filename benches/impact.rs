@@ -1,7 +1,8 @@
 //! What-if answers on a million users (`testkit::Workload`, one role a
 //! ranked profile, 1–3 direct roles a user): `Snapshot::impact` of a rank
 //! change that reaches under 1 % of users (the rank 1 profile dropping to
-//! last), and of removing the default, which reaches everyone.
+//! last), and of removing the default, which reaches everyone; and
+//! `Snapshot::diff` of the snapshots before and after the rank change.
 
 // Benches opt out of the library's panic-free lints.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::print_stderr)]
@@ -10,16 +11,22 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rbac_profiles::testkit::Workload;
-use rbac_profiles::{AdminOp, Proposal, Snapshot};
+use rbac_profiles::{administer, AdminOp, Directory, MemoryStore, Proposal, Snapshot, User};
 
+/// The administrator added to the workload (user ids sort before `user-`).
+const ADMIN: &str = "admin";
+
+/// Users of the workload; the administrator is one more.
 const USERS: usize = 1_000_000;
 
 fn impact(c: &mut Criterion) {
     let mut workload = Workload::new(USERS);
     workload.roles_per_profile = 1;
     workload.roles_per_user = 1..=3;
-    let doc = workload.doc();
-    let store = workload.store().unwrap();
+    let mut doc = workload.doc();
+    doc.users
+        .push(User::new(ADMIN, "Admin").with_role("omnichannel-administrator"));
+    let store = MemoryStore::new(Directory::builtin_with(doc.clone()).unwrap());
     let snapshot = Snapshot::compile(&store).unwrap();
 
     // The rank 1 profile drops to a free rank, keeping its one role: every
@@ -55,6 +62,20 @@ fn impact(c: &mut Criterion) {
     });
     group.bench_function("remove_default_1M", |b| {
         b.iter(|| black_box(snapshot.impact(&store, &remove_default).unwrap()))
+    });
+    group.finish();
+
+    // The other way to the same answer: make the change, compile, diff.
+    let mut changed = store.clone();
+    let Proposal::Admin(op) = &rank else {
+        unreachable!("built from an AdminOp")
+    };
+    administer(&mut changed, &ADMIN.into(), op).unwrap();
+    let after = Snapshot::compile(&changed).unwrap();
+    let mut group = c.benchmark_group("diff");
+    group.sample_size(10);
+    group.bench_function("rank_1M", |b| {
+        b.iter(|| black_box(snapshot.diff(&after).unwrap()))
     });
     group.finish();
 }
