@@ -698,20 +698,20 @@ impl Snapshot {
             .ranked
             .get(best.0 as usize)
             .map(|r| (r.profile, r.rank, best.1));
-        self.settle(ix, ranked, self.defaults.first().copied())
+        let (profile, reason) = self.settle(ranked, self.defaults.first().copied())?;
+        Ok(self.resolved(ix, profile, reason))
     }
 
-    /// Rules 2 to 4 for user `ix`: the best ranked profile `(profile, rank,
-    /// role)` mapping one of their roles, else the default, else the
-    /// fallback.
+    /// Rules 2 to 4: the best ranked profile `(profile, rank, role)` mapping
+    /// one of the user's roles, else the default, else the fallback. `P`
+    /// names a profile: an index here, or one a what-if proposal creates.
     #[inline]
-    fn settle(
+    fn settle<P: From<u32>>(
         &self,
-        ix: u32,
-        ranked: Option<(u32, u32, u32)>,
-        default: Option<u32>,
-    ) -> Result<Resolved, Error> {
-        let (profile, reason) = match (ranked, default, self.fallback) {
+        ranked: Option<(P, u32, u32)>,
+        default: Option<P>,
+    ) -> Result<(P, ResolvedReason), Error> {
+        Ok(match (ranked, default, self.fallback) {
             (Some((profile, rank, role)), _, _) => (
                 profile,
                 ResolvedReason::RoleRank {
@@ -723,10 +723,9 @@ impl Snapshot {
                 },
             ),
             (None, Some(default), _) => (default, ResolvedReason::Default),
-            (None, None, Some(fallback)) => (fallback, ResolvedReason::OutOfBox),
+            (None, None, Some(fallback)) => (P::from(fallback), ResolvedReason::OutOfBox),
             (None, None, None) => return Err(Error::NoFallbackProfile),
-        };
-        Ok(self.resolved(ix, profile, reason))
+        })
     }
 
     fn resolved(&self, ix: u32, profile: u32, reason: ResolvedReason) -> Resolved {
@@ -809,22 +808,29 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn resolution(&self, resolved: &Resolved) -> Result<Resolution, Error> {
-        let foreign = |kind, index| Error::UnknownHandle { kind, index };
-        let reason = match resolved.reason {
+        let profile = self
+            .profile_id(resolved.profile)
+            .ok_or(Error::UnknownHandle {
+                kind: EntityKind::Profile,
+                index: resolved.profile.ix,
+            })?;
+        self.resolution_of(profile, resolved.reason)
+    }
+
+    /// `profile` chosen for `reason`, with ids.
+    fn resolution_of(&self, profile: &str, reason: ResolvedReason) -> Result<Resolution, Error> {
+        let reason = match reason {
             ResolvedReason::Direct => Reason::Direct,
             ResolvedReason::RoleRank { role, rank } => Reason::RoleRank {
-                role: RoleId::from(
-                    self.role_id(role)
-                        .ok_or_else(|| foreign(EntityKind::Role, role.ix))?,
-                ),
+                role: RoleId::from(self.role_id(role).ok_or(Error::UnknownHandle {
+                    kind: EntityKind::Role,
+                    index: role.ix,
+                })?),
                 rank,
             },
             ResolvedReason::Default => Reason::Default,
             ResolvedReason::OutOfBox => Reason::OutOfBox,
         };
-        let profile = self
-            .profile_id(resolved.profile)
-            .ok_or_else(|| foreign(EntityKind::Profile, resolved.profile.ix))?;
         Ok(Resolution {
             profile: ProfileId::from(profile),
             reason,

@@ -511,6 +511,51 @@ fn a_role_nobody_holds_but_a_profile_maps_still_moves_the_user_who_gets_it() {
 }
 
 #[test]
+fn a_profile_the_batch_creates_can_take_users() {
+    let store = office();
+    let snapshot = Snapshot::compile(&store).unwrap();
+    let night = Proposal::AdminBatch(vec![
+        AdminOp::CreateProfile {
+            profile: "night".into(),
+            name: "Night shift".into(),
+            settings: Default::default(),
+        },
+        AdminOp::RemoveRankAndRoles {
+            profile: "contoso-supervisor".into(),
+        },
+        AdminOp::SetRankAndRoles {
+            profile: "night".into(),
+            rank: 1,
+            roles: vec!["omnichannel-agent".into()],
+        },
+        AdminOp::AssignUsers {
+            profile: "night".into(),
+            users: vec![uid("cy")],
+        },
+    ]);
+    assert_eq!(
+        lines(&snapshot.impact(&store, &night).unwrap()),
+        [
+            "ana: contoso-agent (role omnichannel-agent, rank 2) -> night (role omnichannel-agent, rank 1)",
+            "ben: contoso-agent (role omnichannel-agent, rank 2) -> night (role omnichannel-agent, rank 1)",
+            "cy: contoso-default (default profile) -> night (assigned directly)",
+        ]
+    );
+    // Created and deleted in one batch: nothing.
+    let fleeting = Proposal::AdminBatch(vec![
+        AdminOp::CreateProfile {
+            profile: "night".into(),
+            name: "Night shift".into(),
+            settings: Default::default(),
+        },
+        AdminOp::DeleteProfile {
+            profile: "night".into(),
+        },
+    ]);
+    assert!(snapshot.impact(&store, &fleeting).unwrap().is_empty());
+}
+
+#[test]
 fn diff_names_privilege_changes_and_users_on_one_side() {
     let store = office();
     let before = Snapshot::compile(&store).unwrap();

@@ -11,11 +11,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::intern::NONE;
-use super::{Resolved, Snapshot};
+use super::{ResolvedReason, Snapshot};
 use crate::access::load_user;
 use crate::admin::{changes_of, AdminOp};
 use crate::error::{EntityRef, Error};
-use crate::id::{RoleId, TeamId, UserId};
+use crate::id::{ProfileId, RoleId, TeamId, UserId};
 use crate::profile::Profile;
 use crate::resolve::Resolution;
 use crate::store::{Change, Store};
@@ -133,9 +133,23 @@ impl fmt::Display for Move {
     }
 }
 
+/// A profile of a what-if answer: one the snapshot holds, by index, or
+/// one the proposal creates, by its place in [`Overlay::created`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pick {
+    Held(u32),
+    Created(usize),
+}
+
+impl From<u32> for Pick {
+    fn from(ix: u32) -> Self {
+        Pick::Held(ix)
+    }
+}
+
 /// A profile the proposal touches, and what it would decide afterwards.
 struct Touched {
-    profile: u32,
+    profile: Pick,
     after: Decides,
 }
 
@@ -160,11 +174,15 @@ impl Decides {
 #[derive(Default)]
 struct Overlay {
     touched: Vec<Touched>,
+    /// Profiles the proposal creates, which the snapshot can't hold.
+    created: Vec<ProfileId>,
 }
 
 impl Overlay {
     fn touches(&self, profile: u32) -> bool {
-        self.touched.iter().any(|t| t.profile == profile)
+        self.touched
+            .iter()
+            .any(|t| t.profile == Pick::Held(profile))
     }
 }
 
@@ -190,10 +208,8 @@ impl Snapshot {
     /// [`administer_all`](crate::administer_all) would return for the
     /// operations, but never [`Error::AccessDenied`]. For the other proposals,
     /// [`Error::UnknownUser`] and [`Error::UnknownReference`] naming an
-    /// unknown role or team. [`Error::UnknownProfile`] when the operation
-    /// would give a rank, users or the default to a profile the snapshot
-    /// does not hold (created after it was compiled);
-    /// [`Error::NoFallbackProfile`] as [`Snapshot::resolve_all`];
+    /// unknown role or team. [`Error::NoFallbackProfile`] as
+    /// [`Snapshot::resolve_all`];
     /// [`Error::Storage`] when the store fails.
     ///
     /// ```
@@ -223,11 +239,11 @@ impl Snapshot {
     ) -> Result<Vec<Move>, Error> {
         match proposal {
             Proposal::Admin(op) => {
-                let overlay = self.overlay(&changes_of(store, std::slice::from_ref(op))?)?;
+                let overlay = self.overlay(&changes_of(store, std::slice::from_ref(op))?);
                 self.profile_moves(&overlay)
             }
             Proposal::AdminBatch(ops) => {
-                let overlay = self.overlay(&changes_of(store, ops)?)?;
+                let overlay = self.overlay(&changes_of(store, ops)?);
                 self.profile_moves(&overlay)
             }
             Proposal::AddUserRole { user, role } => {
@@ -291,7 +307,7 @@ impl Snapshot {
     }
 
     /// The profiles a change set touches, as it leaves them.
-    fn overlay(&self, changes: &[Change]) -> Result<Overlay, Error> {
+    fn overlay(&self, changes: &[Change]) -> Overlay {
         let mut overlay = Overlay::default();
         for change in changes {
             let (id, after) = match change {
@@ -299,21 +315,33 @@ impl Snapshot {
                 Change::RemoveProfile(id) => (id, Decides::default()),
                 _ => continue,
             };
-            match self.profiles.get(id.as_str()) {
-                Some(profile) => {
-                    overlay.touched.retain(|t| t.profile != profile);
-                    overlay.touched.push(Touched { profile, after });
-                }
-                // A profile created since compiling decides nothing yet.
-                None if after == Decides::default() => {}
-                None => {
-                    return Err(Error::UnknownProfile {
-                        profile: id.clone(),
-                    })
-                }
-            }
+            let profile = match self.profiles.get(id.as_str()) {
+                Some(ix) => Pick::Held(ix),
+                None => match overlay.created.iter().position(|c| c == id) {
+                    Some(at) => Pick::Created(at),
+                    None => {
+                        overlay.created.push(id.clone());
+                        Pick::Created(overlay.created.len() - 1)
+                    }
+                },
+            };
+            overlay.touched.retain(|t| t.profile != profile);
+            overlay.touched.push(Touched { profile, after });
         }
-        Ok(overlay)
+        overlay
+    }
+
+    /// The id of a profile of a what-if answer.
+    fn pick_id<'a>(&'a self, overlay: &'a Overlay, pick: Pick) -> &'a str {
+        match pick {
+            Pick::Held(ix) => self.profiles.id(ix).unwrap_or_default(),
+            Pick::Created(at) => overlay.created.get(at).map_or("", ProfileId::as_str),
+        }
+    }
+
+    /// The first of `picks` in profile id order, as ties are broken.
+    fn first_pick(&self, overlay: &Overlay, picks: impl Iterator<Item = Pick>) -> Option<Pick> {
+        picks.min_by(|a, b| self.pick_id(overlay, *a).cmp(self.pick_id(overlay, *b)))
     }
 
     /// What `profile` decides, in this snapshot's indices. Roles and users
@@ -343,8 +371,11 @@ impl Snapshot {
         }
     }
 
-    /// What profile `ix` decides in this snapshot.
-    fn decides_now(&self, ix: u32) -> Decides {
+    /// What `profile` decides in this snapshot: nothing for one it lacks.
+    fn decides_now(&self, profile: Pick) -> Decides {
+        let Pick::Held(ix) = profile else {
+            return Decides::default();
+        };
         let position = self.ranked.iter().position(|r| r.profile == ix);
         let ranked = position.and_then(|at| {
             let at = u32::try_from(at).ok()?;
@@ -362,18 +393,18 @@ impl Snapshot {
     }
 
     /// The default once `overlay` is applied.
-    fn default_with(&self, overlay: &Overlay) -> Option<u32> {
+    fn default_with(&self, overlay: &Overlay) -> Option<Pick> {
         let kept = self.defaults.iter().copied();
-        let kept = kept.filter(|p| !overlay.touches(*p));
+        let kept = kept.filter(|p| !overlay.touches(*p)).map(Pick::Held);
         let added = overlay.touched.iter().filter(|t| t.after.default);
-        kept.chain(added.map(|t| t.profile)).min()
+        self.first_pick(overlay, kept.chain(added.map(|t| t.profile)))
     }
 
     /// The users whose resolution a profile overlay may change, resolved
     /// again.
     fn profile_moves(&self, overlay: &Overlay) -> Result<Vec<Move>, Error> {
         let mut moves = Vec::new();
-        if self.default_with(overlay) != self.defaults.first().copied() {
+        if self.default_with(overlay) != self.defaults.first().copied().map(Pick::Held) {
             for ix in 0..super::len_u32(self.users.len()) {
                 self.push_move(&mut moves, ix, overlay, self.direct_roles.row(ix as usize))?;
             }
@@ -411,22 +442,24 @@ impl Snapshot {
         roles: &[u32],
     ) -> Result<(), Error> {
         let before = self.resolve_at(ix)?;
-        let after = self.resolve_with(ix, overlay, roles)?;
-        if (before.profile, before.reason) != (after.profile, after.reason) {
+        let (profile, reason) = self.resolve_with(ix, overlay, roles)?;
+        if (Pick::Held(before.profile.ix), before.reason) != (profile, reason) {
             let user = self.users.id(ix).unwrap_or_default();
-            moves.push(Move::new(
-                user,
-                self.resolution(&before)?,
-                self.resolution(&after)?,
-            ));
+            let after = self.resolution_of(self.pick_id(overlay, profile), reason)?;
+            moves.push(Move::new(user, self.resolution(&before)?, after));
         }
         Ok(())
     }
 
     /// The resolution of user `ix` with `overlay` applied and `roles` as
     /// their direct roles: the rules of [`Snapshot::resolve_at`], with every
-    /// tie as the store path breaks it.
-    fn resolve_with(&self, ix: u32, overlay: &Overlay, roles: &[u32]) -> Result<Resolved, Error> {
+    /// tie broken as the store path breaks it (the smallest profile id).
+    fn resolve_with(
+        &self,
+        ix: u32,
+        overlay: &Overlay,
+        roles: &[u32],
+    ) -> Result<(Pick, ResolvedReason), Error> {
         let listed = self.direct_profile.get(ix as usize).copied();
         let also_from = self.also_assigned.partition_point(|(u, _)| *u < ix);
         let also = self.also_assigned.get(also_from..).unwrap_or_default();
@@ -435,29 +468,32 @@ impl Snapshot {
         let kept = kept.filter(|p| *p != NONE && !overlay.touches(*p));
         let added = overlay.touched.iter();
         let added = added.filter(|t| t.after.users.binary_search(&ix).is_ok());
-        if let Some(direct) = kept.chain(added.map(|t| t.profile)).min() {
-            return Ok(self.resolved(ix, direct, super::ResolvedReason::Direct));
+        let direct = kept.map(Pick::Held).chain(added.map(|t| t.profile));
+        if let Some(direct) = self.first_pick(overlay, direct) {
+            return Ok((direct, ResolvedReason::Direct));
         }
 
-        // Best first: (rank, profile), then the smaller role on a tie.
-        let mut best: Option<((u32, u32), u32)> = None;
+        // Best first: (rank, profile id), then the smaller role on a tie.
+        let mut best: Option<(u32, Pick, u32)> = None;
         for role in roles {
             let positions = self.role_ranked.row(*role as usize).iter();
             let kept = positions
                 .filter_map(|at| self.ranked.get(*at as usize))
                 .find(|r| !overlay.touches(r.profile))
-                .map(|r| (r.rank, r.profile));
+                .map(|r| (r.rank, Pick::Held(r.profile)));
             let added = overlay.touched.iter();
             let added = added.filter_map(|t| Some((t.after.maps(*role)?, t.profile)));
-            let candidate = kept.into_iter().chain(added).min();
-            if let Some(candidate) = candidate {
-                if best.is_none_or(|(b, _)| candidate < b) {
-                    best = Some((candidate, *role));
+            for (rank, profile) in kept.into_iter().chain(added) {
+                let better = best.is_none_or(|(r, p, _)| {
+                    (rank, self.pick_id(overlay, profile)) < (r, self.pick_id(overlay, p))
+                });
+                if better {
+                    best = Some((rank, profile, *role));
                 }
             }
         }
-        let ranked = best.map(|((rank, profile), role)| (profile, rank, role));
-        self.settle(ix, ranked, self.default_with(overlay))
+        let ranked = best.map(|(rank, profile, role)| (profile, rank, role));
+        self.settle(ranked, self.default_with(overlay))
     }
 }
 
