@@ -18,6 +18,10 @@
 //!
 //! A snapshot never reads the store again: compile a new one after a
 //! change, and share it behind an [`Arc`](std::sync::Arc).
+//!
+//! It also answers administrators' questions: what a proposed change would
+//! do ([`Snapshot::impact`], which reads the store only to check the
+//! proposal), and what differs between two snapshots ([`Snapshot::diff`]).
 
 mod bits;
 mod compile;
