@@ -21,6 +21,7 @@
 
 mod bits;
 mod compile;
+mod explain;
 mod intern;
 
 use std::fmt;
@@ -106,6 +107,8 @@ pub struct Snapshot {
     role_best: Vec<u32>,
     default: Option<u32>,
     fallback: Option<u32>,
+    /// Teams, memberships and inclusions, for routes (issue 7).
+    routes: explain::RouteTables,
 }
 
 /// A ranked profile of the snapshot.
@@ -804,6 +807,7 @@ impl Snapshot {
             + self.profiles.heap_bytes()
             + self.ranked.capacity() * size_of::<Ranked>()
             + self.role_best.capacity() * size_of::<u32>()
+            + self.routes.heap_bytes()
     }
 
     fn user_handle(&self, ix: u32) -> UserIx {
