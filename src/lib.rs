@@ -45,7 +45,10 @@ pub use profile::{
 };
 pub use resolve::{resolve_profile, Reason, Resolution};
 pub use role::Role;
-pub use snapshot::{PrivilegeIx, ProfileIx, Resolved, ResolvedReason, RoleIx, Snapshot, UserIx};
+pub use snapshot::{
+    PrivilegeIx, ProfileCount, ProfileCounts, ProfileIx, ReasonCounts, Resolved, ResolvedReason,
+    RoleIx, Snapshot, UserIx,
+};
 pub use store::{Change, MemoryStore, Store, StoreError, StoreMut};
 pub use team::Team;
 pub use user::User;

@@ -23,6 +23,9 @@ mod bits;
 mod compile;
 mod explain;
 mod intern;
+mod reverse;
+
+pub use reverse::{ProfileCount, ProfileCounts, ReasonCounts};
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
