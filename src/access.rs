@@ -175,8 +175,9 @@ pub struct Route {
 
 /// Every route by which `user` holds `privilege`; empty when they don't.
 ///
-/// One route per (held role, granting role) pair, with the shortest
-/// inclusion chain between them. Sorted by granting role, then holding
+/// One route per (held role, granting role) pair and way of holding the
+/// role (directly, or through each team), with the shortest inclusion chain
+/// between them; a role or team the store lists twice counts once. Sorted by granting role, then holding
 /// (direct first, then teams by id), then chain, so the answer does not
 /// depend on the order of lists in the store.
 ///
@@ -257,6 +258,9 @@ pub(crate) fn routes_where<S: Store + ?Sized>(
         }
     }
     routes.sort_by(cmp_routes);
+    // A role or team listed twice (an untidy host store) walks the same
+    // root twice: keep one route per (holding, held role, granting role).
+    routes.dedup();
     Ok(routes)
 }
 

@@ -26,8 +26,12 @@
 mod bits;
 mod compile;
 mod diff;
+mod explain;
 mod intern;
+mod reverse;
 mod what_if;
+
+pub use reverse::{ProfileCount, ProfileCounts, ReasonCounts};
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -125,6 +129,8 @@ pub struct Snapshot {
     /// The custom profiles marked default, in id order: the first applies.
     defaults: Vec<u32>,
     fallback: Option<u32>,
+    /// Teams, memberships and inclusions, for routes (issue 7).
+    routes: explain::RouteTables,
 }
 
 /// A ranked profile of the snapshot.
@@ -867,6 +873,7 @@ impl Snapshot {
             + self.role_users.heap_bytes()
             + self.role_ranked.heap_bytes()
             + self.defaults.capacity() * size_of::<u32>()
+            + self.routes.heap_bytes()
     }
 
     fn user_handle(&self, ix: u32) -> UserIx {

@@ -282,6 +282,49 @@ fn a_snapshot_of_an_untidy_host_store_answers_as_the_store() {
     assert_eq!(err.to_string(), r#"unknown privilege "ghost:read""#);
 }
 
+/// A host store may list a role, a team, or a team's role twice: each
+/// (holding, held role, granting role) is still one route.
+#[test]
+fn routes_are_not_repeated_when_a_host_store_lists_a_role_or_team_twice() {
+    let mut store = HostStore::default();
+    let read = key("bot:read");
+    store
+        .privileges
+        .insert(read.clone(), PrivilegeDef::new(read.clone(), ""));
+    let a = Role::new("a", "").with_grant(read.clone(), AccessLevel::User);
+    let b = Role::new("b", "").with_include("a").with_include("a");
+    for role in [a, b] {
+        store.roles.insert(role.id.clone(), role);
+    }
+    let mut team = Team::new("t", "").with_role("b").with_role("b");
+    team.members.push(uid("u1"));
+    store.teams.insert(team.id.clone(), team);
+    let mut u1 = User::new("u1", "").with_role("a").with_role("a");
+    u1.teams = vec!["t".into(), "t".into()];
+    store.users.insert(u1.id.clone(), u1);
+
+    let routes = explain_privilege(&store, &uid("u1"), &read).unwrap();
+    let summary: Vec<_> = routes
+        .iter()
+        .map(|r| {
+            let chain: Vec<_> = r.chain.iter().map(RoleId::as_str).collect();
+            (r.role.as_str(), r.holding.clone(), chain, r.level)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("a", Holding::Direct, vec!["a"], AccessLevel::User),
+            (
+                "a",
+                Holding::Team("t".into()),
+                vec!["b", "a"],
+                AccessLevel::User
+            ),
+        ]
+    );
+}
+
 #[test]
 fn a_dangling_reference_in_a_host_store_is_reported() {
     let store = host_store();

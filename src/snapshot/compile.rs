@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use super::bits::Rows;
+use super::explain::RouteTables;
 use super::intern::{IdHash, IdTable, NONE};
 use super::{filled, Ranked, Snapshot, LEVELS};
 use crate::error::{EntityRef, Error};
@@ -100,14 +101,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     }
 
     // Renumber roles in id order, so index order is id order.
-    let mut order: Vec<u32> = (0..len_u32(roles.list.len(), "roles")?).collect();
-    order.sort_unstable_by(|a, b| roles.id(*a).cmp(&roles.id(*b)));
-    let mut renumber = vec![NONE; order.len()];
-    for (new, old) in (0u32..).zip(&order) {
-        if let Some(slot) = renumber.get_mut(*old as usize) {
-            *slot = new;
-        }
-    }
+    let (order, renumber) = roles.id_order("roles")?;
     let new = |old: &u32| renumber.get(*old as usize).copied().unwrap_or(NONE);
     let role_table = IdTable::new(
         "roles",
@@ -149,6 +143,8 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
             held.or_into(user, team_rows.row(*team as usize));
         }
     }
+
+    let routes = route_tables(&teams, &team_roles, &user_teams, includes)?;
 
     // Best first: lower rank, then smaller profile id.
     ranked.sort_by_key(|(r, _)| (r.rank, r.profile));
@@ -213,6 +209,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         role_ranked,
         defaults,
         fallback,
+        routes,
     })
 }
 
@@ -247,6 +244,70 @@ impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
     fn id(&self, ix: u32) -> Option<&K> {
         self.list.get(ix as usize).map(|(id, _)| id)
     }
+
+    /// The indices met in id order (`order[new] = old`) and the way back
+    /// (`renumber[old] = new`).
+    fn id_order(&self, what: &'static str) -> Result<(Vec<u32>, Vec<u32>), Error>
+    where
+        K: Ord,
+    {
+        let mut order: Vec<u32> = (0..len_u32(self.list.len(), what)?).collect();
+        order.sort_unstable_by(|a, b| self.id(*a).cmp(&self.id(*b)));
+        let mut renumber = vec![NONE; order.len()];
+        for (new, old) in (0u32..).zip(&order) {
+            if let Some(slot) = renumber.get_mut(*old as usize) {
+                *slot = new;
+            }
+        }
+        Ok((order, renumber))
+    }
+}
+
+/// The tables of [`RouteTables`], from the compile's provisional ones:
+/// `team_roles` per team in the order met (role indices final),
+/// `user_teams` per user (team indices as met), `includes` per role (both
+/// final). Teams are renumbered in id order.
+fn route_tables(
+    teams: &Met<TeamId>,
+    team_roles: &Csr,
+    user_teams: &Csr,
+    includes: Csr,
+) -> Result<RouteTables, Error> {
+    let (order, renumber) = teams.id_order("teams")?;
+    let new = |old: &u32| renumber.get(*old as usize).copied().unwrap_or(NONE);
+    let table = IdTable::new(
+        "teams",
+        order
+            .iter()
+            .map(|old| teams.id(*old).map_or("", TeamId::as_str)),
+    )?;
+    // (team, user), sorted: each team's members in user order, a team a
+    // user lists twice kept once.
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(user_teams.values.len());
+    for (user, row) in (0u32..).zip((0..user_teams.len()).map(|u| user_teams.row(u))) {
+        pairs.extend(row.iter().map(|team| (new(team), user)));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut members = Csr {
+        starts: Vec::with_capacity(order.len() + 1),
+        values: Vec::with_capacity(pairs.len()),
+    };
+    let mut at = 0;
+    for team in (0u32..).take(order.len()) {
+        let start = at;
+        while pairs.get(at).is_some_and(|(t, _)| *t == team) {
+            at += 1;
+        }
+        let row = pairs.get(start..at).unwrap_or_default();
+        members.push_row(row.iter().map(|(_, user)| *user))?;
+    }
+    Ok(RouteTables {
+        teams: table,
+        team_roles: team_roles.permute(&order, |role| *role)?.sorted_rows(),
+        members,
+        includes: includes.sorted_rows(),
+    })
 }
 
 /// Rows of `u32`s, one after another.

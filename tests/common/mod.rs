@@ -65,3 +65,32 @@ pub fn seed_file(prefix: &str) -> Option<String> {
             .replace('\u{a0}', " "),
     )
 }
+
+/// Small synthetic organisations of every shape `testkit::Workload` can
+/// take: no users to a few dozen, inclusions, teams, ranked profiles and
+/// direct assignments in any proportion.
+pub fn small_workload(
+) -> impl proptest::strategy::Strategy<Value = rbac_profiles::testkit::Workload> {
+    use proptest::prelude::*;
+    (
+        (0usize..30, 0usize..10, 0usize..12, 0u32..60, 0u32..80),
+        (0usize..6, 1usize..4, 0usize..4, 0u32..40, any::<u64>()),
+    )
+        .prop_map(
+            |(
+                (users, roles, privileges, grant, include),
+                (profiles, per_profile, teams, direct, seed),
+            )| {
+                let mut w = rbac_profiles::testkit::Workload::new(users).with_seed(seed);
+                w.roles = roles;
+                w.privileges = privileges;
+                w.grant_percent = grant;
+                w.include_percent = include;
+                w.profiles = profiles;
+                w.roles_per_profile = per_profile;
+                w.teams = teams;
+                w.direct_percent = direct;
+                w
+            },
+        )
+}
