@@ -144,15 +144,17 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         }
     }
 
-    let routes = route_tables(&teams, &team_roles, &user_teams, includes)?;
+    let routes = route_tables(&teams, &team_roles, user_teams, includes)?;
 
     // Best first: lower rank, then smaller profile id.
     ranked.sort_by_key(|(r, _)| (r.rank, r.profile));
-    let mut role_ranked = Vec::new();
-    for (position, (_, row)) in (0u32..).zip(&ranked) {
-        role_ranked.extend(mapped.row(*row).iter().map(|role| (*role, position)));
-    }
-    let role_ranked = Csr::from_pairs(role_count, role_ranked)?;
+    let by_position: Vec<u32> = ranked
+        .iter()
+        .map(|(_, row)| len_u32(*row, "profiles"))
+        .collect::<Result<_, _>>()?;
+    let role_ranked = mapped
+        .permute(&by_position, |role| *role)?
+        .transpose(role_count)?;
     let mut role_best = filled(role_count, NONE, "role table")?;
     for (role, best) in role_best.iter_mut().enumerate() {
         *best = role_ranked.row(role).first().copied().unwrap_or(NONE);
@@ -161,28 +163,27 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     // The first custom profile (in id order) listing a user assigns them;
     // the others, which only a host's store can hold, wait in `also`.
     let mut direct_profile = filled(users.len(), NONE, "profile assignments")?;
-    let mut assignments = Vec::new();
+    let mut assigned = Csr::default();
     let mut also = Vec::new();
-    for (ix, profile) in &custom {
-        for user in profile.users.iter().filter_map(|u| users.get(u.as_str())) {
-            assignments.push((*ix, user));
-            match direct_profile.get_mut(user as usize) {
-                Some(slot) if *slot == NONE => *slot = *ix,
-                Some(slot) if *slot != *ix => also.push((user, *ix)),
+    let mut listing = custom.iter().peekable();
+    for ix in 0..len_u32(profiles.len(), "profiles")? {
+        let profile = listing.next_if(|(p, _)| *p == ix).map(|(_, p)| p);
+        let listed = profile.into_iter().flat_map(|p| &p.users);
+        let listed: Vec<u32> = listed.filter_map(|u| users.get(u.as_str())).collect();
+        for user in &listed {
+            match direct_profile.get_mut(*user as usize) {
+                Some(slot) if *slot == NONE => *slot = ix,
+                Some(slot) if *slot != ix => also.push((*user, ix)),
                 _ => {}
             }
         }
+        assigned.push_row(listed)?;
     }
     also.sort_unstable();
     also.dedup();
-    let assigned = Csr::from_pairs(profiles.len(), assignments)?;
+    let assigned = assigned.sorted_rows();
     let direct_roles = direct.sorted_rows();
-    let role_users = Csr::from_pairs(
-        role_count,
-        (0u32..)
-            .zip(0..direct_roles.len())
-            .flat_map(|(user, row)| direct_roles.row(row).iter().map(move |role| (*role, user))),
-    )?;
+    let role_users = direct_roles.transpose(role_count)?;
 
     let defaults: Vec<u32> = custom
         .iter()
@@ -270,7 +271,7 @@ impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
 fn route_tables(
     teams: &Met<TeamId>,
     team_roles: &Csr,
-    user_teams: &Csr,
+    user_teams: Csr,
     includes: Csr,
 ) -> Result<RouteTables, Error> {
     let (order, renumber) = teams.id_order("teams")?;
@@ -281,27 +282,9 @@ fn route_tables(
             .iter()
             .map(|old| teams.id(*old).map_or("", TeamId::as_str)),
     )?;
-    // (team, user), sorted: each team's members in user order, a team a
-    // user lists twice kept once.
-    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(user_teams.values.len());
-    for (user, row) in (0u32..).zip((0..user_teams.len()).map(|u| user_teams.row(u))) {
-        pairs.extend(row.iter().map(|team| (new(team), user)));
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut members = Csr {
-        starts: Vec::with_capacity(order.len() + 1),
-        values: Vec::with_capacity(pairs.len()),
-    };
-    let mut at = 0;
-    for team in (0u32..).take(order.len()) {
-        let start = at;
-        while pairs.get(at).is_some_and(|(t, _)| *t == team) {
-            at += 1;
-        }
-        let row = pairs.get(start..at).unwrap_or_default();
-        members.push_row(row.iter().map(|(_, user)| *user))?;
-    }
+    // Each team's members in user order, a team a user lists twice kept
+    // once.
+    let members = user_teams.map(new).transpose(order.len())?.sorted_rows();
     Ok(RouteTables {
         teams: table,
         team_roles: team_roles.permute(&order, |role| *role)?.sorted_rows(),
@@ -342,20 +325,13 @@ impl Csr {
         }
     }
 
-    /// `rows` rows from `(row, value)` pairs: each row's values in the order
-    /// the pairs came, repeats kept. Pairs naming a row past `rows` are
-    /// dropped.
-    pub(super) fn from_pairs(
-        rows: usize,
-        pairs: impl IntoIterator<Item = (u32, u32)>,
-    ) -> Result<Self, Error> {
-        let pairs: Vec<(u32, u32)> = pairs
-            .into_iter()
-            .filter(|(row, _)| (*row as usize) < rows)
-            .collect();
-        let mut starts = filled(rows + 1, 0u32, "index rows")?;
-        for (row, _) in &pairs {
-            if let Some(count) = starts.get_mut(*row as usize + 1) {
+    /// The transpose: `columns` rows, row `c` holding every row index
+    /// whose row here holds `c`, in increasing order (repeated when a row
+    /// holds `c` twice). Values past `columns` are dropped.
+    pub(super) fn transpose(&self, columns: usize) -> Result<Self, Error> {
+        let mut starts = filled(columns + 1, 0u32, "index rows")?;
+        for value in &self.values {
+            if let Some(count) = starts.get_mut(*value as usize + 1) {
                 *count += 1;
             }
         }
@@ -365,15 +341,17 @@ impl Csr {
                 *start += before;
             }
         }
-        len_u32(pairs.len(), "references")?;
-        let mut values = filled(pairs.len(), 0u32, "index rows")?;
+        let total = starts.last().copied().unwrap_or(0) as usize;
+        let mut values = filled(total, 0u32, "index rows")?;
         let mut next = starts.clone();
-        for (row, value) in pairs {
-            if let Some(at) = next.get_mut(row as usize) {
-                if let Some(slot) = values.get_mut(*at as usize) {
-                    *slot = value;
+        for (row, i) in (0u32..).zip(0..self.len()) {
+            for value in self.row(i) {
+                if let Some(at) = next.get_mut(*value as usize) {
+                    if let Some(slot) = values.get_mut(*at as usize) {
+                        *slot = row;
+                    }
+                    *at += 1;
                 }
-                *at += 1;
             }
         }
         Ok(Self { starts, values })
