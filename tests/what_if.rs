@@ -637,3 +637,58 @@ fn the_seed_scenario_moves_as_compiling_shows() {
     administer(&mut store, &admin, &remove_default).unwrap();
     assert_eq!(moves, expected_moves(&snapshot, &store));
 }
+
+#[test]
+fn a_store_listing_every_profile_twice_resolves_and_predicts_as_listed_once() {
+    let mut doc = DirectoryDoc::builtin();
+    let listed_once = {
+        let mut org = DirectoryDoc::default();
+        org.profiles.push(
+            Profile::new("a", "A")
+                .with_user("u1")
+                .with_rank(1)
+                .with_role("omnichannel-agent"),
+        );
+        org.profiles.push(Profile::new("b", "B").with_user("u2"));
+        org.profiles.push(Profile::new("c", "C").as_default());
+        org.users
+            .push(User::new("admin", "Admin").with_role("omnichannel-administrator"));
+        org.users.push(User::new("u1", "One"));
+        org.users.push(User::new("u2", "Two"));
+        org.users
+            .push(User::new("u3", "Three").with_role("omnichannel-agent"));
+        org
+    };
+    doc.extend(listed_once.clone());
+    let mut twice = common::HostStore::unchecked(doc);
+    twice.profiles_twice = true;
+    let once = store_with(listed_once);
+
+    let snapshot = Snapshot::compile(&twice).unwrap();
+    for user in ["admin", "u1", "u2", "u3"] {
+        assert_eq!(
+            snapshot.resolve_profile(&uid(user)).unwrap(),
+            resolve_profile(&twice, &uid(user)).unwrap(),
+            "{user}"
+        );
+    }
+    let reference = Snapshot::compile(&once).unwrap();
+    for op in [
+        AdminOp::DeleteProfile {
+            profile: "b".into(),
+        },
+        AdminOp::RemoveDefault {
+            profile: "c".into(),
+        },
+        AdminOp::RemoveRankAndRoles {
+            profile: "a".into(),
+        },
+    ] {
+        let proposal = Proposal::from(op);
+        assert_eq!(
+            snapshot.impact(&twice, &proposal).unwrap(),
+            reference.impact(&once, &proposal).unwrap(),
+            "{proposal:?}"
+        );
+    }
+}

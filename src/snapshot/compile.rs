@@ -167,9 +167,12 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     let mut also = Vec::new();
     let mut listing = custom.iter().peekable();
     for ix in 0..len_u32(profiles.len(), "profiles")? {
-        let profile = listing.next_if(|(p, _)| *p == ix).map(|(_, p)| p);
-        let listed = profile.into_iter().flat_map(|p| &p.users);
-        let listed: Vec<u32> = listed.filter_map(|u| users.get(u.as_str())).collect();
+        // A store may list a profile twice: every listing counts.
+        let mut listed = Vec::new();
+        while let Some((_, profile)) = listing.next_if(|(p, _)| *p == ix) {
+            let known = profile.users.iter().filter_map(|u| users.get(u.as_str()));
+            listed.extend(known);
+        }
         for user in &listed {
             match direct_profile.get_mut(*user as usize) {
                 Some(slot) if *slot == NONE => *slot = ix,
