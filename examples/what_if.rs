@@ -12,7 +12,8 @@
 use std::error::Error;
 
 use rbac_profiles::{
-    administer_all, AdminOp, Directory, DirectoryDoc, MemoryStore, Move, Proposal, Snapshot, UserId,
+    administer_all, AdminOp, Directory, DirectoryDoc, MemoryStore, ProfileMove, Proposal, Snapshot,
+    UserId,
 };
 
 const ORG: &str = include_str!("data/seed004.json");
@@ -33,8 +34,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         roles: vec![role.into()],
     };
     let alone = rank("datum-agent", 1, "omnichannel-agent");
-    if let Err(refused) = before.impact(&store, &alone.clone().into()) {
-        println!("Datum Agent takes rank 1, alone: refused ({refused})");
+    match before.impact(&store, &alone.clone().into()) {
+        Err(refused) => println!("Datum Agent takes rank 1, alone: refused ({refused})"),
+        Ok(_) => return Err("rank 1 was expected to be taken".into()),
     }
     // As one batch that swaps the two ranks, it can be made.
     let swap = Proposal::AdminBatch(vec![
@@ -57,7 +59,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     administer_all(&mut store, &admin, &[remove_default])?;
     let after = Snapshot::compile(&store)?;
     let diff = before.diff(&after)?;
-    let seen: Vec<Move> = diff.iter().filter_map(|d| d.moved()).collect();
+    let seen: Vec<ProfileMove> = diff.iter().filter_map(|d| d.moved()).collect();
     print_moves("After removing it, compiled again, the diff", &seen);
     if seen != predicted {
         return Err("the diff differs from the prediction".into());
@@ -70,7 +72,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 }
 
 /// Every move; a new rank alone is a new reason for the same profile.
-fn print_moves(title: &str, moves: &[Move]) {
+fn print_moves(title: &str, moves: &[ProfileMove]) {
     let new_profile = moves
         .iter()
         .filter(|m| m.before.profile != m.after.profile)

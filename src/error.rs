@@ -324,6 +324,14 @@ pub enum Error {
         /// The bytes it needs (`u64::MAX` when the size itself overflows).
         bytes: u64,
     },
+    /// A what-if question ([`Snapshot::impact`](crate::Snapshot::impact))
+    /// found `entity` in the store other than the snapshot compiled it:
+    /// compile again, then ask.
+    #[error("{entity} changed since the snapshot was compiled")]
+    StaleSnapshot {
+        /// The user or profile that differs.
+        entity: EntityRef,
+    },
     /// A handle (such as a [`UserIx`](crate::UserIx)) that the snapshot
     /// asked did not issue.
     #[error("no {kind} with index {index} in this snapshot")]

@@ -46,8 +46,8 @@ pub use profile::{
 pub use resolve::{resolve_profile, Reason, Resolution};
 pub use role::Role;
 pub use snapshot::{
-    LevelChange, Move, PrivilegeIx, ProfileCount, ProfileCounts, ProfileIx, Proposal, ReasonCounts,
-    Resolved, ResolvedReason, RoleIx, Snapshot, UserDiff, UserIx,
+    LevelChange, PrivilegeIx, ProfileCount, ProfileCounts, ProfileIx, ProfileMove, Proposal,
+    ReasonCounts, Resolved, ResolvedReason, RoleIx, Snapshot, UserDiff, UserIx,
 };
 pub use store::{Change, MemoryStore, Store, StoreError, StoreMut};
 pub use team::Team;

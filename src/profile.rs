@@ -486,4 +486,11 @@ impl Profile {
     pub fn is_custom(&self) -> bool {
         self.kind == ProfileKind::Custom
     }
+
+    /// The rank and mapped roles by which the profile can win rule 2: a
+    /// rank and at least one role.
+    pub(crate) fn ranking(&self) -> Option<(u32, &[RoleId])> {
+        let rank = self.rank?;
+        (!self.roles.is_empty()).then_some((rank, self.roles.as_slice()))
+    }
 }

@@ -16,12 +16,17 @@
 //!   assignment, the ranked profiles sorted once, and per role the best
 //!   ranked profile mapping it.
 //!
-//! A snapshot never reads the store again: compile a new one after a
-//! change, and share it behind an [`Arc`](std::sync::Arc).
+//! A snapshot answers from memory and never reads the store to do so:
+//! compile a new one after a change, and share it behind an
+//! [`Arc`](std::sync::Arc).
 //!
-//! It also answers administrators' questions: what a proposed change would
-//! do ([`Snapshot::impact`], which reads the store only to check the
-//! proposal), and what differs between two snapshots ([`Snapshot::diff`]).
+//! It also answers administrators' questions: why a user holds a privilege
+//! ([`Snapshot::explain_privilege`]), who holds it or gets a profile
+//! ([`Snapshot::users_with`], [`Snapshot::users_of`],
+//! [`Snapshot::profile_counts`]), what a proposed change would do
+//! ([`Snapshot::impact`], which reads the store to check the proposal and
+//! the profiles it touches, and writes nothing), and what differs between
+//! two snapshots ([`Snapshot::diff`]).
 
 mod bits;
 mod compile;
@@ -40,7 +45,7 @@ use bits::{has_bit, intersects, Rows};
 use compile::Csr;
 pub use diff::{LevelChange, UserDiff};
 use intern::{IdTable, NONE};
-pub use what_if::{Move, Proposal};
+pub use what_if::{ProfileMove, Proposal};
 
 use crate::error::{EntityKind, Error};
 use crate::id::{ProfileId, RoleId, UserId};

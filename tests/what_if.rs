@@ -17,8 +17,8 @@ use rbac_profiles::testkit::strategies::{self, Conflicts, ADMIN};
 use rbac_profiles::testkit::Workload;
 use rbac_profiles::{
     administer, administer_all, resolve_profile, AccessLevel, AdminOp, Directory, DirectoryDoc,
-    EntityRef, Error, MemoryStore, Move, Profile, Proposal, Reason, Resolution, Snapshot, Store,
-    Team, User,
+    EntityRef, Error, MemoryStore, Profile, ProfileMove, Proposal, Reason, Resolution, Snapshot,
+    Store, Team, User,
 };
 
 /// `proposal` made on a copy of `store`: through administration by
@@ -95,7 +95,7 @@ fn apply(store: &MemoryStore, proposal: &Proposal) -> Result<MemoryStore, Error>
 
 /// The resolution changes `diff` shows between `store` and the store after
 /// `proposal`: what `impact` must predict.
-fn expected_moves(before: &Snapshot, after: &MemoryStore) -> Vec<Move> {
+fn expected_moves(before: &Snapshot, after: &MemoryStore) -> Vec<ProfileMove> {
     let after = Snapshot::compile(after).unwrap();
     let diff = before.diff(&after).unwrap();
     diff.iter().filter_map(|d| d.moved()).collect()
@@ -331,7 +331,7 @@ fn office() -> MemoryStore {
     store_with(org)
 }
 
-fn lines(moves: &[Move]) -> Vec<String> {
+fn lines(moves: &[ProfileMove]) -> Vec<String> {
     moves.iter().map(ToString::to_string).collect()
 }
 
@@ -691,4 +691,70 @@ fn a_store_listing_every_profile_twice_resolves_and_predicts_as_listed_once() {
             "{proposal:?}"
         );
     }
+}
+
+#[test]
+fn a_store_changed_since_compiling_is_a_stale_snapshot_not_a_wrong_answer() {
+    let mut store = office();
+    let snapshot = Snapshot::compile(&store).unwrap();
+    administer(
+        &mut store,
+        &uid("admin"),
+        &AdminOp::RemoveRankAndRoles {
+            profile: "contoso-agent".into(),
+        },
+    )
+    .unwrap();
+    // Assigning Cy must not be blamed for moving Ana and Ben, which the
+    // earlier change did.
+    let assign = AdminOp::AssignUsers {
+        profile: "contoso-agent".into(),
+        users: vec![uid("cy")],
+    };
+    let err = snapshot.impact(&store, &assign.into()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"profile "contoso-agent" changed since the snapshot was compiled"#
+    );
+
+    // A user added, or given a role, since compiling.
+    let mut doc = DirectoryDoc::from(office().into_directory());
+    doc.users.push(User::new("late", "Late"));
+    let ana = doc
+        .users
+        .iter_mut()
+        .find(|u| u.id.as_str() == "ana")
+        .unwrap();
+    ana.roles.push("omnichannel-supervisor".into());
+    let store = MemoryStore::new(Directory::try_from(doc).unwrap());
+    let assign = AdminOp::AssignUsers {
+        profile: "vip".into(),
+        users: vec![uid("late")],
+    };
+    let stale_user =
+        |user: &str| format!(r#"user "{user}" changed since the snapshot was compiled"#);
+    assert_eq!(
+        snapshot
+            .impact(&store, &assign.into())
+            .unwrap_err()
+            .to_string(),
+        stale_user("late")
+    );
+    let gain = Proposal::AddUserRole {
+        user: uid("ana"),
+        role: "omnichannel-administrator".into(),
+    };
+    assert_eq!(
+        snapshot.impact(&store, &gain).unwrap_err().to_string(),
+        stale_user("ana")
+    );
+}
+
+#[test]
+fn what_if_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Proposal>();
+    check::<ProfileMove>();
+    check::<rbac_profiles::UserDiff>();
+    check::<rbac_profiles::LevelChange>();
 }

@@ -92,9 +92,9 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     let mut mapped = Csr::default();
     let mut ranked = Vec::new();
     for (ix, profile) in &custom {
-        if let (Some(rank), false) = (profile.rank, profile.roles.is_empty()) {
+        if let Some((rank, mapped_roles)) = profile.ranking() {
             let owner = || EntityRef::Profile(profile.id.clone());
-            let met: Vec<u32> = profile.roles.iter().map(|r| roles.meet(r, owner)).collect();
+            let met: Vec<u32> = mapped_roles.iter().map(|r| roles.meet(r, owner)).collect();
             mapped.push_row(met)?;
             ranked.push((Ranked { profile: *ix, rank }, mapped.len() - 1));
         }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bits::{has_bit, ones};
 use super::intern::{IdTable, NONE};
-use super::{Move, Resolved, ResolvedReason, Snapshot};
+use super::{ProfileMove, Resolved, ResolvedReason, Snapshot};
 use crate::error::Error;
 use crate::id::UserId;
 use crate::privilege::{AccessLevel, Privilege};
@@ -58,7 +58,7 @@ impl UserDiff {
         }
     }
 
-    /// The user's [`Move`] when they are in both snapshots and their
+    /// The user's [`ProfileMove`] when they are in both snapshots and their
     /// resolution differs: what [`Snapshot::impact`] predicts.
     ///
     /// ```
@@ -70,11 +70,13 @@ impl UserDiff {
     /// let stayed = UserDiff::new("u1", Some(default.clone()), Some(default), vec![]);
     /// assert!(stayed.moved().is_none());
     /// ```
-    pub fn moved(&self) -> Option<Move> {
+    pub fn moved(&self) -> Option<ProfileMove> {
         match (&self.before, &self.after) {
-            (Some(before), Some(after)) if before != after => {
-                Some(Move::new(self.user.clone(), before.clone(), after.clone()))
-            }
+            (Some(before), Some(after)) if before != after => Some(ProfileMove::new(
+                self.user.clone(),
+                before.clone(),
+                after.clone(),
+            )),
             _ => None,
         }
     }

@@ -10,11 +10,11 @@ use std::collections::VecDeque;
 
 use super::compile::Csr;
 use super::intern::{IdTable, NONE};
-use super::{Snapshot, LEVELS};
+use super::Snapshot;
 use crate::access::{Holding, Route};
 use crate::error::Error;
 use crate::id::{RoleId, TeamId, UserId};
-use crate::privilege::{AccessLevel, Privilege};
+use crate::privilege::Privilege;
 
 impl Snapshot {
     /// Every route by which `user` holds `privilege`; empty when they
@@ -64,16 +64,7 @@ impl Snapshot {
         if !self.has_privilege_ix(user, privilege) {
             return Ok(Vec::new());
         }
-        let first = privilege.index() * LEVELS.len();
-        // The level a role grants: the highest row of the privilege that
-        // holds it.
-        let level = |role: u32| {
-            LEVELS
-                .iter()
-                .enumerate()
-                .rfind(|(l, _)| has_bit(self.grants.row(first + l), role as usize))
-                .map_or(AccessLevel::None, |(_, level)| *level)
-        };
+        let level = |role: u32| self.role_level(role, privilege.ix);
         let tables = &self.routes;
         // Held roles as (holding, role): 0 is direct, `t + 1` team `t`.
         // Rows are sorted and repeat nothing, so neither do roots.
@@ -190,12 +181,6 @@ impl Walk {
         chain.reverse();
         chain
     }
-}
-
-/// Whether bit `bit` of `row` is set.
-fn has_bit(row: &[u64], bit: usize) -> bool {
-    row.get(bit / 64)
-        .is_some_and(|word| word >> (bit % 64) & 1 == 1)
 }
 
 /// What routes need beyond the answering tables. Indices are in id order

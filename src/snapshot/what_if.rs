@@ -85,9 +85,9 @@ impl From<AdminOp> for Proposal {
 /// A user whose profile, or the reason for it, a change would alter.
 ///
 /// ```
-/// use rbac_profiles::{Move, Reason, Resolution};
+/// use rbac_profiles::{ProfileMove, Reason, Resolution};
 ///
-/// let moved = Move::new(
+/// let moved = ProfileMove::new(
 ///     "kendall",
 ///     Resolution::new("contoso-default", Reason::Default),
 ///     Resolution::new("default-agent-experience-profile", Reason::OutOfBox),
@@ -99,7 +99,7 @@ impl From<AdminOp> for Proposal {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct Move {
+pub struct ProfileMove {
     /// The user.
     pub user: UserId,
     /// Their resolution now.
@@ -108,13 +108,13 @@ pub struct Move {
     pub after: Resolution,
 }
 
-impl Move {
+impl ProfileMove {
     /// `user` moving from `before` to `after`.
     ///
     /// ```
-    /// use rbac_profiles::{Move, Reason, Resolution};
+    /// use rbac_profiles::{ProfileMove, Reason, Resolution};
     ///
-    /// let moved = Move::new("u1", Resolution::new("a", Reason::Direct), Resolution::new("b", Reason::Default));
+    /// let moved = ProfileMove::new("u1", Resolution::new("a", Reason::Direct), Resolution::new("b", Reason::Default));
     /// assert_eq!(moved.user.as_str(), "u1");
     /// ```
     pub fn new(user: impl Into<UserId>, before: Resolution, after: Resolution) -> Self {
@@ -127,7 +127,7 @@ impl Move {
 }
 
 /// `<user>: <before> -> <after>`.
-impl fmt::Display for Move {
+impl fmt::Display for ProfileMove {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} -> {}", self.user, self.before, self.after)
     }
@@ -176,6 +176,8 @@ struct Overlay {
     touched: Vec<Touched>,
     /// Profiles the proposal creates, which the snapshot can't hold.
     created: Vec<ProfileId>,
+    /// The default profile afterwards.
+    default: Option<Pick>,
 }
 
 impl Overlay {
@@ -198,9 +200,12 @@ impl Snapshot {
     /// changed store and [`Snapshot::diff`]ing would show as resolution
     /// changes.
     ///
-    /// `store` must be the store this snapshot was compiled from, unchanged
-    /// since: the proposal is checked against it and applied to its
-    /// profiles, while the "before" side is the snapshot's.
+    /// `store` is the store this snapshot was compiled from: the proposal is
+    /// checked against it and applied to the profiles it holds, while the
+    /// "before" side is the snapshot's. Every profile and user the proposal
+    /// touches is checked to be in the store as the snapshot compiled it;
+    /// if one changed since, the answer is [`Error::StaleSnapshot`], never
+    /// a move the earlier change made.
     ///
     /// # Errors
     ///
@@ -208,8 +213,11 @@ impl Snapshot {
     /// [`administer_all`](crate::administer_all) would return for the
     /// operations, but never [`Error::AccessDenied`]. For the other proposals,
     /// [`Error::UnknownUser`] and [`Error::UnknownReference`] naming an
-    /// unknown role or team. [`Error::NoFallbackProfile`] as
-    /// [`Snapshot::resolve_all`];
+    /// unknown role or team. [`Error::StaleSnapshot`] naming a profile or
+    /// user the store holds other than the snapshot does.
+    /// [`Error::NoFallbackProfile`] when a user the change reaches
+    /// resolves to nothing before or after (only a store without a fallback
+    /// profile has such users);
     /// [`Error::Storage`] when the store fails.
     ///
     /// ```
@@ -236,15 +244,14 @@ impl Snapshot {
         &self,
         store: &S,
         proposal: &Proposal,
-    ) -> Result<Vec<Move>, Error> {
+    ) -> Result<Vec<ProfileMove>, Error> {
         match proposal {
             Proposal::Admin(op) => {
-                let overlay = self.overlay(&changes_of(store, std::slice::from_ref(op))?);
-                self.profile_moves(&overlay)
+                let changes = changes_of(store, std::slice::from_ref(op))?;
+                self.profile_moves(&self.overlay(store, &changes)?)
             }
             Proposal::AdminBatch(ops) => {
-                let overlay = self.overlay(&changes_of(store, ops)?);
-                self.profile_moves(&overlay)
+                self.profile_moves(&self.overlay(store, &changes_of(store, ops)?)?)
             }
             Proposal::AddUserRole { user, role } => {
                 self.role_moves(store, user, role, |roles, role| match role {
@@ -284,7 +291,7 @@ impl Snapshot {
         user: &UserId,
         role: &RoleId,
         edit: impl FnOnce(&mut Vec<u32>, Option<u32>) -> bool,
-    ) -> Result<Vec<Move>, Error> {
+    ) -> Result<Vec<ProfileMove>, Error> {
         let ix = self.checked_user(store, user)?;
         if store.role(role)?.is_none() {
             return Err(unknown_ref(user, EntityRef::Role(role.clone())));
@@ -294,27 +301,90 @@ impl Snapshot {
             return Ok(Vec::new());
         }
         let mut moves = Vec::new();
-        self.push_move(&mut moves, ix, &Overlay::default(), &roles)?;
+        let unchanged = Overlay {
+            default: self.defaults.first().copied().map(Pick::Held),
+            ..Overlay::default()
+        };
+        self.push_move(&mut moves, ix, &unchanged, &roles)?;
         Ok(moves)
     }
 
-    /// The index of `user`, who must be in both the store and the snapshot.
+    /// The index of `user`, who must be in the store with the direct roles
+    /// the snapshot compiled.
     fn checked_user<S: Store + ?Sized>(&self, store: &S, user: &UserId) -> Result<u32, Error> {
-        load_user(store, user)?;
-        self.users
-            .get(user.as_str())
-            .ok_or_else(|| Error::UnknownUser { user: user.clone() })
+        let stored = load_user(store, user)?;
+        let stale = || Error::StaleSnapshot {
+            entity: EntityRef::User(user.clone()),
+        };
+        let ix = self.users.get(user.as_str()).ok_or_else(stale)?;
+        let mut roles = stored
+            .roles
+            .iter()
+            .map(|r| self.roles.get(r.as_str()))
+            .collect::<Option<Vec<u32>>>()
+            .ok_or_else(stale)?;
+        roles.sort_unstable();
+        roles.dedup();
+        if roles != self.direct_roles.row(ix as usize) {
+            return Err(stale());
+        }
+        Ok(ix)
     }
 
-    /// The profiles a change set touches, as it leaves them.
-    fn overlay(&self, changes: &[Change]) -> Overlay {
+    /// Checks that the store holds profile `id` as the snapshot compiled it
+    /// (or, for a profile the snapshot lacks, as one that decides nothing).
+    fn check_fresh<S: Store + ?Sized>(&self, store: &S, id: &ProfileId) -> Result<(), Error> {
+        let stored = store.profile(id)?;
+        if let Some(profile) = stored.as_deref().filter(|p| p.is_custom()) {
+            self.check_users(profile)?;
+        }
+        let was = stored.map_or_else(Decides::default, |p| self.decides(&p));
+        let now = match self.profiles.get(id.as_str()) {
+            Some(ix) => self.decides_now(Pick::Held(ix)),
+            None => Decides::default(),
+        };
+        if was == now {
+            Ok(())
+        } else {
+            Err(Error::StaleSnapshot {
+                entity: EntityRef::Profile(id.clone()),
+            })
+        }
+    }
+
+    /// Checks that the snapshot holds every user a custom profile lists.
+    fn check_users(&self, profile: &Profile) -> Result<(), Error> {
+        match profile
+            .users
+            .iter()
+            .find(|u| self.users.get(u.as_str()).is_none())
+        {
+            Some(user) => Err(Error::StaleSnapshot {
+                entity: EntityRef::User(user.clone()),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The profiles a change set to `store` touches, as it leaves them,
+    /// each checked first to be as the snapshot compiled it.
+    fn overlay<S: Store + ?Sized>(&self, store: &S, changes: &[Change]) -> Result<Overlay, Error> {
         let mut overlay = Overlay::default();
+        let mut checked: Vec<&ProfileId> = Vec::new();
         for change in changes {
             let (id, after) = match change {
-                Change::PutProfile(profile) => (&profile.id, self.decides(profile)),
+                Change::PutProfile(profile) if profile.is_custom() => {
+                    self.check_users(profile)?;
+                    (&profile.id, self.decides(profile))
+                }
+                Change::PutProfile(profile) => (&profile.id, Decides::default()),
                 Change::RemoveProfile(id) => (id, Decides::default()),
                 _ => continue,
             };
+            if !checked.contains(&id) {
+                self.check_fresh(store, id)?;
+                checked.push(id);
+            }
             let profile = match self.profiles.get(id.as_str()) {
                 Some(ix) => Pick::Held(ix),
                 None => match overlay.created.iter().position(|c| c == id) {
@@ -328,7 +398,8 @@ impl Snapshot {
             overlay.touched.retain(|t| t.profile != profile);
             overlay.touched.push(Touched { profile, after });
         }
-        overlay
+        overlay.default = self.default_with(&overlay);
+        Ok(overlay)
     }
 
     /// The id of a profile of a what-if answer.
@@ -344,9 +415,9 @@ impl Snapshot {
         picks.min_by(|a, b| self.pick_id(overlay, *a).cmp(self.pick_id(overlay, *b)))
     }
 
-    /// What `profile` decides, in this snapshot's indices. Roles and users
-    /// the snapshot lacks are dropped: nobody holds those roles, and a
-    /// proposal can't name an unknown user.
+    /// What `profile` decides, in this snapshot's indices. Roles the
+    /// snapshot lacks are dropped: nobody holds them. (Users it lacks are
+    /// refused first, by `check_users`.)
     fn decides(&self, profile: &Profile) -> Decides {
         if !profile.is_custom() {
             return Decides::default();
@@ -356,16 +427,13 @@ impl Snapshot {
             ixs.dedup();
             ixs
         };
-        let roles = || {
-            let roles = profile.roles.iter();
-            sorted(roles.filter_map(|r| self.roles.get(r.as_str())).collect())
-        };
+        let ranked = profile.ranking().map(|(rank, roles)| {
+            let roles = roles.iter().filter_map(|r| self.roles.get(r.as_str()));
+            (rank, sorted(roles.collect()))
+        });
         let users = profile.users.iter();
         Decides {
-            ranked: match (profile.rank, profile.roles.is_empty()) {
-                (Some(rank), false) => Some((rank, roles())),
-                _ => None,
-            },
+            ranked,
             users: sorted(users.filter_map(|u| self.users.get(u.as_str())).collect()),
             default: profile.default,
         }
@@ -402,9 +470,9 @@ impl Snapshot {
 
     /// The users whose resolution a profile overlay may change, resolved
     /// again.
-    fn profile_moves(&self, overlay: &Overlay) -> Result<Vec<Move>, Error> {
+    fn profile_moves(&self, overlay: &Overlay) -> Result<Vec<ProfileMove>, Error> {
         let mut moves = Vec::new();
-        if self.default_with(overlay) != self.defaults.first().copied().map(Pick::Held) {
+        if overlay.default != self.defaults.first().copied().map(Pick::Held) {
             for ix in 0..super::len_u32(self.users.len()) {
                 self.push_move(&mut moves, ix, overlay, self.direct_roles.row(ix as usize))?;
             }
@@ -436,7 +504,7 @@ impl Snapshot {
     /// direct `roles` (in index order) changes their resolution.
     fn push_move(
         &self,
-        moves: &mut Vec<Move>,
+        moves: &mut Vec<ProfileMove>,
         ix: u32,
         overlay: &Overlay,
         roles: &[u32],
@@ -446,7 +514,7 @@ impl Snapshot {
         if (Pick::Held(before.profile.ix), before.reason) != (profile, reason) {
             let user = self.users.id(ix).unwrap_or_default();
             let after = self.resolution_of(self.pick_id(overlay, profile), reason)?;
-            moves.push(Move::new(user, self.resolution(&before)?, after));
+            moves.push(ProfileMove::new(user, self.resolution(&before)?, after));
         }
         Ok(())
     }
@@ -493,7 +561,7 @@ impl Snapshot {
             }
         }
         let ranked = best.map(|(rank, profile, role)| (profile, rank, role));
-        self.settle(ranked, self.default_with(overlay))
+        self.settle(ranked, overlay.default)
     }
 }
 
