@@ -71,41 +71,17 @@ fn assert_same_answers(store: &MemoryStore) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn shape() -> impl Strategy<Value = Workload> {
-    (
-        (0usize..30, 0usize..10, 0usize..12, 0u32..60, 0u32..80),
-        (0usize..6, 1usize..4, 0usize..4, 0u32..40, any::<u64>()),
-    )
-        .prop_map(
-            |(
-                (users, roles, privileges, grant, include),
-                (profiles, per_profile, teams, direct, seed),
-            )| {
-                let mut w = Workload::new(users).with_seed(seed);
-                w.roles = roles;
-                w.privileges = privileges;
-                w.grant_percent = grant;
-                w.include_percent = include;
-                w.profiles = profiles;
-                w.roles_per_profile = per_profile;
-                w.teams = teams;
-                w.direct_percent = direct;
-                w
-            },
-        )
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn a_snapshot_answers_as_its_store(workload in shape()) {
+    fn a_snapshot_answers_as_its_store(workload in common::small_workload()) {
         assert_same_answers(&workload.store().unwrap())?;
     }
 
     #[test]
     fn a_snapshot_breaks_imported_ties_as_the_store_does(
-        workload in shape(),
+        workload in common::small_workload(),
         ranks in proptest::collection::vec(1u32..4, 0..6),
         defaults in proptest::collection::vec(any::<bool>(), 0..6),
     ) {
