@@ -190,15 +190,18 @@ impl Overlay {
 
 impl Snapshot {
     /// Every user whose resolution `proposal` would change, with their
-    /// resolution before and after, in user id order; the store is only
-    /// read, to check the proposal, never written.
+    /// resolution before and after, in user id order. The store is read,
+    /// to check the proposal and the profiles it touches, and never
+    /// written.
     ///
-    /// Only users the change can reach are resolved again (see the module
-    /// notes above), so a change to a few ranks or roles in a million-user
-    /// organisation answers in milliseconds; a change of the default
+    /// Only users the change can reach are resolved again: the users a
+    /// touched profile lists (before or after), the users holding directly
+    /// a role whose ranked profiles change, or the one user whose roles
+    /// change. So a change to a few ranks or roles in a million-user
+    /// organisation answers in milliseconds; only a change of the default
     /// resolves everyone again. The answer is exactly what compiling the
     /// changed store and [`Snapshot::diff`]ing would show as resolution
-    /// changes.
+    /// changes ([`UserDiff::moved`](crate::UserDiff::moved)).
     ///
     /// `store` is the store this snapshot was compiled from: the proposal is
     /// checked against it and applied to the profiles it holds, while the
