@@ -475,6 +475,13 @@ fn public_types_are_send_and_sync() {
     check::<rbac_profiles::Resolved>();
     check::<rbac_profiles::ResolvedReason>();
     check::<std::sync::Arc<rbac_profiles::Snapshot>>();
+    check::<rbac_profiles::ProfileCounts>();
+    check::<rbac_profiles::ProfileCount>();
+    check::<rbac_profiles::ReasonCounts>();
+    check::<rbac_profiles::Proposal>();
+    check::<rbac_profiles::ProfileMove>();
+    check::<rbac_profiles::UserDiff>();
+    check::<rbac_profiles::LevelChange>();
 }
 
 #[test]

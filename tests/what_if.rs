@@ -744,12 +744,3 @@ fn a_store_changed_since_compiling_is_a_stale_snapshot_not_a_wrong_answer() {
         stale_user("ana")
     );
 }
-
-#[test]
-fn what_if_types_are_send_and_sync() {
-    fn check<T: Send + Sync>() {}
-    check::<Proposal>();
-    check::<ProfileMove>();
-    check::<rbac_profiles::UserDiff>();
-    check::<rbac_profiles::LevelChange>();
-}
