@@ -12,9 +12,9 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use rbac_profiles::testkit::Workload;
-use rbac_profiles::{has_privilege, Snapshot};
+use rbac_profiles::{Snapshot, has_privilege};
 
 /// Questions per iteration.
 const BATCH: usize = 4096;

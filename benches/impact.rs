@@ -9,9 +9,9 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use rbac_profiles::testkit::Workload;
-use rbac_profiles::{administer, AdminOp, Directory, MemoryStore, Proposal, Snapshot, User};
+use rbac_profiles::{AdminOp, Directory, MemoryStore, Proposal, Snapshot, User, administer};
 
 /// The administrator added to the workload (user ids sort before `user-`).
 const ADMIN: &str = "admin";

@@ -8,9 +8,9 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rbac_profiles::testkit::Workload;
-use rbac_profiles::{resolve_profile, Snapshot};
+use rbac_profiles::{Snapshot, resolve_profile};
 
 fn resolve_profile_single(c: &mut Criterion) {
     let workload = Workload::new(100_000);

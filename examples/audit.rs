@@ -9,8 +9,8 @@
 use std::error::Error;
 
 use rbac_profiles::{
-    diagnose, explain_column_access, ColumnGrant, ColumnKey, ColumnPermission, Directory,
-    DirectoryDoc, Holding, MemoryStore,
+    ColumnGrant, ColumnKey, ColumnPermission, Directory, DirectoryDoc, Holding, MemoryStore,
+    diagnose, explain_column_access,
 };
 
 const ORG: &str = include_str!("data/contoso.json");

@@ -21,7 +21,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rbac_profiles::testkit::Workload;
-use rbac_profiles::{has_privilege, Snapshot};
+use rbac_profiles::{Snapshot, has_privilege};
 
 /// Rounds per measure; the median is printed.
 const ROUNDS: usize = 5;

@@ -12,8 +12,8 @@ mod seed004;
 
 use std::error::Error;
 
-use rbac_profiles::{administer, AdminOp, Directory, DirectoryDoc, MemoryStore, UserId};
-use seed004::{print_resolutions, remove_the_default, OPS, ORG};
+use rbac_profiles::{AdminOp, Directory, DirectoryDoc, MemoryStore, UserId, administer};
+use seed004::{OPS, ORG, print_resolutions, remove_the_default};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let org: DirectoryDoc = serde_json::from_str(ORG)?;

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::error::Error;
 
 use rbac_profiles::{
-    catalog, explain_privilege, AccessLevel, Directory, DirectoryDoc, Holding, MemoryStore,
-    Privilege, Route, User,
+    AccessLevel, Directory, DirectoryDoc, Holding, MemoryStore, Privilege, Route, User, catalog,
+    explain_privilege,
 };
 
 const ORG: &str = include_str!("data/contoso.json");

@@ -21,8 +21,8 @@ mod store;
 use std::error::Error;
 use std::path::PathBuf;
 
-use rbac_profiles::{administer, AdminOp, Directory, DirectoryDoc, UserId};
-use seed004::{print_resolutions, remove_the_default, OPS, ORG};
+use rbac_profiles::{AdminOp, Directory, DirectoryDoc, UserId, administer};
+use seed004::{OPS, ORG, print_resolutions, remove_the_default};
 use store::SqliteStore;
 
 fn main() -> Result<(), Box<dyn Error>> {

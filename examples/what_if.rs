@@ -12,8 +12,8 @@
 use std::error::Error;
 
 use rbac_profiles::{
-    administer_all, AdminOp, Directory, DirectoryDoc, MemoryStore, ProfileMove, Proposal, Snapshot,
-    UserId,
+    AdminOp, Directory, DirectoryDoc, MemoryStore, ProfileMove, Proposal, Snapshot, UserId,
+    administer_all,
 };
 
 const ORG: &str = include_str!("data/seed004.json");

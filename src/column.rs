@@ -16,11 +16,11 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-pub use access::{column_access, explain_column_access, ColumnGrant, ColumnRoute};
+pub use access::{ColumnGrant, ColumnRoute, column_access, explain_column_access};
 
 use crate::error::Error;
 use crate::id::{ColumnProfileId, TeamId, UserId};
-use crate::privilege::{check_two_part, KeyError};
+use crate::privilege::{KeyError, check_two_part};
 
 /// A validated column key: `<entity>.<column>`, such as
 /// `msdyn_ocapplepay.msdyn_ocmerchantcertificatepassword`.

@@ -17,12 +17,12 @@ use crate::catalog::{
     BASIC_USER, CUSTOMER_SERVICE_REPRESENTATIVE, OMNICHANNEL_ADMINISTRATOR, OMNICHANNEL_AGENT,
     OMNICHANNEL_API_ACCESS, OMNICHANNEL_SUPERVISOR, ROLE_IDS, SYSTEM_ADMINISTRATOR,
 };
-use crate::directory::{conflicts, Conflict};
+use crate::directory::{Conflict, conflicts};
 use crate::error::{EntityRef, Error};
 use crate::id::{ProfileId, RoleId, TeamId, UserId};
 use crate::privilege::Privilege;
 use crate::profile::Profile;
-use crate::resolve::{resolve_among, Reason};
+use crate::resolve::{Reason, resolve_among};
 use crate::store::Store;
 use crate::user::User;
 

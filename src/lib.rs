@@ -27,14 +27,14 @@ mod unique_map;
 mod user;
 
 pub use access::{
-    explain_privilege, has_privilege, has_privilege_at, privilege_level, Holding, Route,
+    Holding, Route, explain_privilege, has_privilege, has_privilege_at, privilege_level,
 };
-pub use admin::{administer, administer_all, AdminOp, Requirement};
+pub use admin::{AdminOp, Requirement, administer, administer_all};
 pub use column::{
-    column_access, explain_column_access, ColumnAccess, ColumnGrant, ColumnKey, ColumnPermission,
-    ColumnProfile, ColumnRoute,
+    ColumnAccess, ColumnGrant, ColumnKey, ColumnPermission, ColumnProfile, ColumnRoute,
+    column_access, explain_column_access,
 };
-pub use diagnose::{diagnose, diagnose_user, Diagnostic, DiagnosticCode, Severity};
+pub use diagnose::{Diagnostic, DiagnosticCode, Severity, diagnose, diagnose_user};
 pub use directory::{Conflict, Directory, DirectoryDoc};
 pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule};
 pub use id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
@@ -43,7 +43,7 @@ pub use profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileKind, ProfileSettings, Template,
     TemplateKind,
 };
-pub use resolve::{resolve_profile, Reason, Resolution};
+pub use resolve::{Reason, Resolution, resolve_profile};
 pub use role::Role;
 pub use snapshot::{
     LevelChange, PrivilegeIx, ProfileCount, ProfileCounts, ProfileIx, ProfileMove, Proposal,

@@ -41,7 +41,7 @@ pub use reverse::{ProfileCount, ProfileCounts, ReasonCounts};
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use bits::{has_bit, intersects, Rows};
+use bits::{Rows, has_bit, intersects};
 use compile::Csr;
 pub use diff::{LevelChange, UserDiff};
 use intern::{IdTable, NONE};

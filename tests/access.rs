@@ -13,12 +13,12 @@ mod common;
 use std::error::Error as _;
 use std::sync::Arc;
 
-use common::{key, store_with, uid, HostStore};
+use common::{HostStore, key, store_with, uid};
 use rbac_profiles::{
-    column_access, explain_privilege, has_privilege, has_privilege_at, privilege_level,
     AccessLevel, ColumnAccess, ColumnKey, ColumnProfile, Directory, DirectoryDoc, EntityRef, Error,
     Holding, MemoryStore, Privilege, PrivilegeDef, Profile, Role, RoleId, Snapshot, Store,
-    StoreError, Team, TeamId, Template, TemplateId, User, UserId,
+    StoreError, Team, TeamId, Template, TemplateId, User, UserId, column_access, explain_privilege,
+    has_privilege, has_privilege_at, privilege_level,
 };
 
 /// Gabriel holds Omnichannel supervisor only through the team; John holds it
@@ -53,9 +53,11 @@ fn team_roles_grant_privileges_and_leaving_the_team_takes_them_away() {
     let left = supervisors(false);
     assert!(!has_privilege(&left, &uid("gabriel"), &transfer).unwrap());
     assert!(!has_privilege(&left, &uid("gabriel"), &key("app_profile:read")).unwrap());
-    assert!(explain_privilege(&left, &uid("gabriel"), &transfer)
-        .unwrap()
-        .is_empty());
+    assert!(
+        explain_privilege(&left, &uid("gabriel"), &transfer)
+            .unwrap()
+            .is_empty()
+    );
     assert!(has_privilege(&left, &uid("john"), &transfer).unwrap());
 }
 
@@ -119,9 +121,11 @@ fn the_highest_level_wins_and_none_is_not_a_grant() {
         AccessLevel::None
     );
     assert!(!has_privilege(&store, &uid("c"), &report).unwrap());
-    assert!(explain_privilege(&store, &uid("c"), &report)
-        .unwrap()
-        .is_empty());
+    assert!(
+        explain_privilege(&store, &uid("c"), &report)
+            .unwrap()
+            .is_empty()
+    );
 
     assert!(has_privilege_at(&store, &uid("b"), &report, AccessLevel::BusinessUnit).unwrap());
     assert!(!has_privilege_at(&store, &uid("b"), &report, AccessLevel::Organization).unwrap());

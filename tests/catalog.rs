@@ -13,7 +13,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{key, one_user_per_builtin_role, seed_file, uid};
-use rbac_profiles::{catalog, has_privilege, privilege_level, AccessLevel, Directory};
+use rbac_profiles::{AccessLevel, Directory, catalog, has_privilege, privilege_level};
 
 /// The seed table: newer seed's wording and order; the marks, in the columns
 /// Omnichannel administrator, supervisor, agent, Productivity tools user,

@@ -14,9 +14,10 @@ mod common;
 
 use common::{one_user_per_builtin_role, seed_file, store_with, uid};
 use rbac_profiles::{
-    administer, catalog, column_access, explain_column_access, AdminOp, Change, ColumnAccess,
-    ColumnGrant, ColumnKey, ColumnPermission, ColumnProfile, Directory, DirectoryDoc, EntityKind,
-    EntityRef, Error, Holding, KeyError, MemoryStore, Requirement, Role, StoreMut, Team, User,
+    AdminOp, Change, ColumnAccess, ColumnGrant, ColumnKey, ColumnPermission, ColumnProfile,
+    Directory, DirectoryDoc, EntityKind, EntityRef, Error, Holding, KeyError, MemoryStore,
+    Requirement, Role, StoreMut, Team, User, administer, catalog, column_access,
+    explain_column_access,
 };
 
 /// The seed's "Entity / Secret attributes" table, transcribed by hand: an
@@ -406,10 +407,12 @@ fn small() -> DirectoryDoc {
         teams: vec![Team::new("t1", "").with_member("u1")],
         users: vec![User::new("u1", "").with_team("t1"), User::new("u2", "")],
         secured_columns: vec![col("bot.secret")],
-        column_profiles: vec![ColumnProfile::new("p1", "P1")
-            .with_user("u2")
-            .with_team("t1")
-            .with_permission(col("bot.secret"), ColumnAccess::read_only())],
+        column_profiles: vec![
+            ColumnProfile::new("p1", "P1")
+                .with_user("u2")
+                .with_team("t1")
+                .with_permission(col("bot.secret"), ColumnAccess::read_only()),
+        ],
         ..DirectoryDoc::default()
     }
 }

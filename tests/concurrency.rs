@@ -14,7 +14,7 @@ use std::thread;
 
 use rbac_profiles::testkit::Workload;
 use rbac_profiles::{
-    administer, AdminOp, Directory, MemoryStore, Resolution, Snapshot, User, UserId,
+    AdminOp, Directory, MemoryStore, Resolution, Snapshot, User, UserId, administer,
 };
 
 const READERS: usize = 3;

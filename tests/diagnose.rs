@@ -14,9 +14,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use rbac_profiles::testkit::strategies::shuffled;
 use rbac_profiles::{
-    administer_all, catalog, AccessLevel, AdminOp, Diagnostic, DiagnosticCode, Directory,
-    DirectoryDoc, Error, MemoryStore, Privilege, Profile, Role, RoleId, Severity, Team, TeamId,
-    User, UserId,
+    AccessLevel, AdminOp, Diagnostic, DiagnosticCode, Directory, DirectoryDoc, Error, MemoryStore,
+    Privilege, Profile, Role, RoleId, Severity, Team, TeamId, User, UserId, administer_all,
+    catalog,
 };
 
 /// `diagnose` over a memory store holding `directory`.
@@ -253,15 +253,17 @@ fn admin_without_system_admin() {
         found[0].message,
         r#"user "a" holds "omnichannel-administrator" without "system-administrator", so they cannot manage user roles and privileges"#
     );
-    assert!(only(vec![user(
-        "b",
-        &[
-            "basic-user",
-            "omnichannel-administrator",
-            "system-administrator"
-        ]
-    )])
-    .is_empty());
+    assert!(
+        only(vec![user(
+            "b",
+            &[
+                "basic-user",
+                "omnichannel-administrator",
+                "system-administrator"
+            ]
+        )])
+        .is_empty()
+    );
 }
 
 #[test]
@@ -273,7 +275,9 @@ fn api_access_on_agent() {
         "super-agent",
     ] {
         assert_eq!(
-            only(vec![user("a", &["basic-user", agent_role]).with_team("api")]),
+            only(vec![
+                user("a", &["basic-user", agent_role]).with_team("api")
+            ]),
             ["a api-access-on-agent"],
             "{agent_role}"
         );
@@ -293,16 +297,18 @@ fn api_access_on_agent() {
         r#"user "a" holds "omnichannel-api-access" and the agent or supervisor roles "omnichannel-agent", "omnichannel-supervisor""#
     );
     assert!(only(vec![user("b", &["basic-user", "omnichannel-api-access"])]).is_empty());
-    assert!(only(vec![user(
-        "c",
-        &[
-            "basic-user",
-            "omnichannel-api-access",
-            "omnichannel-administrator",
-            "system-administrator"
-        ]
-    )])
-    .is_empty());
+    assert!(
+        only(vec![user(
+            "c",
+            &[
+                "basic-user",
+                "omnichannel-api-access",
+                "omnichannel-administrator",
+                "system-administrator"
+            ]
+        )])
+        .is_empty()
+    );
 }
 
 #[test]
@@ -316,11 +322,13 @@ fn case_needs_csr() {
         r#"user "a" holds case privileges through custom role "auditor" but not "customer-service-representative", which working with cases needs"#
     );
     // With the representative role, directly or through an included role.
-    assert!(only(vec![user(
-        "b",
-        &["basic-user", "auditor", "customer-service-representative"]
-    )])
-    .is_empty());
+    assert!(
+        only(vec![user(
+            "b",
+            &["basic-user", "auditor", "customer-service-representative"]
+        )])
+        .is_empty()
+    );
     assert!(only(vec![user("c", &["basic-user", "auditor-csr"])]).is_empty());
     // A grant at level none is no privilege; built-in roles don't count.
     assert!(only(vec![user("d", &["basic-user", "off-auditor"])]).is_empty());

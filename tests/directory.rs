@@ -34,9 +34,11 @@ fn small() -> DirectoryDoc {
             Role::new("reader", "Reader").with_grant(key("bot:read"), AccessLevel::User),
             Role::new("lead", "Lead").with_include("reader"),
         ],
-        teams: vec![Team::new("t1", "Team one")
-            .with_role("reader")
-            .with_member("u1")],
+        teams: vec![
+            Team::new("t1", "Team one")
+                .with_role("reader")
+                .with_member("u1"),
+        ],
         users: vec![
             User::new("u1", "One").with_team("t1"),
             User::new("u2", "Two").with_role("lead"),

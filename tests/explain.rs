@@ -9,13 +9,13 @@
 
 mod common;
 
-use common::{key, small_workload, uid, HostStore};
+use common::{HostStore, key, small_workload, uid};
 use proptest::prelude::*;
 use rbac_profiles::testkit::seed004;
-use rbac_profiles::testkit::strategies::{org, Conflicts};
+use rbac_profiles::testkit::strategies::{Conflicts, org};
 use rbac_profiles::{
-    explain_privilege, AccessLevel, Directory, Error, Holding, MemoryStore, Privilege,
-    PrivilegeDef, Role, RoleId, Route, Snapshot, Store, Team, User, UserId,
+    AccessLevel, Directory, Error, Holding, MemoryStore, Privilege, PrivilegeDef, Role, RoleId,
+    Route, Snapshot, Store, Team, User, UserId, explain_privilege,
 };
 
 /// Every user × every privilege of `store`, and unknown ids: the snapshot

@@ -8,9 +8,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
-use rbac_profiles::testkit::strategies::{admin_ops, directory, ADMIN};
+use rbac_profiles::testkit::strategies::{ADMIN, admin_ops, directory};
 use rbac_profiles::testkit::{Fault, FaultyStore};
-use rbac_profiles::{administer, Error, MemoryStore, UserId};
+use rbac_profiles::{Error, MemoryStore, UserId, administer};
 
 /// The state as the JSON document it serializes to.
 fn serialized(store: &MemoryStore) -> String {

@@ -29,16 +29,16 @@ use common::HostStore;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::sample::{select, Index};
+use proptest::sample::{Index, select};
 use proptest::test_runner::TestCaseError;
-use rbac_profiles::testkit::strategies::{org, Conflicts};
+use rbac_profiles::testkit::strategies::{Conflicts, org};
 use rbac_profiles::{
-    administer, catalog, diagnose, diagnose_user, explain_privilege, has_privilege,
-    resolve_profile, AccessLevel, AdminOp, Change, ColumnKey, ColumnProfile, Directory,
-    DirectoryDoc, EntityKind, Error, MemoryStore, Privilege, PrivilegeDef, Profile, Reason,
-    Resolution, Role, RoleId, StoreMut, Team, Template, TemplateKind, User, UserId,
+    AccessLevel, AdminOp, Change, ColumnKey, ColumnProfile, Directory, DirectoryDoc, EntityKind,
+    Error, MemoryStore, Privilege, PrivilegeDef, Profile, Reason, Resolution, Role, RoleId,
+    StoreMut, Team, Template, TemplateKind, User, UserId, administer, catalog, diagnose,
+    diagnose_user, explain_privilege, has_privilege, resolve_profile,
 };
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------
 // Arbitrary JSON values
@@ -329,9 +329,10 @@ fn a_10000_role_cycle_is_refused_on_load() {
     };
     assert_eq!(cycle.len(), DEPTH + 1);
     assert_eq!(cycle.first(), cycle.last());
-    assert!(err
-        .to_string()
-        .starts_with(r#"role inclusion cycle: "c0" -> "c1" -> "#));
+    assert!(
+        err.to_string()
+            .starts_with(r#"role inclusion cycle: "c0" -> "c1" -> "#)
+    );
 }
 
 #[test]
@@ -406,21 +407,27 @@ fn org_named(id: &str, name: &str) -> DirectoryDoc {
     let column = ColumnKey::new("shift_report.salary_notes").unwrap();
     DirectoryDoc {
         privileges: vec![PrivilegeDef::new(key.clone(), name)],
-        roles: vec![Role::new(id, name)
-            .with_grant(key, AccessLevel::User)
-            .with_include(catalog::OMNICHANNEL_AGENT)],
+        roles: vec![
+            Role::new(id, name)
+                .with_grant(key, AccessLevel::User)
+                .with_include(catalog::OMNICHANNEL_AGENT),
+        ],
         teams: vec![Team::new(id, name).with_role(id).with_member(id)],
         users: vec![User::new(id, name).with_role(id).with_team(id)],
         templates: vec![Template::new(id, name, TemplateKind::Session)],
-        profiles: vec![Profile::new(id, name)
-            .with_rank(1)
-            .with_role(id)
-            .with_settings(rbac_profiles::ProfileSettings::default().with_session_template(id))],
+        profiles: vec![
+            Profile::new(id, name)
+                .with_rank(1)
+                .with_role(id)
+                .with_settings(rbac_profiles::ProfileSettings::default().with_session_template(id)),
+        ],
         secured_columns: vec![column.clone()],
-        column_profiles: vec![ColumnProfile::new(id, name)
-            .with_user(id)
-            .with_team(id)
-            .with_permission(column, rbac_profiles::ColumnAccess::ALL)],
+        column_profiles: vec![
+            ColumnProfile::new(id, name)
+                .with_user(id)
+                .with_team(id)
+                .with_permission(column, rbac_profiles::ColumnAccess::ALL),
+        ],
         ..DirectoryDoc::default()
     }
 }

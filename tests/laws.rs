@@ -19,12 +19,12 @@ use std::sync::LazyLock;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::sample::{select, Index};
+use proptest::sample::{Index, select};
 use proptest::test_runner::TestCaseError;
-use rbac_profiles::testkit::strategies::{org, shuffled, Conflicts, CATALOGUE_KEYS};
+use rbac_profiles::testkit::strategies::{CATALOGUE_KEYS, Conflicts, org, shuffled};
 use rbac_profiles::{
-    explain_privilege, has_privilege, privilege_level, AccessLevel, Directory, DirectoryDoc,
-    Holding, MemoryStore, Privilege, Role, RoleId, Route, Team, TeamId, User, UserId,
+    AccessLevel, Directory, DirectoryDoc, Holding, MemoryStore, Privilege, Role, RoleId, Route,
+    Team, TeamId, User, UserId, explain_privilege, has_privilege, privilege_level,
 };
 
 // ---------------------------------------------------------------------------

@@ -23,11 +23,11 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
 use rbac_profiles::testkit::strategies::{
-    admin_op, admin_ops, org, role_id, shuffled, Conflicts, ADMIN,
+    ADMIN, Conflicts, admin_op, admin_ops, org, role_id, shuffled,
 };
 use rbac_profiles::{
-    administer, catalog, resolve_profile, AdminOp, Directory, DirectoryDoc, MemoryStore, Profile,
-    ProfileId, Reason, Resolution, RoleId, User, UserId,
+    AdminOp, Directory, DirectoryDoc, MemoryStore, Profile, ProfileId, Reason, Resolution, RoleId,
+    User, UserId, administer, catalog, resolve_profile,
 };
 
 #[track_caller]

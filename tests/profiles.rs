@@ -12,12 +12,12 @@
 mod common;
 
 use common::uid;
-use rbac_profiles::testkit::{seed004, Fault, FaultyStore};
+use rbac_profiles::testkit::{Fault, FaultyStore, seed004};
 use rbac_profiles::{
-    administer, administer_all, catalog, resolve_profile, AdminOp, Change, Conflict, Directory,
-    DirectoryDoc, EntityRef, Error, MemoryStore, OutOfBoxRule, Profile, ProfileId, ProfileSettings,
-    Reason, Requirement, Resolution, RoleId, Store, StoreMut, Template, TemplateId, TemplateKind,
-    User,
+    AdminOp, Change, Conflict, Directory, DirectoryDoc, EntityRef, Error, MemoryStore,
+    OutOfBoxRule, Profile, ProfileId, ProfileSettings, Reason, Requirement, Resolution, RoleId,
+    Store, StoreMut, Template, TemplateId, TemplateKind, User, administer, administer_all, catalog,
+    resolve_profile,
 };
 
 const SEED004: &str = include_str!("../examples/data/seed004.json");
@@ -321,10 +321,12 @@ fn every_profile_load_rule_has_its_own_error() {
             r#"profile "p" maps roles but has no rank"#,
         ),
         (
-            vec![Profile::new("p", "P")
-                .as_default()
-                .with_rank(1)
-                .with_role("basic-user")],
+            vec![
+                Profile::new("p", "P")
+                    .as_default()
+                    .with_rank(1)
+                    .with_role("basic-user"),
+            ],
             vec![],
             r#"profile "p" is the default and can't have a rank or roles"#,
         ),
@@ -347,23 +349,29 @@ fn every_profile_load_rule_has_its_own_error() {
             r#"profile "p" references unknown user "no-user""#,
         ),
         (
-            vec![Profile::new("p", "P")
-                .with_settings(ProfileSettings::default().with_session_template("no-template"))],
+            vec![
+                Profile::new("p", "P")
+                    .with_settings(ProfileSettings::default().with_session_template("no-template")),
+            ],
             vec![],
             r#"profile "p" references unknown template "no-template""#,
         ),
         (
-            vec![Profile::new("p", "P")
-                .with_settings(ProfileSettings::default().with_notification_template("chat"))],
+            vec![
+                Profile::new("p", "P")
+                    .with_settings(ProfileSettings::default().with_notification_template("chat")),
+            ],
             vec![chat()],
             r#"profile "p" uses session template "chat" as a notification template"#,
         ),
         (
-            vec![Profile::new("p", "P").with_settings(
-                ProfileSettings::default()
-                    .with_session_template("chat")
-                    .with_session_template("chat"),
-            )],
+            vec![
+                Profile::new("p", "P").with_settings(
+                    ProfileSettings::default()
+                        .with_session_template("chat")
+                        .with_session_template("chat"),
+                ),
+            ],
             vec![chat()],
             r#"profile "p" lists template "chat" twice"#,
         ),

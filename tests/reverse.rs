@@ -14,11 +14,11 @@ use std::collections::BTreeMap;
 use common::{key, small_workload, uid};
 use proptest::prelude::*;
 use rbac_profiles::testkit::seed004;
-use rbac_profiles::testkit::strategies::{org, Conflicts};
+use rbac_profiles::testkit::strategies::{Conflicts, org};
 use rbac_profiles::{
-    administer_all, has_privilege_at, resolve_profile, AccessLevel, Directory, DirectoryDoc, Error,
-    MemoryStore, Profile, ProfileCounts, ProfileId, Reason, ReasonCounts, Resolution, Snapshot,
-    Store, User, UserId,
+    AccessLevel, Directory, DirectoryDoc, Error, MemoryStore, Profile, ProfileCounts, ProfileId,
+    Reason, ReasonCounts, Resolution, Snapshot, Store, User, UserId, administer_all,
+    has_privilege_at, resolve_profile,
 };
 
 /// `[direct, role_rank, default, out_of_box]`.

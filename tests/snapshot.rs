@@ -10,11 +10,11 @@ mod common;
 
 use common::{key, uid};
 use proptest::prelude::*;
-use rbac_profiles::testkit::strategies::{self, Conflicts};
 use rbac_profiles::testkit::Workload;
+use rbac_profiles::testkit::strategies::{self, Conflicts};
 use rbac_profiles::{
-    has_privilege, privilege_level, resolve_profile, AccessLevel, Directory, DirectoryDoc, Error,
-    MemoryStore, Profile, Reason, ResolvedReason, Snapshot, Store, User,
+    AccessLevel, Directory, DirectoryDoc, Error, MemoryStore, Profile, Reason, ResolvedReason,
+    Snapshot, Store, User, has_privilege, privilege_level, resolve_profile,
 };
 
 /// Every user × every privilege, and every user's profile: the snapshot and
@@ -206,9 +206,11 @@ fn without_a_fallback_profile_resolution_is_an_error_and_privileges_still_answer
         snapshot.resolve_all(),
         Err(Error::NoFallbackProfile)
     ));
-    assert!(snapshot
-        .has_privilege(&uid("u1"), &key("app_profile:read"))
-        .unwrap());
+    assert!(
+        snapshot
+            .has_privilege(&uid("u1"), &key("app_profile:read"))
+            .unwrap()
+    );
 }
 
 #[test]

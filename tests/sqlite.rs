@@ -11,8 +11,8 @@ mod store;
 use rbac_profiles::testkit::conformance::check_store;
 use rbac_profiles::testkit::seed004;
 use rbac_profiles::{
-    administer_all, catalog, resolve_profile, Change, Directory, DirectoryDoc, MemoryStore,
-    Profile, Role, Store, StoreMut, Template, TemplateKind, User,
+    Change, Directory, DirectoryDoc, MemoryStore, Profile, Role, Store, StoreMut, Template,
+    TemplateKind, User, administer_all, catalog, resolve_profile,
 };
 use store::SqliteStore;
 

@@ -12,13 +12,13 @@ mod common;
 
 use common::{store_with, uid};
 use proptest::prelude::*;
-use rbac_profiles::testkit::seed004;
-use rbac_profiles::testkit::strategies::{self, Conflicts, ADMIN};
 use rbac_profiles::testkit::Workload;
+use rbac_profiles::testkit::seed004;
+use rbac_profiles::testkit::strategies::{self, ADMIN, Conflicts};
 use rbac_profiles::{
-    administer, administer_all, resolve_profile, AccessLevel, AdminOp, Directory, DirectoryDoc,
-    EntityRef, Error, MemoryStore, Profile, ProfileMove, Proposal, Reason, Resolution, Snapshot,
-    Store, Team, User,
+    AccessLevel, AdminOp, Directory, DirectoryDoc, EntityRef, Error, MemoryStore, Profile,
+    ProfileMove, Proposal, Reason, Resolution, Snapshot, Store, Team, User, administer,
+    administer_all, resolve_profile,
 };
 
 /// `proposal` made on a copy of `store`: through administration by
@@ -406,7 +406,9 @@ fn a_direct_role_moves_its_user_and_a_team_never_does() {
     };
     assert_eq!(
         lines(&snapshot.impact(&store, &gain).unwrap()),
-        ["ana: contoso-agent (role omnichannel-agent, rank 2) -> contoso-supervisor (role omnichannel-supervisor, rank 1)"]
+        [
+            "ana: contoso-agent (role omnichannel-agent, rank 2) -> contoso-supervisor (role omnichannel-supervisor, rank 1)"
+        ]
     );
     // Ben already holds the supervisor role through his team: it does not
     // count, and joining or leaving teams moves nobody.
@@ -501,7 +503,9 @@ fn a_role_nobody_holds_but_a_profile_maps_still_moves_the_user_who_gets_it() {
     };
     assert_eq!(
         lines(&snapshot.impact(&store, &proposal).unwrap()),
-        ["u1: default-agent-experience-profile (out-of-box fallback) -> night (role omnichannel-supervisor, rank 1)"]
+        [
+            "u1: default-agent-experience-profile (out-of-box fallback) -> night (role omnichannel-supervisor, rank 1)"
+        ]
     );
 }
 
@@ -574,10 +578,11 @@ fn diff_names_privilege_changes_and_users_on_one_side() {
         Some("contoso-supervisor")
     );
     assert!(ana.privileges.iter().all(|c| c.after > c.before));
-    assert!(ana
-        .privileges
-        .iter()
-        .any(|c| c.privilege.as_str() == "conversation:transfer"));
+    assert!(
+        ana.privileges
+            .iter()
+            .any(|c| c.privilege.as_str() == "conversation:transfer")
+    );
     assert!(diff[1].after.is_none() && diff[1].before.is_some());
     assert!(diff[2].before.is_none());
     assert_eq!(
@@ -626,9 +631,11 @@ fn the_seed_scenario_moves_as_compiling_shows() {
         .unwrap();
     let users: Vec<_> = moves.iter().map(|m| m.user.as_str()).collect();
     assert_eq!(users, [seed004::ADMIN, "nora-none", "tess-team"]);
-    assert!(moves
-        .iter()
-        .all(|m| m.before.reason == Reason::Default && m.after.reason == Reason::OutOfBox));
+    assert!(
+        moves
+            .iter()
+            .all(|m| m.before.reason == Reason::Default && m.after.reason == Reason::OutOfBox)
+    );
     administer(&mut store, &admin, &remove_default).unwrap();
     assert_eq!(moves, expected_moves(&snapshot, &store));
 }

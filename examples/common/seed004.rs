@@ -3,7 +3,7 @@
 
 use std::error::Error;
 
-use rbac_profiles::{administer, resolve_profile, AdminOp, Store, StoreMut, UserId};
+use rbac_profiles::{AdminOp, Store, StoreMut, UserId, administer, resolve_profile};
 
 /// The users and the team: a supervisor, an agent, a user with both roles,
 /// the seed's named users, a user who is a supervisor only through a team,

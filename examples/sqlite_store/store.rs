@@ -19,9 +19,9 @@ use rbac_profiles::{
     DirectoryDoc, Privilege, PrivilegeDef, ProductivityPane, Profile, ProfileId, ProfileSettings,
     Role, RoleId, Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, User, UserId,
 };
-use rusqlite::{params, Connection, OptionalExtension, Params, Transaction};
-use serde::de::DeserializeOwned;
+use rusqlite::{Connection, OptionalExtension, Params, Transaction, params};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// The schema. Every id is non-empty text; every list row has a position.
 const SCHEMA: &str = "

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ColumnAccess, ColumnKey, ColumnPermission, ColumnProfile};
 use crate::access::{
-    cmp_routes, holds_role, load_user, routes_where, walk_held_roles, Holding, Route,
+    Holding, Route, cmp_routes, holds_role, load_user, routes_where, walk_held_roles,
 };
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::error::Error;

@@ -8,7 +8,7 @@ use std::hash::Hash;
 use super::bits::Rows;
 use super::explain::RouteTables;
 use super::intern::{IdHash, IdTable, NONE};
-use super::{filled, Ranked, Snapshot, LEVELS};
+use super::{LEVELS, Ranked, Snapshot, filled};
 use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
 use crate::privilege::AccessLevel;

@@ -8,9 +8,9 @@
 
 use std::collections::VecDeque;
 
+use super::Snapshot;
 use super::compile::Csr;
 use super::intern::{IdTable, NONE};
-use super::Snapshot;
 use crate::access::{Holding, Route};
 use crate::error::Error;
 use crate::id::{RoleId, TeamId, UserId};

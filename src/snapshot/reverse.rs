@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bits::intersects;
-use super::{len_u32, Resolved, ResolvedReason, Snapshot, UserIx, LEVELS};
+use super::{LEVELS, Resolved, ResolvedReason, Snapshot, UserIx, len_u32};
 use crate::error::Error;
 use crate::id::ProfileId;
 use crate::privilege::{AccessLevel, Privilege};

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::intern::NONE;
 use super::{ResolvedReason, Snapshot};
 use crate::access::load_user;
-use crate::admin::{changes_of, AdminOp};
+use crate::admin::{AdminOp, changes_of};
 use crate::error::{EntityRef, Error};
 use crate::id::{ProfileId, RoleId, TeamId, UserId};
 use crate::profile::Profile;

@@ -10,17 +10,17 @@ use super::faulty::{Fault, FaultyStore};
 use super::{seed004, strategies};
 use crate::access::{explain_privilege, privilege_level};
 use crate::catalog;
-use crate::column::{column_access, ColumnAccess, ColumnKey, ColumnProfile};
+use crate::column::{ColumnAccess, ColumnKey, ColumnProfile, column_access};
 use crate::directory::{Directory, DirectoryDoc};
 use crate::error::Error;
 use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::privilege::{AccessLevel, Privilege};
 use crate::profile::{Profile, ProfileSettings, Template, TemplateKind};
-use crate::resolve::{resolve_profile, Reason, Resolution};
+use crate::resolve::{Reason, Resolution, resolve_profile};
 use crate::snapshot::Snapshot;
 use crate::store::{MemoryStore, Store, StoreError, StoreMut};
 use crate::user::User;
-use crate::{administer, administer_all, AdminOp, Holding};
+use crate::{AdminOp, Holding, administer, administer_all};
 
 /// How many generated organisations and operation sequences
 /// [`check_store`] replays on the host's store and on a [`MemoryStore`].

@@ -23,6 +23,7 @@
 //! # Ok::<(), rbac_profiles::Error>(())
 //! ```
 
+use crate::AdminOp;
 use crate::catalog::{
     BASIC_USER, CUSTOMER_SERVICE_REPRESENTATIVE, OMNICHANNEL_ADMINISTRATOR, OMNICHANNEL_AGENT,
     OMNICHANNEL_SUPERVISOR, SYSTEM_ADMINISTRATOR,
@@ -35,7 +36,6 @@ use crate::profile::{
 use crate::resolve::{Reason, Resolution};
 use crate::team::Team;
 use crate::user::User;
-use crate::AdminOp;
 
 /// The administrator who configures the profiles: Basic User, System
 /// Administrator and Omnichannel administrator (which includes App profile
@@ -71,9 +71,11 @@ pub fn org() -> DirectoryDoc {
             .fold(User::new(id, name), |user, role| user.with_role(*role))
     };
     DirectoryDoc {
-        teams: vec![Team::new(TEAM, "Night supervisors")
-            .with_role(OMNICHANNEL_SUPERVISOR)
-            .with_member("tess-team")],
+        teams: vec![
+            Team::new(TEAM, "Night supervisors")
+                .with_role(OMNICHANNEL_SUPERVISOR)
+                .with_member("tess-team"),
+        ],
         users: vec![
             user(
                 ADMIN,

@@ -29,7 +29,7 @@
 //! });
 //! ```
 
-use proptest::collection::{vec, SizeRange};
+use proptest::collection::{SizeRange, vec};
 use proptest::prelude::*;
 use proptest::sample::select;
 

@@ -11,7 +11,7 @@ mod host_store;
 
 pub use host_store::HostStore;
 
-use rbac_profiles::{catalog, Directory, DirectoryDoc, MemoryStore, Privilege, User, UserId};
+use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Privilege, User, UserId, catalog};
 
 /// The built-in catalogue with one user per built-in role, `only-<role>`,
 /// holding that role alone.
@@ -69,8 +69,8 @@ pub fn seed_file(prefix: &str) -> Option<String> {
 /// Small synthetic organisations of every shape `testkit::Workload` can
 /// take: no users to a few dozen, inclusions, teams, ranked profiles and
 /// direct assignments in any proportion.
-pub fn small_workload(
-) -> impl proptest::strategy::Strategy<Value = rbac_profiles::testkit::Workload> {
+pub fn small_workload()
+-> impl proptest::strategy::Strategy<Value = rbac_profiles::testkit::Workload> {
     use proptest::prelude::*;
     (
         (0usize..30, 0usize..10, 0usize..12, 0u32..60, 0u32..80),
