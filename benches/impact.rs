@@ -70,7 +70,7 @@ fn impact(c: &mut Criterion) {
     let Proposal::Admin(op) = &rank else {
         unreachable!("built from an AdminOp")
     };
-    administer(&mut changed, &ADMIN.into(), op).unwrap();
+    administer(&mut changed, ADMIN, op).unwrap();
     let after = Snapshot::compile(&changed).unwrap();
     let mut group = c.benchmark_group("diff");
     group.sample_size(10);

@@ -30,8 +30,25 @@ const QUERIES: usize = 1_000_000;
 /// Store-path checks per round (each reads the store).
 const STORE_QUERIES: usize = 20_000;
 
+const USAGE: &str = "\
+usage: cargo run --release --example bulk -- [--users N]
+
+Compiles a snapshot of testkit::Workload::new(N) (default 100000 users) and
+prints one line per measure: compile, resolve_all, privilege checks by
+handle, by id and on the store path, single resolutions, and the size.";
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let users = users_from_args()?;
+    let users = match users_from_args() {
+        Ok(Some(users)) => users,
+        Ok(None) => {
+            println!("{USAGE}");
+            return Ok(());
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
     let started = Instant::now();
     let store = Workload::new(users).store()?;
     eprintln!(
@@ -97,11 +114,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn users_from_args() -> Result<usize, String> {
+/// The users asked for; `None` when help was asked for.
+fn users_from_args() -> Result<Option<usize>, String> {
     let mut args = std::env::args().skip(1);
     let mut users = 100_000;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--help" | "-h" => return Ok(None),
             "--users" => {
                 let value = args.next().ok_or("--users needs a number")?;
                 users = value
@@ -109,10 +128,10 @@ fn users_from_args() -> Result<usize, String> {
                     .parse()
                     .map_err(|e| format!("--users {value}: {e}"))?;
             }
-            other => return Err(format!("unknown argument {other:?} (try --users N)")),
+            other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(users)
+    Ok(Some(users))
 }
 
 /// Runs `f` `rounds` times; the median time and the last result.

@@ -12,18 +12,17 @@
 //! method's contract.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{has_privilege, holds_role, load_user};
-use crate::catalog::SYSTEM_ADMINISTRATOR;
+use crate::access::has_privilege;
+use crate::catalog;
 use crate::column::ColumnProfile;
 use crate::directory::{check_refs_by, check_settings, check_shape};
-use crate::error::{EntityRef, Error, OutOfBoxRule};
-use crate::id::{ColumnProfileId, ProfileId, RoleId, TemplateId, UserId};
-use crate::privilege::Privilege;
+use crate::error::{EntityRef, Error, OutOfBoxRule, Requirement};
+use crate::held::{holds_role, load_user};
+use crate::id::{AsId, ColumnProfileId, ProfileId, RoleId, TemplateId, UserId};
 use crate::profile::{Profile, ProfileSettings, Template};
 use crate::store::{Change, Store, StoreMut};
 
@@ -78,9 +77,12 @@ pub enum AdminOp {
         profile: ProfileId,
     },
     /// Makes a custom profile the default, removing its rank and roles.
+    /// Setting the default again on the profile that already is the default
+    /// changes nothing and succeeds.
     ///
-    /// Refused: an out-of-box profile; any default already set, this one
-    /// included ([`Error::DefaultExists`]: remove it first).
+    /// Refused: an out-of-box profile ([`Error::OutOfBox`]); another profile
+    /// already the default ([`Error::DefaultExists`]: remove it first, there
+    /// is never a silent switch).
     SetDefault {
         /// The profile.
         profile: ProfileId,
@@ -174,34 +176,6 @@ pub enum AdminOp {
     },
 }
 
-/// What an actor must have for an [`AdminOp`].
-///
-/// ```
-/// use rbac_profiles::{AdminOp, Requirement};
-///
-/// let op = AdminOp::DeleteColumnProfile { profile: "channel-secrets".into() };
-/// assert_eq!(op.requirement(), Requirement::Role("system-administrator".into()));
-/// assert_eq!(op.requirement().to_string(), r#"role "system-administrator""#);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Requirement {
-    /// A privilege, at any level above none.
-    Privilege(Privilege),
-    /// A role, held directly, through a team, or through inclusion.
-    Role(RoleId),
-}
-
-impl fmt::Display for Requirement {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Requirement::Privilege(p) => write!(f, "privilege {:?}", p.as_str()),
-            Requirement::Role(r) => write!(f, "role {:?}", r.as_str()),
-        }
-    }
-}
-
 impl AdminOp {
     /// What the actor must have. Profiles and templates need a privilege of
     /// App profile manager administrator: `app_profile:create`,
@@ -218,25 +192,24 @@ impl AdminOp {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn requirement(&self) -> Requirement {
-        let key = match self {
-            AdminOp::CreateProfile { .. } => "app_profile:create",
-            AdminOp::DeleteProfile { .. } => "app_profile:delete",
-            AdminOp::CreateTemplate { .. } => "template:create",
-            AdminOp::DeleteTemplate { .. } => "template:delete",
+        Requirement::Privilege(match self {
+            AdminOp::CreateProfile { .. } => catalog::APP_PROFILE_CREATE,
+            AdminOp::DeleteProfile { .. } => catalog::APP_PROFILE_DELETE,
+            AdminOp::CreateTemplate { .. } => catalog::TEMPLATE_CREATE,
+            AdminOp::DeleteTemplate { .. } => catalog::TEMPLATE_DELETE,
             AdminOp::UpdateSettings { .. }
             | AdminOp::SetDefault { .. }
             | AdminOp::RemoveDefault { .. }
             | AdminOp::SetRankAndRoles { .. }
             | AdminOp::RemoveRankAndRoles { .. }
             | AdminOp::AssignUsers { .. }
-            | AdminOp::UnassignUsers { .. } => "app_profile:write",
+            | AdminOp::UnassignUsers { .. } => catalog::APP_PROFILE_WRITE,
             AdminOp::CreateColumnProfile { .. }
             | AdminOp::UpdateColumnProfile { .. }
             | AdminOp::DeleteColumnProfile { .. } => {
-                return Requirement::Role(RoleId::from(SYSTEM_ADMINISTRATOR));
+                return Requirement::Role(catalog::SYSTEM_ADMINISTRATOR);
             }
-        };
-        Requirement::Privilege(Privilege::from_owned_unchecked(key.to_owned()))
+        })
     }
 }
 
@@ -257,7 +230,7 @@ impl AdminOp {
 /// org.users.push(User::new("admin", "Admin").with_role("app-profile-manager-administrator"));
 /// org.users.push(User::new("kendall", "Kendall Collins").with_role("omnichannel-agent"));
 /// let mut store = MemoryStore::new(Directory::builtin_with(org)?);
-/// let admin = "admin".into();
+/// let admin = "admin";
 ///
 /// administer(&mut store, &admin, &AdminOp::CreateProfile {
 ///     profile: "datum-agent".into(), name: "Datum Agent".into(), settings: Default::default(),
@@ -265,11 +238,11 @@ impl AdminOp {
 /// administer(&mut store, &admin, &AdminOp::SetRankAndRoles {
 ///     profile: "datum-agent".into(), rank: 2, roles: vec!["omnichannel-agent".into()],
 /// })?;
-/// let kendall = resolve_profile(&store, &"kendall".into())?;
+/// let kendall = resolve_profile(&store, "kendall")?;
 /// assert_eq!(kendall.profile.as_str(), "datum-agent");
 ///
 /// // Kendall may not administer.
-/// let err = administer(&mut store, &"kendall".into(), &AdminOp::DeleteProfile {
+/// let err = administer(&mut store, "kendall", &AdminOp::DeleteProfile {
 ///     profile: "datum-agent".into(),
 /// }).unwrap_err();
 /// assert_eq!(err.to_string(), r#"user "kendall" lacks privilege "app_profile:delete""#);
@@ -277,7 +250,7 @@ impl AdminOp {
 /// ```
 pub fn administer<S: StoreMut + ?Sized>(
     store: &mut S,
-    actor: &UserId,
+    actor: impl AsId<UserId>,
     op: &AdminOp,
 ) -> Result<(), Error> {
     administer_all(store, actor, std::slice::from_ref(op))
@@ -306,19 +279,20 @@ pub fn administer<S: StoreMut + ?Sized>(
 ///     AdminOp::SetRankAndRoles { profile: "a".into(), rank: 1, roles: vec![] },
 /// ];
 /// // The third operation breaks a rule: the default can't be ranked.
-/// assert!(administer_all(&mut store, &"admin".into(), &batch).is_err());
+/// assert!(administer_all(&mut store, "admin", &batch).is_err());
 /// assert_eq!(store, before);
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 pub fn administer_all<S: StoreMut + ?Sized>(
     store: &mut S,
-    actor: &UserId,
+    actor: impl AsId<UserId>,
     ops: &[AdminOp],
 ) -> Result<(), Error> {
+    let actor = actor.to_id();
     let changes = {
         let mut staged = Staged::new(&*store);
         for (position, op) in (1..).zip(ops) {
-            staged.stage(actor, position, op)?;
+            staged.stage(&actor, position, op)?;
         }
         staged.changes
     };
@@ -701,7 +675,7 @@ fn meets<S: Store + ?Sized>(
             Err(Error::UnknownPrivilege { .. }) => Ok(false),
             held => held,
         },
-        Requirement::Role(role) => holds_role(store, &*load_user(store, actor)?, role.as_str()),
+        Requirement::Role(role) => holds_role(store, &*load_user(store, actor)?, role),
     }
 }
 

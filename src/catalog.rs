@@ -52,74 +52,162 @@
 //!     .find(|row| row.wording == "Can monitor, assign, and transfer conversations")
 //!     .unwrap();
 //! assert_eq!(row.keys, ["conversation:monitor", "conversation:assign", "conversation:transfer"]);
-//! assert_eq!(row.roles, [catalog::OMNICHANNEL_SUPERVISOR]);
+//! assert_eq!(row.roles, [catalog::OMNICHANNEL_SUPERVISOR.as_str()]);
 //! ```
+//!
+//! # The catalogue in full
+//!
+//! `Directory::builtin()` (or `DirectoryDoc::builtin()` to extend by hand) holds the
+//! twelve roles `basic-user`, `system-administrator`, `omnichannel-administrator`,
+//! `omnichannel-supervisor`, `omnichannel-agent`, `productivity-tools-user`,
+//! `productivity-tools-administrator`, `app-profile-manager-administrator`,
+//! `app-profile-user`, `customer-service-representative`, `customer-service-manager`
+//! and `omnichannel-api-access`, and these grants, all at `organization` level:
+//!
+//! - every row of the seed privilege table, as the table below maps it, to exactly
+//!   the roles the row marks (a key named by two rows — a "view" row and a "manage"
+//!   row — is held by the roles of both);
+//! - App profile manager administrator: `create`, `read`, `write`, `delete` on
+//!   `app_profile`, `template`, `productivity_tool_settings` and
+//!   `channel_provider_settings`; App profile user: `read` on the same four;
+//! - Customer Service Representative ("required to work with the Case entity"):
+//!   the eight classic actions on `case` — `create`, `read`, `write`, `append`,
+//!   `append_to`, `delete`, `assign`, `share`;
+//! - inclusions: Omnichannel administrator and Customer Service Manager include App
+//!   profile manager administrator; Omnichannel agent, Omnichannel supervisor and
+//!   Customer Service Representative include App profile user.
+//!
+//! Basic User, System Administrator and Omnichannel API access grant none of these:
+//! the seeds name them without a privilege list. The catalogue also ships one
+//! out-of-box experience profile, `default-agent-experience-profile` ("Default agent
+//! experience profile"), the fallback of profile resolution.
+//!
+//! The secret attributes of the seed's "Entity / Secret attributes" table are the 21
+//! secured columns (`catalog::SECURED_COLUMNS`): `msdyn_authenticationsettings`
+//! (`msdyn_authenticationclientsecret`), `msdyn_liveworkstream` (for SMS:
+//! `msdyn_secureapikey`), `msdyn_ocapplepay` (`msdyn_ocbase64merchantcertstring`,
+//! `msdyn_ocbase64merchantcertstringcontd`, `msdyn_ocmerchantcertificatepassword`),
+//! `msdyn_ocbotchannelregistrationsecret` (`msdyn_securemsappsecret`),
+//! `msdyn_occommunicationprovidersetting` (`msdyn_securesecret`),
+//! `msdyn_oc_geolocationprovider` (`msdyn_secureproviderapikey`),
+//! `msdyn_ocgooglebusinessmessagesagentaccount` (`msdyn_agentaccountclienttoken`),
+//! `msdyn_ocgooglebusinessmessagespartneraccount` (`msdyn_partneraccountclienttoken`,
+//! `msdyn_base64credentialfilestring`, `msdyn_base64credentialfilestringcontd`),
+//! `msdyn_ocsmssettingsecret` (`msdyn_secureapikey`), `msdyn_octwitterapplication`
+//! (`msdyn_securetwitterconsumersecret`, `msdyn_securetwitterconsumerkey`),
+//! `msdyn_octwitterhandlesecret` (`msdyn_useraccesstoken`,
+//! `msdyn_useraccesstokensecret`), `msdyn_ocwechatchannelconfig`
+//! (`msdyn_secureapplicationsecret`, `msdyn_securetoken`,
+//! `msdyn_secureencodingaeskey`) and `msdyn_ocwhatsappchannelaccount`
+//! (`msdyn_secureauthenticationtoken`).
+//!
+//! | Seed row | Privilege keys | Roles |
+//! | --- | --- | --- |
+//! | Can view user list/presence list/workstream list/queue list/PBI config list | `user:read`, `presence:read`, `workstream:read`, `queue:read`, `pbi_config:read` | Omnichannel administrator, Omnichannel supervisor |
+//! | Can edit roles of a user | `user_role:write` | Omnichannel administrator |
+//! | Can edit default presence and default capacity of a user | `user_default_presence:write`, `user_capacity:write` | Omnichannel administrator, Omnichannel supervisor |
+//! | Can edit queue assignment of a user | `user_queue:write` | Omnichannel administrator, Omnichannel supervisor |
+//! | Can add/edit/delete presence | `presence:create`, `presence:write`, `presence:delete` | Omnichannel administrator |
+//! | Can add/remove users from presence | `presence_user:create`, `presence_user:delete` | Omnichannel administrator, Omnichannel supervisor |
+//! | Can add/edit/delete presence associations | `presence_association:create`, `presence_association:write`, `presence_association:delete` | Omnichannel administrator |
+//! | Can add/edit/delete workstreams | `workstream:create`, `workstream:write`, `workstream:delete` | Omnichannel administrator |
+//! | Can add/edit/delete channel settings, context settings, routing rules | `channel_settings:create`, `channel_settings:write`, `channel_settings:delete`, `context_settings:create`, `context_settings:write`, `context_settings:delete`, `routing_rule:create`, `routing_rule:write`, `routing_rule:delete` | Omnichannel administrator |
+//! | Can add/edit/delete queues | `queue:create`, `queue:write`, `queue:delete` | Omnichannel administrator |
+//! | Can add/remove agents from queue | `queue_agent:create`, `queue_agent:delete` | Omnichannel administrator, Omnichannel supervisor |
+//! | Can add/edit/delete bots | `bot:create`, `bot:write`, `bot:delete` | Omnichannel administrator |
+//! | Can view/add/edit/delete quick replies | `quick_reply:read`, `quick_reply:create`, `quick_reply:write`, `quick_reply:delete` | Omnichannel administrator, Omnichannel supervisor |
+//! | Can add/edit/delete PBI config | `pbi_config:create`, `pbi_config:write`, `pbi_config:delete` | Omnichannel administrator |
+//! | Can view/add/edit/delete operating hours | `operating_hour:read`, `operating_hour:create`, `operating_hour:write`, `operating_hour:delete` | Omnichannel administrator |
+//! | Can view/add/edit/delete auth settings | `msdyn_authenticationsettings:read`, `msdyn_authenticationsettings:create`, `msdyn_authenticationsettings:write`, `msdyn_authenticationsettings:delete` | Omnichannel administrator |
+//! | Can view operating hours | `operating_hour:read` | Omnichannel supervisor |
+//! | Can monitor, assign, and transfer conversations | `conversation:monitor`, `conversation:assign`, `conversation:transfer` | Omnichannel supervisor |
+//! | Can view user list/presence list/workstream list/queue list | `user:read`, `presence:read`, `workstream:read`, `queue:read` | Omnichannel agent |
+//! | Can view quick replies | `quick_reply:read` | Omnichannel agent |
+//! | Can read agent script | `agent_script:read` | Productivity tools user |
+//! | Can read agent script step | `agent_script_step:read` | Productivity tools user |
+//! | Can read workflow | `workflow:read` | Productivity tools user |
+//! | Can read msdyn_actioninputparameter | `msdyn_actioninputparameter:read` | Productivity tools user, Productivity tools administrator |
+//! | Can read msdyn_actionoutputparameter | `msdyn_actionoutputparameter:read` | Productivity tools user, Productivity tools administrator |
+//! | Can read msdyn_inputparameters | `msdyn_inputparameters:read` | Productivity tools user, Productivity tools administrator |
+//! | Can read msdyn_macroconnector | `msdyn_macroconnector:read` | Productivity tools user, Productivity tools administrator |
+//! | Can read msdyn_parameterdefinition | `msdyn_parameterdefinition:read` | Productivity tools user, Productivity tools administrator |
+//! | Can read msdyn_designeroptions | `msdyn_designeroptions:read` | Productivity tools user, Productivity tools administrator |
+//! | Can read msdyn_macroactiontemplate | `msdyn_macroactiontemplate:read` | Productivity tools user, Productivity tools administrator |
+//! | Can read macro action | `macro_action:read` | Productivity tools user |
+//! | Can create/read/write/append/delete agent script | `agent_script:create`, `agent_script:read`, `agent_script:write`, `agent_script:append`, `agent_script:delete` | Productivity tools administrator |
+//! | Can create/read/write/append/delete agent script step | `agent_script_step:create`, `agent_script_step:read`, `agent_script_step:write`, `agent_script_step:append`, `agent_script_step:delete` | Productivity tools administrator |
+//! | Can create/read/write/append/delete agent script workflow | `agent_script_workflow:create`, `agent_script_workflow:read`, `agent_script_workflow:write`, `agent_script_workflow:append`, `agent_script_workflow:delete` | Productivity tools administrator |
+//! | Can read msdyn_macrosolutionconfiguration | `msdyn_macrosolutionconfiguration:read` | Productivity tools administrator |
+//! | Can create/read/write/append/delete macro action | `macro_action:create`, `macro_action:read`, `macro_action:write`, `macro_action:append`, `macro_action:delete` | Productivity tools administrator |
+//!
+//! The wording and order are the newer seed's; that seed is plain text without
+//! columns, so which role each "Yes" belongs to comes from the older seed's table
+//! (every row marks the same number of roles in both). The `catalog` module exposes
+//! the rows as data (`catalog::seed_rows()`).
 
-use crate::column::ColumnKey;
-use crate::directory::DirectoryDoc;
-use crate::privilege::{AccessLevel, Privilege, PrivilegeDef};
+use crate::id::{ProfileId, RoleId};
+use crate::key::{ColumnKey, Privilege};
+use crate::privilege::{AccessLevel, PrivilegeDef};
 use crate::profile::Profile;
 use crate::role::Role;
 
-/// Basic User: required by all users of the suite.
-pub const BASIC_USER: &str = "basic-user";
-/// System Administrator.
-pub const SYSTEM_ADMINISTRATOR: &str = "system-administrator";
-/// Omnichannel administrator.
-pub const OMNICHANNEL_ADMINISTRATOR: &str = "omnichannel-administrator";
-/// Omnichannel supervisor.
-pub const OMNICHANNEL_SUPERVISOR: &str = "omnichannel-supervisor";
-/// Omnichannel agent.
-pub const OMNICHANNEL_AGENT: &str = "omnichannel-agent";
-/// Productivity tools user.
-pub const PRODUCTIVITY_TOOLS_USER: &str = "productivity-tools-user";
-/// Productivity tools administrator.
-pub const PRODUCTIVITY_TOOLS_ADMINISTRATOR: &str = "productivity-tools-administrator";
-/// App profile manager administrator: manages profiles and templates.
-pub const APP_PROFILE_MANAGER_ADMINISTRATOR: &str = "app-profile-manager-administrator";
-/// App profile user: reads profiles and templates.
-pub const APP_PROFILE_USER: &str = "app-profile-user";
-/// Customer Service Representative: required to work with cases.
-pub const CUSTOMER_SERVICE_REPRESENTATIVE: &str = "customer-service-representative";
-/// Customer Service Manager.
-pub const CUSTOMER_SERVICE_MANAGER: &str = "customer-service-manager";
-/// Omnichannel API access: must not be held by agents or supervisors.
-pub const OMNICHANNEL_API_ACCESS: &str = "omnichannel-api-access";
+/// Defines each built-in role id twice: a typed public [`RoleId`] constant,
+/// and its text in `text`, for the seed table (a table of `RoleId`s can't be
+/// a constant).
+macro_rules! role_ids {
+    ($($(#[$doc:meta])* $name:ident = $id:literal, $display:literal;)*) => {
+        $(
+            $(#[$doc])*
+            pub const $name: RoleId = RoleId::from_static($id);
+        )*
 
-/// The ids of the twelve built-in roles, in catalogue order.
-///
-/// ```
-/// assert_eq!(rbac_profiles::catalog::ROLE_IDS.len(), 12);
-/// ```
-pub const ROLE_IDS: [&str; 12] = [
-    BASIC_USER,
-    SYSTEM_ADMINISTRATOR,
-    OMNICHANNEL_ADMINISTRATOR,
-    OMNICHANNEL_SUPERVISOR,
-    OMNICHANNEL_AGENT,
-    PRODUCTIVITY_TOOLS_USER,
-    PRODUCTIVITY_TOOLS_ADMINISTRATOR,
-    APP_PROFILE_MANAGER_ADMINISTRATOR,
-    APP_PROFILE_USER,
-    CUSTOMER_SERVICE_REPRESENTATIVE,
-    CUSTOMER_SERVICE_MANAGER,
-    OMNICHANNEL_API_ACCESS,
-];
+        /// The ids of the twelve built-in roles, in catalogue order.
+        ///
+        /// ```
+        /// use rbac_profiles::catalog;
+        ///
+        /// assert_eq!(catalog::ROLE_IDS.len(), 12);
+        /// assert_eq!(catalog::ROLE_IDS[0], catalog::BASIC_USER);
+        /// ```
+        pub const ROLE_IDS: [RoleId; 12] = [$($name),*];
 
-const ROLE_NAMES: [&str; 12] = [
-    "Basic User",
-    "System Administrator",
-    "Omnichannel administrator",
-    "Omnichannel supervisor",
-    "Omnichannel agent",
-    "Productivity tools user",
-    "Productivity tools administrator",
-    "App profile manager administrator",
-    "App profile user",
-    "Customer Service Representative",
-    "Customer Service Manager",
-    "Omnichannel API access",
-];
+        const ROLE_NAMES: [&str; 12] = [$($display),*];
+
+        /// The ids as text, for the seed table (not all of them mark a row).
+        #[allow(dead_code)]
+        mod text {
+            $(pub(super) const $name: &str = $id;)*
+        }
+    };
+}
+
+role_ids! {
+    /// Basic User: required by all users of the suite.
+    BASIC_USER = "basic-user", "Basic User";
+    /// System Administrator: holds every privilege of the directory at
+    /// organisation level and every secured column.
+    SYSTEM_ADMINISTRATOR = "system-administrator", "System Administrator";
+    /// Omnichannel administrator.
+    OMNICHANNEL_ADMINISTRATOR = "omnichannel-administrator", "Omnichannel administrator";
+    /// Omnichannel supervisor.
+    OMNICHANNEL_SUPERVISOR = "omnichannel-supervisor", "Omnichannel supervisor";
+    /// Omnichannel agent.
+    OMNICHANNEL_AGENT = "omnichannel-agent", "Omnichannel agent";
+    /// Productivity tools user.
+    PRODUCTIVITY_TOOLS_USER = "productivity-tools-user", "Productivity tools user";
+    /// Productivity tools administrator.
+    PRODUCTIVITY_TOOLS_ADMINISTRATOR = "productivity-tools-administrator", "Productivity tools administrator";
+    /// App profile manager administrator: manages profiles and templates.
+    APP_PROFILE_MANAGER_ADMINISTRATOR = "app-profile-manager-administrator", "App profile manager administrator";
+    /// App profile user: reads profiles and templates.
+    APP_PROFILE_USER = "app-profile-user", "App profile user";
+    /// Customer Service Representative: required to work with cases.
+    CUSTOMER_SERVICE_REPRESENTATIVE = "customer-service-representative", "Customer Service Representative";
+    /// Customer Service Manager.
+    CUSTOMER_SERVICE_MANAGER = "customer-service-manager", "Customer Service Manager";
+    /// Omnichannel API access: must not be held by agents or supervisors.
+    OMNICHANNEL_API_ACCESS = "omnichannel-api-access", "Omnichannel API access";
+}
 
 /// The id of the out-of-box experience profile the catalogue ships: the
 /// fallback every user gets when no direct assignment, mapped role or custom
@@ -130,15 +218,46 @@ const ROLE_NAMES: [&str; 12] = [
 /// use rbac_profiles::{catalog, Directory};
 ///
 /// let oob = Directory::builtin().fallback_profile().unwrap().clone();
-/// assert_eq!(oob.id.as_str(), catalog::OUT_OF_BOX_PROFILE);
+/// assert_eq!(oob.id, catalog::OUT_OF_BOX_PROFILE);
 /// assert_eq!(oob.name, "Default agent experience profile");
 /// ```
-pub const OUT_OF_BOX_PROFILE: &str = "default-agent-experience-profile";
+pub const OUT_OF_BOX_PROFILE: ProfileId =
+    ProfileId::from_static("default-agent-experience-profile");
 
 const OUT_OF_BOX_PROFILE_NAME: &str = "Default agent experience profile";
 
+/// `app_profile:read`: what a user needs to read the experience profile
+/// they resolve to (App profile user grants it).
+pub const APP_PROFILE_READ: Privilege = Privilege::from_static("app_profile:read");
+/// `app_profile:create`: what creating an experience profile requires.
+pub const APP_PROFILE_CREATE: Privilege = Privilege::from_static("app_profile:create");
+/// `app_profile:write`: what changing an experience profile requires.
+pub const APP_PROFILE_WRITE: Privilege = Privilege::from_static("app_profile:write");
+/// `app_profile:delete`: what deleting an experience profile requires.
+pub const APP_PROFILE_DELETE: Privilege = Privilege::from_static("app_profile:delete");
+/// `template:create`: what adding a template to the library requires.
+pub const TEMPLATE_CREATE: Privilege = Privilege::from_static("template:create");
+/// `template:delete`: what deleting a template from the library requires.
+pub const TEMPLATE_DELETE: Privilege = Privilege::from_static("template:delete");
+/// `user_role:write` ("Can edit roles of a user"): what assigning and
+/// removing a user's roles requires.
+pub const USER_ROLE_WRITE: Privilege = Privilege::from_static("user_role:write");
+
+/// The privilege constants of this module, for the test that checks each is
+/// a valid key the catalogue defines.
+#[cfg(test)]
+const PRIVILEGE_CONSTANTS: [Privilege; 7] = [
+    APP_PROFILE_READ,
+    APP_PROFILE_CREATE,
+    APP_PROFILE_WRITE,
+    APP_PROFILE_DELETE,
+    TEMPLATE_CREATE,
+    TEMPLATE_DELETE,
+    USER_ROLE_WRITE,
+];
+
 /// Which role includes which, from the seeds.
-const INCLUSIONS: [(&str, &str); 5] = [
+const INCLUSIONS: [(RoleId, RoleId); 5] = [
     (OMNICHANNEL_ADMINISTRATOR, APP_PROFILE_MANAGER_ADMINISTRATOR),
     (OMNICHANNEL_SUPERVISOR, APP_PROFILE_USER),
     (OMNICHANNEL_AGENT, APP_PROFILE_USER),
@@ -198,11 +317,11 @@ const fn row(
     }
 }
 
-const OA: &str = OMNICHANNEL_ADMINISTRATOR;
-const OS: &str = OMNICHANNEL_SUPERVISOR;
-const AG: &str = OMNICHANNEL_AGENT;
-const PTU: &str = PRODUCTIVITY_TOOLS_USER;
-const PTA: &str = PRODUCTIVITY_TOOLS_ADMINISTRATOR;
+const OA: &str = text::OMNICHANNEL_ADMINISTRATOR;
+const OS: &str = text::OMNICHANNEL_SUPERVISOR;
+const AG: &str = text::OMNICHANNEL_AGENT;
+const PTU: &str = text::PRODUCTIVITY_TOOLS_USER;
+const PTA: &str = text::PRODUCTIVITY_TOOLS_ADMINISTRATOR;
 
 /// The seed table, in the newer seed's order and wording. That seed is
 /// plain text without columns; which role each "Yes" belongs to comes from
@@ -525,12 +644,16 @@ pub fn secured_columns() -> Vec<ColumnKey> {
 
 /// Every (role, key, description) grant of the catalogue, in catalogue order:
 /// the seed table, then the app profile manager, then cases.
-fn grants() -> Vec<(&'static str, String, String)> {
+fn grants() -> Vec<(RoleId, String, String)> {
     let mut grants = Vec::new();
     for row in &SEED_ROWS {
         for role in row.roles {
             for key in row.keys {
-                grants.push((*role, (*key).to_owned(), row.wording.to_owned()));
+                grants.push((
+                    RoleId::from_static(role),
+                    (*key).to_owned(),
+                    row.wording.to_owned(),
+                ));
             }
         }
     }
@@ -554,16 +677,26 @@ fn grants() -> Vec<(&'static str, String, String)> {
     grants
 }
 
-pub(crate) fn builtin_doc() -> DirectoryDoc {
+/// The built-in catalogue's parts, as a document lists them.
+pub(crate) struct Builtin {
+    pub(crate) privileges: Vec<PrivilegeDef>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) profiles: Vec<Profile>,
+    pub(crate) secured_columns: Vec<ColumnKey>,
+}
+
+/// The built-in catalogue: privileges, roles, the out-of-box profile and the
+/// secured columns.
+pub(crate) fn builtin() -> Builtin {
     let mut roles: Vec<Role> = ROLE_IDS
         .iter()
         .zip(ROLE_NAMES)
-        .map(|(id, name)| Role::new(*id, name))
+        .map(|(id, name)| Role::new(id.clone(), name))
         .collect();
     let mut privileges: indexmap::IndexMap<String, String> = indexmap::IndexMap::new();
     for (role_id, key, description) in grants() {
         privileges.entry(key.clone()).or_insert(description);
-        if let Some(role) = roles.iter_mut().find(|r| r.id.as_str() == role_id) {
+        if let Some(role) = roles.iter_mut().find(|r| r.id == role_id) {
             role.grants.insert(
                 Privilege::from_owned_unchecked(key),
                 AccessLevel::Organization,
@@ -571,11 +704,11 @@ pub(crate) fn builtin_doc() -> DirectoryDoc {
         }
     }
     for (from, to) in INCLUSIONS {
-        if let Some(role) = roles.iter_mut().find(|r| r.id.as_str() == from) {
-            role.includes.push(to.into());
+        if let Some(role) = roles.iter_mut().find(|r| r.id == from) {
+            role.includes.push(to);
         }
     }
-    DirectoryDoc {
+    Builtin {
         privileges: privileges
             .into_iter()
             .map(|(key, description)| {
@@ -588,8 +721,12 @@ pub(crate) fn builtin_doc() -> DirectoryDoc {
             OUT_OF_BOX_PROFILE_NAME,
         )],
         secured_columns: secured_columns(),
-        ..DirectoryDoc::default()
     }
+}
+
+/// Whether `role` is the id of a built-in role.
+pub(crate) fn is_builtin_role(role: &str) -> bool {
+    ROLE_IDS.iter().any(|id| id.as_str() == role)
 }
 
 #[cfg(test)]
@@ -599,8 +736,13 @@ mod tests {
 
     #[test]
     fn every_catalogue_key_is_valid() {
-        for def in builtin_doc().privileges {
+        let builtin = builtin();
+        for def in &builtin.privileges {
             assert!(Privilege::new(def.key.as_str()).is_ok(), "{}", def.key);
+        }
+        for key in PRIVILEGE_CONSTANTS {
+            assert!(Privilege::new(key.as_str()).is_ok(), "{key}");
+            assert!(builtin.privileges.iter().any(|p| p.key == key), "{key}");
         }
         for column in secured_columns() {
             assert!(ColumnKey::new(column.as_str()).is_ok(), "{column}");
@@ -609,7 +751,7 @@ mod tests {
 
     #[test]
     fn the_catalogue_passes_validation_and_equals_the_unchecked_build() {
-        let checked = Directory::try_from(builtin_doc());
+        let checked = Directory::try_from(crate::DirectoryDoc::builtin());
         assert_eq!(checked.ok(), Some(Directory::builtin()));
     }
 

@@ -9,129 +9,13 @@
 //! A column that is not secured follows the table privileges of its entity.
 //! [`column_access`] answers, [`explain_column_access`] says why.
 
-mod access;
-
 use std::fmt;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-pub use access::{ColumnGrant, ColumnRoute, column_access, explain_column_access};
-
-use crate::error::Error;
 use crate::id::{ColumnProfileId, TeamId, UserId};
-use crate::privilege::{KeyError, check_two_part};
-
-/// A validated column key: `<entity>.<column>`, such as
-/// `msdyn_ocapplepay.msdyn_ocmerchantcertificatepassword`.
-///
-/// Both parts are non-empty and made of lowercase ASCII letters, digits and
-/// `_`, the logical names of tables and columns. The entity part is the same
-/// entity a [`Privilege`](crate::Privilege) key names, so `bot.name` follows
-/// `bot:read`, `bot:write` and `bot:create` when it is not secured.
-///
-/// ```
-/// use rbac_profiles::ColumnKey;
-///
-/// let key: ColumnKey = "msdyn_ocwhatsappchannelaccount.msdyn_secureauthenticationtoken".parse()?;
-/// assert_eq!(key.entity(), "msdyn_ocwhatsappchannelaccount");
-/// assert_eq!(key.column(), "msdyn_secureauthenticationtoken");
-/// assert_eq!(ColumnKey::from_parts("bot", "name")?.as_str(), "bot.name");
-///
-/// let err = ColumnKey::new("bot:name").unwrap_err();
-/// assert_eq!(
-///     err.to_string(),
-///     r#"invalid column key "bot:name": expected `entity.column`"#
-/// );
-/// # Ok::<(), rbac_profiles::Error>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ColumnKey(String);
-
-impl ColumnKey {
-    /// Parses and validates a key.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidColumn`] naming the text, when it is not
-    /// `entity.column` made of lowercase ASCII letters, digits and `_`.
-    ///
-    /// ```
-    /// use rbac_profiles::ColumnKey;
-    ///
-    /// assert!(ColumnKey::new("msdyn_ocapplepay.msdyn_ocbase64merchantcertstring").is_ok());
-    /// assert!(ColumnKey::new("bot.").is_err());
-    /// assert!(ColumnKey::new("a.b.c").is_err());
-    /// ```
-    pub fn new(key: impl Into<String>) -> Result<Self, Error> {
-        let key = key.into();
-        match check_two_part(&key, '.', [KeyError::MissingDot, KeyError::EmptyColumn]) {
-            Ok(()) => Ok(Self(key)),
-            Err(reason) => Err(Error::InvalidColumn { key, reason }),
-        }
-    }
-
-    /// The key of `column` on `entity`, validated as [`ColumnKey::new`] does.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidColumn`] naming `entity.column`, when either part is
-    /// empty or has a character outside `a-z`, `0-9` and `_`.
-    ///
-    /// ```
-    /// use rbac_profiles::ColumnKey;
-    ///
-    /// let err = ColumnKey::from_parts("Bot", "name").unwrap_err();
-    /// assert_eq!(
-    ///     err.to_string(),
-    ///     r#"invalid column key "Bot.name": character 'B' is not allowed (use a-z, 0-9 and _)"#
-    /// );
-    /// ```
-    pub fn from_parts(entity: &str, column: &str) -> Result<Self, Error> {
-        Self::new(format!("{entity}.{column}"))
-    }
-
-    /// For keys the crate itself writes (the built-in catalogue); a unit test
-    /// checks every one of them with [`ColumnKey::new`].
-    pub(crate) fn from_owned_unchecked(key: String) -> Self {
-        Self(key)
-    }
-
-    /// The whole key.
-    ///
-    /// ```
-    /// let key = rbac_profiles::ColumnKey::new("bot.name")?;
-    /// assert_eq!(key.as_str(), "bot.name");
-    /// # Ok::<(), rbac_profiles::Error>(())
-    /// ```
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The part before `.`, the entity (table) the column belongs to.
-    ///
-    /// ```
-    /// let key = rbac_profiles::ColumnKey::new("bot.name")?;
-    /// assert_eq!(key.entity(), "bot");
-    /// # Ok::<(), rbac_profiles::Error>(())
-    /// ```
-    pub fn entity(&self) -> &str {
-        self.0.split_once('.').map_or("", |(entity, _)| entity)
-    }
-
-    /// The part after `.`, the column's logical name.
-    ///
-    /// ```
-    /// let key = rbac_profiles::ColumnKey::new("bot.name")?;
-    /// assert_eq!(key.column(), "name");
-    /// # Ok::<(), rbac_profiles::Error>(())
-    /// ```
-    pub fn column(&self) -> &str {
-        self.0.split_once('.').map_or("", |(_, column)| column)
-    }
-}
-
-validated_key_impls!(ColumnKey);
+use crate::key::ColumnKey;
 
 /// One of the three permissions column security knows.
 ///
@@ -192,7 +76,7 @@ impl ColumnPermission {
 
 impl fmt::Display for ColumnPermission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -12,26 +12,24 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::{load_user, walk_held_roles, walk_roles};
 use crate::catalog::{
-    BASIC_USER, CUSTOMER_SERVICE_REPRESENTATIVE, OMNICHANNEL_ADMINISTRATOR, OMNICHANNEL_AGENT,
-    OMNICHANNEL_API_ACCESS, OMNICHANNEL_SUPERVISOR, ROLE_IDS, SYSTEM_ADMINISTRATOR,
+    APP_PROFILE_READ, BASIC_USER, CUSTOMER_SERVICE_REPRESENTATIVE, OMNICHANNEL_ADMINISTRATOR,
+    OMNICHANNEL_AGENT, OMNICHANNEL_API_ACCESS, OMNICHANNEL_SUPERVISOR, ROLE_IDS,
+    SYSTEM_ADMINISTRATOR,
 };
 use crate::directory::{Conflict, conflicts};
 use crate::error::{EntityRef, Error};
-use crate::id::{ProfileId, RoleId, TeamId, UserId};
-use crate::privilege::Privilege;
+use crate::held::{load_user, walk_held_roles, walk_roles_from};
+use crate::id::{AsId, ProfileId, RoleId, TeamId, UserId};
+use crate::key::Privilege;
 use crate::profile::Profile;
-use crate::resolve::{Reason, resolve_among};
+use crate::resolve::{ProfileIndex, Reason};
 use crate::store::Store;
 use crate::user::User;
 
-/// The privilege a user needs to read their experience profile.
-const APP_PROFILE_READ: &str = "app_profile:read";
-
 /// The agent- and supervisor-type roles that must not be held together with
 /// Omnichannel API access.
-const AGENT_TYPE_ROLES: [&str; 3] = [
+static AGENT_TYPE_ROLES: [RoleId; 3] = [
     OMNICHANNEL_AGENT,
     OMNICHANNEL_SUPERVISOR,
     CUSTOMER_SERVICE_REPRESENTATIVE,
@@ -71,7 +69,7 @@ impl Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -181,7 +179,7 @@ impl Ord for DiagnosticCode {
 
 impl fmt::Display for DiagnosticCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -275,16 +273,34 @@ impl fmt::Display for Diagnostic {
 /// ```
 pub fn diagnose<S: Store + ?Sized>(store: &S) -> Result<Vec<Diagnostic>, Error> {
     let profiles = store.profiles()?;
+    let fallback = store.fallback_profile()?;
+    let facts = Facts::new(&profiles, fallback.as_ref());
     let mut found: Vec<Diagnostic> = conflicts(profiles.iter().map(|p| &**p))
         .into_iter()
         .map(conflict_diagnostic)
         .collect();
     for id in store.user_ids()? {
         let user = load_user(store, &id)?;
-        found.extend(user_diagnostics(store, &user, &profiles)?);
+        found.extend(user_diagnostics(store, &user, &facts)?);
     }
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(found)
+}
+
+/// What every user's diagnostics read of the directory, computed once: the
+/// profiles indexed as resolution reads them, and the fallback.
+struct Facts<'p> {
+    profiles: ProfileIndex<'p>,
+    fallback: Option<&'p ProfileId>,
+}
+
+impl<'p> Facts<'p> {
+    fn new(profiles: &'p [Cow<'_, Profile>], fallback: Option<&'p ProfileId>) -> Self {
+        Facts {
+            profiles: ProfileIndex::new(profiles.iter().map(|p| &**p)),
+            fallback,
+        }
+    }
 }
 
 fn conflict_diagnostic(conflict: Conflict) -> Diagnostic {
@@ -327,17 +343,20 @@ fn conflict_diagnostic(conflict: Conflict) -> Diagnostic {
 /// let mut org = DirectoryDoc::default();
 /// org.users.push(User::new("kayla", "Kayla").with_role("basic-user").with_role("omnichannel-administrator"));
 /// let store = MemoryStore::new(Directory::builtin_with(org)?);
-/// let found = diagnose_user(&store, &"kayla".into())?;
+/// let found = diagnose_user(&store, "kayla")?;
 /// assert_eq!(found[0].code.as_str(), "admin-without-system-admin");
-/// assert!(diagnose_user(&store, &"nobody".into()).is_err());
+/// assert!(diagnose_user(&store, "nobody").is_err());
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 pub fn diagnose_user<S: Store + ?Sized>(
     store: &S,
-    user: &UserId,
+    user: impl AsId<UserId>,
 ) -> Result<Vec<Diagnostic>, Error> {
     let user = load_user(store, user)?;
-    let mut diagnostics = user_diagnostics(store, &user, &store.profiles()?)?;
+    let profiles = store.profiles()?;
+    let fallback = store.fallback_profile()?;
+    let facts = Facts::new(&profiles, fallback.as_ref());
+    let mut diagnostics = user_diagnostics(store, &user, &facts)?;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(diagnostics)
 }
@@ -362,16 +381,16 @@ impl Held {
                     .iter()
                     .any(|(key, level)| level.is_granted() && test(key))
             };
-            if !ROLE_IDS.contains(&role.id.as_str()) && grants(&|key| key.entity() == "case") {
+            if !ROLE_IDS.contains(&role.id) && grants(&|key| key.entity() == "case") {
                 held.case_roles.insert(role.id.clone());
             }
-            held.reads_profiles |= grants(&|key| key.as_str() == APP_PROFILE_READ);
+            held.reads_profiles |= grants(&|key| *key == APP_PROFILE_READ);
             held.roles.insert(role.id.clone());
         })?;
         Ok(held)
     }
 
-    fn holds(&self, role: &str) -> bool {
+    fn holds(&self, role: &RoleId) -> bool {
         self.roles.contains(role)
     }
 }
@@ -379,61 +398,67 @@ impl Held {
 fn user_diagnostics<S: Store + ?Sized>(
     store: &S,
     user: &User,
-    profiles: &[Cow<'_, Profile>],
+    facts: &Facts<'_>,
 ) -> Result<Vec<Diagnostic>, Error> {
     let held = Held::of(store, user)?;
     let mut found = Vec::new();
 
-    if !held.roles.is_empty() && !held.holds(BASIC_USER) {
+    if !held.roles.is_empty() && !held.holds(&BASIC_USER) {
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::MissingBasicUser,
             format!(
-                "user {:?} holds security roles but not {BASIC_USER:?}, which every user of the suite needs",
-                user.id.as_str()
+                "user {:?} holds security roles but not {:?}, which every user of the suite needs",
+                user.id.as_str(),
+                BASIC_USER.as_str()
             ),
         ));
     }
-    if held.holds(OMNICHANNEL_ADMINISTRATOR) && !held.holds(SYSTEM_ADMINISTRATOR) {
+    if held.holds(&OMNICHANNEL_ADMINISTRATOR) && !held.holds(&SYSTEM_ADMINISTRATOR) {
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::AdminWithoutSystemAdmin,
             format!(
-                "user {:?} holds {OMNICHANNEL_ADMINISTRATOR:?} without {SYSTEM_ADMINISTRATOR:?}, so they cannot manage user roles and privileges",
-                user.id.as_str()
+                "user {:?} holds {:?} without {:?}, so they cannot manage user roles and privileges",
+                user.id.as_str(),
+                OMNICHANNEL_ADMINISTRATOR.as_str(),
+                SYSTEM_ADMINISTRATOR.as_str()
             ),
         ));
     }
     let agent_roles: Vec<&str> = AGENT_TYPE_ROLES
-        .into_iter()
+        .iter()
         .filter(|r| held.holds(r))
+        .map(RoleId::as_str)
         .collect();
-    if held.holds(OMNICHANNEL_API_ACCESS) && !agent_roles.is_empty() {
+    if held.holds(&OMNICHANNEL_API_ACCESS) && !agent_roles.is_empty() {
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::ApiAccessOnAgent,
             format!(
-                "user {:?} holds {OMNICHANNEL_API_ACCESS:?} and the agent or supervisor {} {}",
+                "user {:?} holds {:?} and the agent or supervisor {} {}",
                 user.id.as_str(),
+                OMNICHANNEL_API_ACCESS.as_str(),
                 plural("role", agent_roles.len()),
                 quoted(agent_roles)
             ),
         ));
     }
-    if !held.case_roles.is_empty() && !held.holds(CUSTOMER_SERVICE_REPRESENTATIVE) {
+    if !held.case_roles.is_empty() && !held.holds(&CUSTOMER_SERVICE_REPRESENTATIVE) {
         let case_roles: Vec<&str> = held.case_roles.iter().map(|r| r.as_str()).collect();
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::CaseNeedsCsr,
             format!(
-                "user {:?} holds case privileges through custom {} {} but not {CUSTOMER_SERVICE_REPRESENTATIVE:?}, which working with cases needs",
+                "user {:?} holds case privileges through custom {} {} but not {:?}, which working with cases needs",
                 user.id.as_str(),
                 plural("role", case_roles.len()),
-                quoted(case_roles)
+                quoted(case_roles),
+                CUSTOMER_SERVICE_REPRESENTATIVE.as_str()
             ),
         ));
     }
-    found.extend(profile_diagnostics(store, user, &held, profiles)?);
+    found.extend(profile_diagnostics(store, user, &held, facts)?);
     Ok(found)
 }
 
@@ -443,10 +468,10 @@ fn profile_diagnostics<S: Store + ?Sized>(
     store: &S,
     user: &User,
     held: &Held,
-    profiles: &[Cow<'_, Profile>],
+    facts: &Facts<'_>,
 ) -> Result<Vec<Diagnostic>, Error> {
     let mut found = Vec::new();
-    let resolved = match resolve_among(store, user, profiles) {
+    let resolved = match facts.profiles.resolve(user, facts.fallback) {
         Ok(resolution) => Some(resolution),
         Err(Error::NoFallbackProfile) => None,
         Err(err) => return Err(err),
@@ -454,71 +479,83 @@ fn profile_diagnostics<S: Store + ?Sized>(
     // A user with no roles is not a user of the suite yet, unless an
     // administrator assigned them a profile.
     if let Some(resolution) = resolved
+        .as_ref()
         .filter(|r| !held.reads_profiles && (!held.roles.is_empty() || r.reason == Reason::Direct))
     {
         found.push(Diagnostic::about(
             user,
             DiagnosticCode::ProfileUnreadable,
             format!(
-                "user {:?} gets profile {:?} but cannot read it: no role of theirs grants {APP_PROFILE_READ:?}",
+                "user {:?} gets profile {:?} but cannot read it: no role of theirs grants {:?}",
                 user.id.as_str(),
-                resolution.profile.as_str()
+                resolution.profile.as_str(),
+                APP_PROFILE_READ.as_str()
             ),
         ));
     }
-    // Roles that map a ranked profile, with the smallest such profile id.
-    let mut mapped: BTreeMap<&RoleId, &ProfileId> = BTreeMap::new();
-    for profile in profiles
-        .iter()
-        .filter(|p| p.is_custom() && p.rank.is_some())
-    {
-        for role in &profile.roles {
-            let entry = mapped.entry(role).or_insert(&profile.id);
-            *entry = (*entry).min(&profile.id);
+    // A ranked profile beats what the user gets when they are not assigned
+    // directly and it comes first in (rank, profile id) order.
+    let beats = |rank: u32, profile: &ProfileId| match resolved.as_ref().map(|r| &r.reason) {
+        Some(Reason::Direct) => false,
+        Some(Reason::RoleRank { rank: now, .. }) => resolved
+            .as_ref()
+            .is_some_and(|r| (rank, profile) < (*now, &r.profile)),
+        _ => true,
+    };
+    for (role, team) in through_teams_only(store, user)? {
+        let Some((rank, profile)) = facts.profiles.best_for(&role) else {
+            continue;
+        };
+        if !beats(rank, profile) {
+            continue;
         }
+        found.push(Diagnostic::about(
+            user,
+            DiagnosticCode::TeamRoleForProfile,
+            format!(
+                "user {:?} holds role {:?}, which maps profile {:?}, only through team {:?}; team roles never map profiles",
+                user.id.as_str(),
+                role.as_str(),
+                profile.as_str(),
+                team.as_str()
+            ),
+        ));
     }
-    if mapped.is_empty() {
-        return Ok(found);
-    }
-    // Roles held through a team (its own or included), not directly, with
-    // the smallest team id.
-    let mut through_teams: BTreeMap<RoleId, TeamId> = BTreeMap::new();
-    for team_id in &user.teams {
+    Ok(found)
+}
+
+/// The roles `user` holds through a team (its own or included) but not
+/// directly, each with the smallest team id that reaches it, in role id
+/// order. One walk over the teams in id order: each role is visited once.
+fn through_teams_only<S: Store + ?Sized>(
+    store: &S,
+    user: &User,
+) -> Result<BTreeMap<RoleId, TeamId>, Error> {
+    let mut teams: Vec<&TeamId> = user.teams.iter().collect();
+    teams.sort_unstable();
+    teams.dedup();
+    let mut roots = Vec::new();
+    for team_id in teams {
         let Some(team) = store.team(team_id)? else {
             continue;
         };
         let owner = EntityRef::Team(team_id.clone());
-        let roots = team
-            .roles
-            .iter()
-            .map(|r| (r.clone(), owner.clone()))
-            .collect();
-        walk_roles(store, roots, |role| {
-            if !user.roles.contains(&role.id) {
-                let entry = through_teams
-                    .entry(role.id.clone())
-                    .or_insert_with(|| team_id.clone());
-                if team_id < entry {
-                    *entry = team_id.clone();
-                }
-            }
-        })?;
+        roots.extend(
+            team.roles
+                .iter()
+                .map(|r| (r.clone(), owner.clone(), team_id)),
+        );
     }
-    for (role, team) in &through_teams {
-        if let Some(profile) = mapped.get(role) {
-            found.push(Diagnostic::about(
-                user,
-                DiagnosticCode::TeamRoleForProfile,
-                format!(
-                    "user {:?} holds role {:?}, which maps profile {:?}, only through team {:?}; team roles never map profiles",
-                    user.id.as_str(),
-                    role.as_str(),
-                    profile.as_str(),
-                    team.as_str()
-                ),
-            ));
+    // Roots are walked in team id order and each role once: the first team
+    // to reach a role, the smallest, is the one named.
+    let mut direct: Vec<&RoleId> = user.roles.iter().collect();
+    direct.sort_unstable();
+    let mut found = BTreeMap::new();
+    walk_roles_from(store, roots, |role, team| {
+        if direct.binary_search(&&role.id).is_err() {
+            found.insert(role.id.clone(), (*team).clone());
         }
-    }
+    })?;
     Ok(found)
 }
 

@@ -12,13 +12,14 @@ pub use profiles::Conflict;
 pub(crate) use profiles::{check_settings, check_shape, conflicts};
 pub(crate) use validate::check_refs_by;
 
-use crate::column::{ColumnKey, ColumnProfile};
-use crate::error::{EntityKind, Error};
-use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
-use crate::privilege::{Privilege, PrivilegeDef};
+use crate::catalog;
+use crate::column::ColumnProfile;
+use crate::error::Error;
+use crate::id::{AsId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::key::{AsKey, ColumnKey, Privilege};
+use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;
-use crate::store::Change;
 use crate::team::Team;
 use crate::user::User;
 
@@ -87,7 +88,14 @@ impl DirectoryDoc {
     /// assert!(doc.users.is_empty());
     /// ```
     pub fn builtin() -> Self {
-        crate::catalog::builtin_doc()
+        let builtin = catalog::builtin();
+        DirectoryDoc {
+            privileges: builtin.privileges,
+            roles: builtin.roles,
+            profiles: builtin.profiles,
+            secured_columns: builtin.secured_columns,
+            ..DirectoryDoc::default()
+        }
     }
 
     /// Appends every entity of `other` after this document's own, kind by
@@ -253,10 +261,58 @@ impl Directory {
                 .map(|p| (p.id.clone(), p))
                 .collect(),
             fallback_profile: None,
-            fallback: Some(ProfileId::from(crate::catalog::OUT_OF_BOX_PROFILE)),
+            fallback: Some(catalog::OUT_OF_BOX_PROFILE),
             secured_columns: doc.secured_columns.into_iter().collect(),
             column_profiles: IndexMap::new(),
         }
+    }
+
+    /// Loads your organisation from a JSON document, on top of the built-in
+    /// catalogue: the way to start. The document is a [`DirectoryDoc`]
+    /// (every list optional) holding your privileges, roles, teams, users,
+    /// templates, profiles and column security; it may refer to the
+    /// built-in roles (`omnichannel-agent`, …) and privileges by id. Needs
+    /// the `json` feature (on by default).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Document`] with the line and column when the text is not
+    /// JSON or not the shape of a document (an unknown field, an invalid
+    /// privilege key, a grant key written twice, …); then as
+    /// [`Directory::builtin_with`].
+    ///
+    /// ```
+    /// use rbac_profiles::{has_privilege, Directory, MemoryStore};
+    ///
+    /// let directory = Directory::from_json(r#"{
+    ///     "users": [ { "id": "kayla", "roles": ["omnichannel-supervisor"] } ]
+    /// }"#)?;
+    /// let store = MemoryStore::new(directory);
+    /// assert!(has_privilege(&store, "kayla", "conversation:transfer")?);
+    ///
+    /// let err = Directory::from_json(r#"{ "users": [ { "id": "kayla", "role": [] } ] }"#).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "invalid document at line 1, column 36: unknown field `role`, expected one of `id`, `name`, `roles`, `teams`"
+    /// );
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    #[cfg(feature = "json")]
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        let org: DirectoryDoc = serde_json::from_str(json).map_err(|err| {
+            let (line, column) = (err.line(), err.column());
+            let text = err.to_string();
+            let message = text
+                .strip_suffix(&format!(" at line {line} column {column}"))
+                .unwrap_or(&text)
+                .to_owned();
+            Error::Document {
+                line,
+                column,
+                message,
+            }
+        })?;
+        Self::builtin_with(org)
     }
 
     /// The built-in catalogue extended with an organisation of the host's own
@@ -299,8 +355,8 @@ impl Directory {
     /// assert!(directory.privilege("conversation:transfer").is_some());
     /// assert!(directory.privilege("conversation:teleport").is_none());
     /// ```
-    pub fn privilege(&self, key: &str) -> Option<&PrivilegeDef> {
-        self.privileges.get(key)
+    pub fn privilege(&self, key: impl AsKey<Privilege>) -> Option<&PrivilegeDef> {
+        self.privileges.get(key.key_str())
     }
 
     /// The roles, in document order.
@@ -319,8 +375,8 @@ impl Directory {
     /// let csr = directory.role("customer-service-representative").unwrap();
     /// assert_eq!(csr.includes, ["app-profile-user".into()]);
     /// ```
-    pub fn role(&self, id: &str) -> Option<&Role> {
-        self.roles.get(id)
+    pub fn role(&self, id: impl AsId<RoleId>) -> Option<&Role> {
+        self.roles.get(id.id_str())
     }
 
     /// The teams, in document order.
@@ -337,8 +393,8 @@ impl Directory {
     /// ```
     /// assert!(rbac_profiles::Directory::builtin().team("tier-2").is_none());
     /// ```
-    pub fn team(&self, id: &str) -> Option<&Team> {
-        self.teams.get(id)
+    pub fn team(&self, id: impl AsId<TeamId>) -> Option<&Team> {
+        self.teams.get(id.id_str())
     }
 
     /// The users, in document order.
@@ -355,8 +411,8 @@ impl Directory {
     /// ```
     /// assert!(rbac_profiles::Directory::builtin().user("john-doe").is_none());
     /// ```
-    pub fn user(&self, id: &str) -> Option<&User> {
-        self.users.get(id)
+    pub fn user(&self, id: impl AsId<UserId>) -> Option<&User> {
+        self.users.get(id.id_str())
     }
 
     /// The template library, in document order.
@@ -373,8 +429,8 @@ impl Directory {
     /// ```
     /// assert!(rbac_profiles::Directory::builtin().template("chat-session").is_none());
     /// ```
-    pub fn template(&self, id: &str) -> Option<&Template> {
-        self.templates.get(id)
+    pub fn template(&self, id: impl AsId<TemplateId>) -> Option<&Template> {
+        self.templates.get(id.id_str())
     }
 
     /// The experience profiles, in document order.
@@ -391,10 +447,10 @@ impl Directory {
     /// ```
     /// use rbac_profiles::{catalog, Directory};
     ///
-    /// assert!(Directory::builtin().profile(catalog::OUT_OF_BOX_PROFILE).is_some());
+    /// assert!(Directory::builtin().profile(&catalog::OUT_OF_BOX_PROFILE).is_some());
     /// ```
-    pub fn profile(&self, id: &str) -> Option<&Profile> {
-        self.profiles.get(id)
+    pub fn profile(&self, id: impl AsId<ProfileId>) -> Option<&Profile> {
+        self.profiles.get(id.id_str())
     }
 
     /// The out-of-box profile users get when no other rule applies: the one
@@ -405,7 +461,7 @@ impl Directory {
     /// use rbac_profiles::{catalog, Directory};
     ///
     /// let directory = Directory::builtin();
-    /// assert_eq!(directory.fallback_profile().unwrap().id.as_str(), catalog::OUT_OF_BOX_PROFILE);
+    /// assert_eq!(directory.fallback_profile().unwrap().id, catalog::OUT_OF_BOX_PROFILE);
     /// ```
     pub fn fallback_profile(&self) -> Option<&Profile> {
         self.fallback.as_ref().and_then(|id| self.profiles.get(id))
@@ -434,62 +490,39 @@ impl Directory {
         profiles::conflicts(self.profiles.values())
     }
 
-    /// Applies a change set to the templates, profiles and column profiles,
-    /// all or nothing: the result must keep every rule a loaded directory
-    /// keeps.
-    pub(crate) fn apply(&mut self, changes: &[Change]) -> Result<(), Error> {
-        let mut templates = self.templates.clone();
-        let mut profiles = self.profiles.clone();
-        let mut column_profiles = self.column_profiles.clone();
-        for (position, change) in (1..).zip(changes) {
-            let empty = match change {
-                Change::PutProfile(p) if p.id.as_str().is_empty() => Some(EntityKind::Profile),
-                Change::PutTemplate(t) if t.id.as_str().is_empty() => Some(EntityKind::Template),
-                Change::PutColumnProfile(p) if p.id.as_str().is_empty() => {
-                    Some(EntityKind::ColumnProfile)
-                }
-                _ => None,
-            };
-            if let Some(kind) = empty {
-                return Err(Error::EmptyId { kind, position });
-            }
-            match change {
-                Change::PutProfile(profile) => {
-                    profiles.insert(profile.id.clone(), profile.clone());
-                }
-                Change::RemoveProfile(id) => {
-                    profiles.shift_remove(id);
-                }
-                Change::PutTemplate(template) => {
-                    templates.insert(template.id.clone(), template.clone());
-                }
-                Change::RemoveTemplate(id) => {
-                    templates.shift_remove(id);
-                }
-                Change::PutColumnProfile(profile) => {
-                    validate::check_column_profile(
-                        profile,
-                        &self.users,
-                        &self.teams,
-                        &self.secured_columns,
-                    )?;
-                    column_profiles.insert(profile.id.clone(), profile.clone());
-                }
-                Change::RemoveColumnProfile(id) => {
-                    column_profiles.shift_remove(id);
-                }
-            }
+    /// The templates, profiles and column profiles, to edit aside and give
+    /// back to [`Directory::replace_profiles`]: the write path of the memory
+    /// store.
+    pub(crate) fn profile_parts(&self) -> ProfileParts {
+        ProfileParts {
+            templates: self.templates.clone(),
+            profiles: self.profiles.clone(),
+            column_profiles: self.column_profiles.clone(),
+        }
+    }
+
+    /// Replaces the templates, profiles and column profiles with `parts`,
+    /// when they keep every rule a loaded directory keeps; otherwise
+    /// changes nothing.
+    pub(crate) fn replace_profiles(&mut self, parts: ProfileParts) -> Result<(), Error> {
+        for profile in parts.column_profiles.values() {
+            validate::check_column_profile(
+                profile,
+                &self.users,
+                &self.teams,
+                &self.secured_columns,
+            )?;
         }
         let fallback = profiles::check_profiles(
             &self.roles,
             &self.users,
-            &templates,
-            &profiles,
+            &parts.templates,
+            &parts.profiles,
             self.fallback_profile.as_ref(),
         )?;
-        self.templates = templates;
-        self.profiles = profiles;
-        self.column_profiles = column_profiles;
+        self.templates = parts.templates;
+        self.profiles = parts.profiles;
+        self.column_profiles = parts.column_profiles;
         self.fallback = fallback;
         Ok(())
     }
@@ -510,8 +543,8 @@ impl Directory {
     /// assert!(directory.is_secured_column("msdyn_ocapplepay.msdyn_ocmerchantcertificatepassword"));
     /// assert!(!directory.is_secured_column("msdyn_ocapplepay.msdyn_name"));
     /// ```
-    pub fn is_secured_column(&self, column: &str) -> bool {
-        self.secured_columns.contains(column)
+    pub fn is_secured_column(&self, column: impl AsKey<ColumnKey>) -> bool {
+        self.secured_columns.contains(column.key_str())
     }
 
     /// The column security profiles, in document order.
@@ -528,7 +561,14 @@ impl Directory {
     /// ```
     /// assert!(rbac_profiles::Directory::builtin().column_profile("secrets").is_none());
     /// ```
-    pub fn column_profile(&self, id: &str) -> Option<&ColumnProfile> {
-        self.column_profiles.get(id)
+    pub fn column_profile(&self, id: impl AsId<ColumnProfileId>) -> Option<&ColumnProfile> {
+        self.column_profiles.get(id.id_str())
     }
+}
+
+/// The parts of a [`Directory`] that administration of profiles edits.
+pub(crate) struct ProfileParts {
+    pub(crate) templates: IndexMap<TemplateId, Template>,
+    pub(crate) profiles: IndexMap<ProfileId, Profile>,
+    pub(crate) column_profiles: IndexMap<ColumnProfileId, ColumnProfile>,
 }

@@ -2,12 +2,13 @@
 
 use std::fmt;
 
-use crate::admin::Requirement;
-use crate::column::ColumnKey;
+use std::error::Error as StdError;
+
+use serde::{Deserialize, Serialize};
+
 use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
-use crate::privilege::{KeyError, Privilege};
+use crate::key::{ColumnKey, KeyError, Privilege};
 use crate::profile::TemplateKind;
-use crate::store::StoreError;
 
 /// Everything that can go wrong in this crate.
 ///
@@ -85,6 +86,34 @@ pub enum Error {
         owner: EntityRef,
         /// The missing entity.
         target: EntityRef,
+    },
+    /// A document refers to a built-in role (such as `omnichannel-agent`)
+    /// but does not hold it: it was loaded without the built-in catalogue.
+    /// Load it with [`Directory::from_json`](crate::Directory::from_json) or
+    /// [`Directory::builtin_with`](crate::Directory::builtin_with), which add
+    /// the catalogue.
+    #[error(
+        "{owner} references built-in role {:?}, but the document was loaded without the built-in catalogue (load it with Directory::from_json or Directory::builtin_with)",
+        role.as_str()
+    )]
+    BuiltinNotLoaded {
+        /// The entity that refers to the role.
+        owner: EntityRef,
+        /// The built-in role.
+        role: RoleId,
+    },
+    /// A document is not valid JSON, or does not have the shape of a
+    /// [`DirectoryDoc`](crate::DirectoryDoc): the parser's message, with
+    /// where it stopped.
+    #[error("invalid document at line {line}, column {column}: {message}")]
+    Document {
+        /// The line, counting from 1 (0 when the parser gave none).
+        line: usize,
+        /// The column, counting from 1 (0 when the parser gave none).
+        column: usize,
+        /// What is wrong, as the parser words it (it quotes the offending
+        /// key or id).
+        message: String,
     },
     /// A team membership is stated on one side only: a team lists a member
     /// that does not list the team, or a user lists a team that does not list
@@ -371,7 +400,7 @@ pub enum OutOfBoxRule {
 
 impl fmt::Display for OutOfBoxRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             OutOfBoxRule::Rank => "can't have a rank",
             OutOfBoxRule::Roles => "can't have roles",
             OutOfBoxRule::Users => "can't have directly assigned users",
@@ -429,7 +458,7 @@ pub enum EntityKind {
 
 impl fmt::Display for EntityKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             EntityKind::Privilege => "privilege",
             EntityKind::Role => "role",
             EntityKind::Team => "team",
@@ -516,5 +545,91 @@ impl EntityRef {
 impl fmt::Display for EntityRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {:?}", self.kind(), self.id())
+    }
+}
+
+/// What an actor must have for an [`AdminOp`](crate::AdminOp).
+///
+/// ```
+/// use rbac_profiles::{AdminOp, Requirement};
+///
+/// let op = AdminOp::DeleteColumnProfile { profile: "channel-secrets".into() };
+/// assert_eq!(op.requirement(), Requirement::Role("system-administrator".into()));
+/// assert_eq!(op.requirement().to_string(), r#"role "system-administrator""#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Requirement {
+    /// A privilege, at any level above none.
+    Privilege(Privilege),
+    /// A role, held directly, through a team, or through inclusion.
+    Role(RoleId),
+}
+
+impl fmt::Display for Requirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Requirement::Privilege(p) => write!(f, "privilege {:?}", p.as_str()),
+            Requirement::Role(r) => write!(f, "role {:?}", r.as_str()),
+        }
+    }
+}
+
+/// A failure of the host's storage, carrying the host's own error.
+///
+/// ```
+/// use std::error::Error as _;
+/// use rbac_profiles::StoreError;
+///
+/// let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "database timed out");
+/// let err = StoreError::new(io);
+/// assert_eq!(err.to_string(), "database timed out");
+/// assert!(err.inner().downcast_ref::<std::io::Error>().is_some());
+/// ```
+#[derive(Debug)]
+pub struct StoreError(Box<dyn StdError + Send + Sync + 'static>);
+
+impl StoreError {
+    /// Wraps the host's error (or a message: `&str` and `String` convert too).
+    ///
+    /// ```
+    /// let err = rbac_profiles::StoreError::new("connection lost");
+    /// assert_eq!(err.to_string(), "connection lost");
+    /// ```
+    pub fn new(error: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
+        Self(error.into())
+    }
+
+    /// The host's error, to inspect or downcast.
+    ///
+    /// ```
+    /// let err = rbac_profiles::StoreError::new("connection lost");
+    /// assert_eq!(err.inner().to_string(), "connection lost");
+    /// ```
+    pub fn inner(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        &*self.0
+    }
+
+    /// Unwraps the host's error.
+    ///
+    /// ```
+    /// let err = rbac_profiles::StoreError::new("connection lost");
+    /// assert_eq!(err.into_inner().to_string(), "connection lost");
+    /// ```
+    pub fn into_inner(self) -> Box<dyn StdError + Send + Sync + 'static> {
+        self.0
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl StdError for StoreError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source()
     }
 }

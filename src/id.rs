@@ -1,9 +1,50 @@
 //! Typed ids: a user id can't be passed where a role id is expected.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+/// An argument that names a `T`: the id itself, a reference to one, or its
+/// text (`&str`, `String`).
+///
+/// The questions take `impl AsId<UserId>` (and so on), so a host passes what
+/// it has: `has_privilege(&store, "kayla", …)` and
+/// `has_privilege(&store, &user_id, …)` both work, while a [`RoleId`] is
+/// still refused where a user is asked for.
+///
+/// ```
+/// use rbac_profiles::{AsId, UserId};
+///
+/// fn show(user: impl AsId<UserId>) -> String {
+///     user.id_str().to_owned()
+/// }
+/// assert_eq!(show("kayla"), "kayla");
+/// assert_eq!(show(&UserId::from("kayla")), "kayla");
+/// assert_eq!(show(String::from("kayla")), "kayla");
+/// ```
+pub trait AsId<T> {
+    /// The id's text.
+    fn id_str(&self) -> &str;
+
+    /// The id, borrowed when this is one already.
+    fn to_id(&self) -> Cow<'_, T>
+    where
+        T: Clone;
+}
+
+impl<T, X: AsId<T> + ?Sized> AsId<T> for &X {
+    fn id_str(&self) -> &str {
+        (**self).id_str()
+    }
+
+    fn to_id(&self) -> Cow<'_, T>
+    where
+        T: Clone,
+    {
+        (**self).to_id()
+    }
+}
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $example:literal) => {
@@ -11,7 +52,8 @@ macro_rules! id_type {
         ///
         /// Any text is accepted here; a [`Directory`](crate::Directory) refuses
         /// empty ids when it is loaded. Ids compare, hash and sort exactly as
-        /// their text, so sorted output follows byte order.
+        /// their text, so sorted output follows byte order, and they honour
+        /// width and alignment when formatted (`{:<12}`).
         ///
         /// ```
         #[doc = concat!("use rbac_profiles::", stringify!($name), ";")]
@@ -19,10 +61,11 @@ macro_rules! id_type {
         #[doc = concat!("let id = ", stringify!($name), "::from(\"", $example, "\");")]
         #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
         #[doc = concat!("assert_eq!(id.to_string(), \"", $example, "\");")]
+        #[doc = concat!("assert_eq!(format!(\"[{:>3}]\", ", stringify!($name), "::from(\"a\")), \"[  a]\");")]
         /// ```
         #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name(Cow<'static, str>);
 
         impl $name {
             /// Wraps the given text as an id.
@@ -32,7 +75,18 @@ macro_rules! id_type {
             #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
             /// ```
             pub fn new(id: impl Into<String>) -> Self {
-                Self(id.into())
+                Self(Cow::Owned(id.into()))
+            }
+
+            /// An id from text known when compiling, without allocating:
+            /// what the built-in catalogue's constants are made of.
+            ///
+            /// ```
+            #[doc = concat!("const ID: rbac_profiles::", stringify!($name), " = rbac_profiles::", stringify!($name), "::from_static(\"", $example, "\");")]
+            #[doc = concat!("assert_eq!(ID.as_str(), \"", $example, "\");")]
+            /// ```
+            pub const fn from_static(id: &'static str) -> Self {
+                Self(Cow::Borrowed(id))
             }
 
             /// The id as text.
@@ -52,19 +106,25 @@ macro_rules! id_type {
             #[doc = concat!("assert_eq!(id.into_string(), \"", $example, "\");")]
             /// ```
             pub fn into_string(self) -> String {
-                self.0
+                self.0.into_owned()
             }
         }
 
         impl From<&str> for $name {
             fn from(id: &str) -> Self {
-                Self(id.to_owned())
+                Self(Cow::Owned(id.to_owned()))
             }
         }
 
         impl From<String> for $name {
             fn from(id: String) -> Self {
-                Self(id)
+                Self(Cow::Owned(id))
+            }
+        }
+
+        impl From<&$name> for $name {
+            fn from(id: &$name) -> Self {
+                id.clone()
             }
         }
 
@@ -80,9 +140,40 @@ macro_rules! id_type {
             }
         }
 
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.pad(&self.0)
+            }
+        }
+
+        impl AsId<$name> for $name {
+            fn id_str(&self) -> &str {
+                self.as_str()
+            }
+
+            fn to_id(&self) -> Cow<'_, $name> {
+                Cow::Borrowed(self)
+            }
+        }
+
+        impl AsId<$name> for str {
+            fn id_str(&self) -> &str {
+                self
+            }
+
+            fn to_id(&self) -> Cow<'_, $name> {
+                Cow::Owned($name::from(self))
+            }
+        }
+
+        impl AsId<$name> for String {
+            fn id_str(&self) -> &str {
+                self
+            }
+
+            fn to_id(&self) -> Cow<'_, $name> {
+                Cow::Owned($name::from(self.as_str()))
             }
         }
     };

@@ -2,43 +2,62 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-#[macro_use]
-mod key;
-
-mod access;
-mod admin;
+// Model types: ids, keys, levels, roles, teams, users, profiles, columns and
+// the built-in catalogue's data.
 pub mod catalog;
 mod column;
-mod diagnose;
-mod directory;
 mod error;
 mod id;
+mod key;
 mod privilege;
 mod profile;
-mod resolve;
 mod role;
-mod snapshot;
-#[macro_use]
-mod store;
 mod team;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 mod unique_map;
 mod user;
+// The document and its checks.
+mod directory;
+// Storage.
+#[macro_use]
+mod store;
+// Questions.
+mod access;
+mod column_access;
+mod held;
+mod resolve;
+// Administration.
+mod admin;
+// The compiled snapshot.
+mod snapshot;
+// Diagnostics.
+mod diagnose;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
-pub use access::{
-    Holding, Route, explain_privilege, has_privilege, has_privilege_at, privilege_level,
-};
-pub use admin::{AdminOp, Requirement, administer, administer_all};
-pub use column::{
-    ColumnAccess, ColumnGrant, ColumnKey, ColumnPermission, ColumnProfile, ColumnRoute,
-    column_access, explain_column_access,
-};
+/// Longer reading, one page a topic: the rules, storage, the compiled
+/// snapshot and its figures. The README is the door; these are the rooms.
+pub mod guide {
+    #[doc = include_str!("../docs/rules.md")]
+    pub mod rules {}
+    #[doc = include_str!("../docs/storage.md")]
+    pub mod storage {}
+    #[doc = include_str!("../docs/snapshot.md")]
+    pub mod snapshot {}
+    #[doc = include_str!("../docs/performance.md")]
+    pub mod performance {}
+}
+
+pub use access::{explain_privilege, has_privilege, has_privilege_at, privilege_level};
+pub use admin::{AdminOp, administer, administer_all};
+pub use column::{ColumnAccess, ColumnPermission, ColumnProfile};
+pub use column_access::{ColumnGrant, ColumnRoute, column_access, explain_column_access};
 pub use diagnose::{Diagnostic, DiagnosticCode, Severity, diagnose, diagnose_user};
 pub use directory::{Conflict, Directory, DirectoryDoc};
-pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule};
-pub use id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
-pub use privilege::{AccessLevel, KeyError, Privilege, PrivilegeDef};
+pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule, Requirement, StoreError};
+pub use held::{Holding, Route};
+pub use id::{AsId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+pub use key::{AsKey, ColumnKey, KeyError, Privilege};
+pub use privilege::{AccessLevel, PrivilegeDef};
 pub use profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileKind, ProfileSettings, Template,
     TemplateKind,
@@ -47,8 +66,9 @@ pub use resolve::{Reason, Resolution, resolve_profile};
 pub use role::Role;
 pub use snapshot::{
     LevelChange, PrivilegeIx, ProfileCount, ProfileCounts, ProfileIx, ProfileMove, Proposal,
-    ReasonCounts, Resolved, ResolvedReason, RoleIx, Snapshot, UserDiff, UserIx,
+    ReasonCounts, Resolved, ResolvedReason, RoleIx, SharedSnapshot, Snapshot, SnapshotGuard,
+    UserDiff, UserIx,
 };
-pub use store::{Change, MemoryStore, Store, StoreError, StoreMut};
+pub use store::{Change, MemoryStore, Store, StoreMut};
 pub use team::Team;
 pub use user::User;

@@ -33,7 +33,7 @@ pub enum ProfileKind {
 
 impl fmt::Display for ProfileKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             ProfileKind::OutOfBox => "out-of-box",
             ProfileKind::Custom => "custom",
         })
@@ -61,7 +61,7 @@ pub enum TemplateKind {
 
 impl fmt::Display for TemplateKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             TemplateKind::Session => "session",
             TemplateKind::ApplicationTab => "application tab",
             TemplateKind::Notification => "notification",

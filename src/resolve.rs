@@ -15,18 +15,24 @@
 //! order of any list.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::load_user;
 use crate::error::Error;
-use crate::id::{ProfileId, RoleId, UserId};
+use crate::held::load_user;
+use crate::id::{AsId, ProfileId, RoleId, UserId};
 use crate::profile::Profile;
 use crate::store::Store;
 use crate::user::User;
 
 /// Why a profile applies to a user.
+///
+/// In documents every reason is an object naming its `rule`, with the
+/// role and rank for a ranked profile:
+/// `{"rule":"direct"}`, `{"rule":"role_rank","role":"omnichannel-agent","rank":2}`,
+/// `{"rule":"default"}`, `{"rule":"out_of_box"}`.
 ///
 /// ```
 /// use rbac_profiles::Reason;
@@ -34,9 +40,14 @@ use crate::user::User;
 /// let reason = Reason::RoleRank { role: "omnichannel-agent".into(), rank: 2 };
 /// assert_eq!(reason.to_string(), "role omnichannel-agent, rank 2");
 /// assert_eq!(Reason::OutOfBox.to_string(), "out-of-box fallback");
+/// assert_eq!(
+///     serde_json::to_string(&reason).unwrap(),
+///     r#"{"rule":"role_rank","role":"omnichannel-agent","rank":2}"#
+/// );
+/// assert_eq!(serde_json::to_string(&Reason::Default).unwrap(), r#"{"rule":"default"}"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
     /// The user is directly assigned to the profile.
@@ -138,18 +149,107 @@ impl Resolution {
 /// let store = MemoryStore::new(Directory::builtin_with(org)?);
 ///
 /// // Both roles held directly: the higher-ranked profile wins.
-/// let john = resolve_profile(&store, &"john".into())?;
+/// let john = resolve_profile(&store, "john")?;
 /// assert_eq!(john.profile.as_str(), "contoso-agent");
 /// assert_eq!(john.reason, Reason::RoleRank { role: "customer-service-representative".into(), rank: 1 });
 ///
 /// // The team's role does not count for profiles.
-/// let kendall = resolve_profile(&store, &"kendall".into())?;
+/// let kendall = resolve_profile(&store, "kendall")?;
 /// assert_eq!(kendall.profile.as_str(), "datum-agent");
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
-pub fn resolve_profile<S: Store + ?Sized>(store: &S, user: &UserId) -> Result<Resolution, Error> {
+pub fn resolve_profile<S: Store + ?Sized>(
+    store: &S,
+    user: impl AsId<UserId>,
+) -> Result<Resolution, Error> {
     let user = load_user(store, user)?;
     resolve_among(store, &user, &store.profiles()?)
+}
+
+/// The resolution rule, as every path applies it: the store path here,
+/// the snapshot and the what-if overlay. A path offers each candidate it
+/// finds; [`Rule::decide`] applies rules 1 to 4 in order, each tie going to
+/// the smallest candidate.
+///
+/// The paths name things their own way, so the rule is generic: `P` names
+/// a profile and orders as profile ids do; `K` orders ranked candidates by
+/// rank, then profile id, and tells which profile and rank it is; `R` names
+/// a role and orders as role ids do. A tie on `K` goes to the smaller `R`,
+/// so the reason names the smallest role of the winning profile that the
+/// user holds directly.
+pub(crate) struct Rule<P, K, R> {
+    direct: Option<P>,
+    ranked: Option<(K, R)>,
+    default: Option<P>,
+}
+
+/// What [`Rule::decide`] chose, in the path's own names.
+pub(crate) enum Decision<P, K, R> {
+    /// Rule 1: directly assigned.
+    Direct(P),
+    /// Rule 2: the best ranked candidate and the role that reached it.
+    RoleRank(K, R),
+    /// Rule 3: the default.
+    Default(P),
+    /// Rule 4: the fallback.
+    OutOfBox(P),
+}
+
+impl<P: Ord + Copy, K: Ord + Copy, R: Ord + Copy> Rule<P, K, R> {
+    /// No candidate yet.
+    #[inline(always)]
+    pub(crate) fn new() -> Self {
+        Self {
+            direct: None,
+            ranked: None,
+            default: None,
+        }
+    }
+
+    /// A custom profile that lists the user (rule 1).
+    #[inline(always)]
+    pub(crate) fn direct(&mut self, profile: P) {
+        keep_min(&mut self.direct, profile);
+    }
+
+    /// A ranked profile mapping `role`, which the user holds directly
+    /// (rule 2).
+    #[inline(always)]
+    pub(crate) fn ranked(&mut self, key: K, role: R) {
+        keep_min(&mut self.ranked, (key, role));
+    }
+
+    /// A custom profile marked default (rule 3).
+    #[inline(always)]
+    pub(crate) fn default(&mut self, profile: P) {
+        keep_min(&mut self.default, profile);
+    }
+
+    /// The first rule that applies, with the fallback (rule 4) last;
+    /// `None` when nothing applies and there is no fallback.
+    #[inline(always)]
+    pub(crate) fn decide(self, fallback: Option<P>) -> Option<Decision<P, K, R>> {
+        if let Some(profile) = self.direct {
+            return Some(Decision::Direct(profile));
+        }
+        if let Some((key, role)) = self.ranked {
+            return Some(Decision::RoleRank(key, role));
+        }
+        if let Some(profile) = self.default {
+            return Some(Decision::Default(profile));
+        }
+        fallback.map(Decision::OutOfBox)
+    }
+}
+
+/// Keeps the smaller of `slot` and `candidate`; written without a branch
+/// on the comparison, which is as likely one way as the other.
+#[inline(always)]
+fn keep_min<T: Ord + Copy>(slot: &mut Option<T>, candidate: T) {
+    *slot = Some(match *slot {
+        Some(current) => current.min(candidate),
+        None => candidate,
+    });
 }
 
 /// The resolution of a loaded user among the store's `profiles`.
@@ -158,62 +258,113 @@ pub(crate) fn resolve_among<S: Store + ?Sized>(
     user: &User,
     profiles: &[Cow<'_, Profile>],
 ) -> Result<Resolution, Error> {
-    if let Some(found) = choose(user, profiles.iter().map(|p| &**p)) {
-        return Ok(found);
-    }
-    match store.fallback_profile()? {
-        Some(profile) => Ok(Resolution {
-            profile,
-            reason: Reason::OutOfBox,
-        }),
-        None => Err(Error::NoFallbackProfile),
-    }
-}
-
-/// Rules 1 to 3 in one pass over the profiles; `None` when only the
-/// fallback is left.
-pub(crate) fn choose<'a>(
-    user: &User,
-    profiles: impl IntoIterator<Item = &'a Profile>,
-) -> Option<Resolution> {
-    let mut direct: Option<&ProfileId> = None;
-    let mut ranked: Option<(u32, &ProfileId, &RoleId)> = None;
-    let mut default: Option<&ProfileId> = None;
-    for profile in profiles.into_iter().filter(|p| p.is_custom()) {
+    // Sorted once, so each mapped role is a binary search: linear in the
+    // profiles' roles, whatever the number of the user's.
+    let mut held: Vec<&RoleId> = user.roles.iter().collect();
+    held.sort_unstable();
+    let mut rule = Rule::new();
+    for profile in profiles.iter().filter(|p| p.is_custom()) {
         let id = &profile.id;
         if profile.users.contains(&user.id) {
-            direct = smaller(direct, id);
+            rule.direct(id);
         }
-        if let Some(rank) = profile.rank {
-            let held = profile
-                .roles
-                .iter()
-                .filter(|r| user.roles.contains(r))
-                .min();
-            if let Some(role) = held {
-                if ranked.is_none_or(|(r, p, _)| (rank, id) < (r, p)) {
-                    ranked = Some((rank, id, role));
-                }
+        if let Some((rank, roles)) = profile.ranking() {
+            for role in roles.iter().filter(|r| held.binary_search(r).is_ok()) {
+                rule.ranked((rank, id), role);
             }
         }
         if profile.default {
-            default = smaller(default, id);
+            rule.default(id);
         }
     }
-    let (profile, reason) = if let Some(id) = direct {
-        (id, Reason::Direct)
-    } else if let Some((rank, id, role)) = ranked {
-        let role = role.clone();
-        (id, Reason::RoleRank { role, rank })
-    } else {
-        (default?, Reason::Default)
+    let fallback = store.fallback_profile()?;
+    resolution(rule, fallback.as_ref())
+}
+
+/// The rule's decision among profiles named by id.
+fn resolution<'a>(
+    rule: Rule<&'a ProfileId, (u32, &'a ProfileId), &'a RoleId>,
+    fallback: Option<&'a ProfileId>,
+) -> Result<Resolution, Error> {
+    let (profile, reason) = match rule.decide(fallback) {
+        None => return Err(Error::NoFallbackProfile),
+        Some(Decision::Direct(id)) => (id, Reason::Direct),
+        Some(Decision::RoleRank((rank, id), role)) => (
+            id,
+            Reason::RoleRank {
+                role: role.clone(),
+                rank,
+            },
+        ),
+        Some(Decision::Default(id)) => (id, Reason::Default),
+        Some(Decision::OutOfBox(id)) => (id, Reason::OutOfBox),
     };
-    Some(Resolution {
+    Ok(Resolution {
         profile: profile.clone(),
         reason,
     })
 }
 
-fn smaller<'a>(current: Option<&'a ProfileId>, candidate: &'a ProfileId) -> Option<&'a ProfileId> {
-    Some(current.map_or(candidate, |c| c.min(candidate)))
+/// The profiles as resolution reads them, indexed once for questions about
+/// every user (diagnostics): each user's direct profile, each role's best
+/// ranked profile, and the default.
+pub(crate) struct ProfileIndex<'p> {
+    direct: HashMap<&'p UserId, &'p ProfileId>,
+    ranked: HashMap<&'p RoleId, (u32, &'p ProfileId)>,
+    default: Option<&'p ProfileId>,
+}
+
+impl<'p> ProfileIndex<'p> {
+    /// Indexes `profiles`, keeping for each user and role the candidate the
+    /// rule would keep.
+    pub(crate) fn new(profiles: impl IntoIterator<Item = &'p Profile>) -> Self {
+        let mut index = ProfileIndex {
+            direct: HashMap::new(),
+            ranked: HashMap::new(),
+            default: None,
+        };
+        for profile in profiles.into_iter().filter(|p| p.is_custom()) {
+            let id = &profile.id;
+            for user in &profile.users {
+                let slot = index.direct.entry(user).or_insert(id);
+                *slot = (*slot).min(id);
+            }
+            if let Some((rank, roles)) = profile.ranking() {
+                for role in roles {
+                    let slot = index.ranked.entry(role).or_insert((rank, id));
+                    *slot = (*slot).min((rank, id));
+                }
+            }
+            if profile.default {
+                index.default = Some(index.default.map_or(id, |d| d.min(id)));
+            }
+        }
+        index
+    }
+
+    /// The best ranked profile mapping `role`, with its rank.
+    pub(crate) fn best_for(&self, role: &RoleId) -> Option<(u32, &'p ProfileId)> {
+        self.ranked.get(role).copied()
+    }
+
+    /// `user`'s resolution: what [`resolve_profile`] answers.
+    pub(crate) fn resolve(
+        &self,
+        user: &'p User,
+        fallback: Option<&'p ProfileId>,
+    ) -> Result<Resolution, Error> {
+        let mut rule = Rule::new();
+        if let Some(profile) = self.direct.get(&user.id) {
+            rule.direct(*profile);
+        }
+        for role in &user.roles {
+            if let Some(key) = self.ranked.get(role) {
+                rule.ranked(*key, role);
+            }
+        }
+        if let Some(profile) = self.default {
+            rule.default(profile);
+        }
+        resolution(rule, fallback)
+    }
 }

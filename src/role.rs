@@ -4,7 +4,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::id::RoleId;
-use crate::privilege::{AccessLevel, Privilege};
+use crate::key::Privilege;
+use crate::privilege::AccessLevel;
 
 /// A security role: a named set of (privilege, level) grants, plus the roles
 /// it includes.

@@ -34,23 +34,28 @@ mod diff;
 mod explain;
 mod intern;
 mod reverse;
+mod shared;
+mod tables;
 mod what_if;
 
 pub use reverse::{ProfileCount, ProfileCounts, ReasonCounts};
+pub use shared::{SharedSnapshot, SnapshotGuard};
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use bits::{Rows, has_bit, intersects};
-use compile::Csr;
 pub use diff::{LevelChange, UserDiff};
 use intern::{IdTable, NONE};
+use tables::{Csr, len_u32};
 pub use what_if::{ProfileMove, Proposal};
 
 use crate::error::{EntityKind, Error};
-use crate::id::{ProfileId, RoleId, UserId};
-use crate::privilege::{AccessLevel, Privilege};
-use crate::resolve::{Reason, Resolution};
+use crate::id::{AsId, ProfileId, RoleId, UserId};
+use crate::key::{AsKey, Privilege};
+use crate::privilege::AccessLevel;
+use crate::resolve::{Decision, Reason, Resolution, Rule};
 use crate::store::Store;
 
 /// The granted levels, lowest first: row `l` of a privilege holds the roles
@@ -84,7 +89,7 @@ const LEVELS: [AccessLevel; 4] = [
 /// let store = MemoryStore::new(Directory::builtin_with(org)?);
 ///
 /// let snapshot = Arc::new(Snapshot::compile(&store)?);
-/// assert!(snapshot.has_privilege(&"u1".into(), &"app_profile:read".parse()?)?);
+/// assert!(snapshot.has_privilege("u1", "app_profile:read")?);
 ///
 /// // Every user's profile, in user id order.
 /// let all = snapshot.resolve_all()?;
@@ -135,7 +140,7 @@ pub struct Snapshot {
     defaults: Vec<u32>,
     fallback: Option<u32>,
     /// Teams, memberships and inclusions, for routes (issue 7).
-    routes: explain::RouteTables,
+    routes: RouteTables,
 }
 
 /// A ranked profile of the snapshot.
@@ -205,7 +210,7 @@ handle!(
 /// let mut org = DirectoryDoc::default();
 /// org.users.push(User::new("u1", "One"));
 /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-/// let resolved = snapshot.resolve_ix(snapshot.user_ix(&"u1".into()).unwrap())?;
+/// let resolved = snapshot.resolve_ix(snapshot.user_ix("u1").unwrap())?;
 /// assert_eq!(resolved.reason, ResolvedReason::OutOfBox);
 /// assert_eq!(snapshot.profile_id(resolved.profile), Some("default-agent-experience-profile"));
 /// # Ok::<(), rbac_profiles::Error>(())
@@ -354,12 +359,12 @@ impl Snapshot {
     /// let mut org = DirectoryDoc::default();
     /// org.users.push(User::new("u1", "One"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// assert!(snapshot.user_ix(&"u1".into()).is_some());
-    /// assert!(snapshot.user_ix(&"u2".into()).is_none());
+    /// assert!(snapshot.user_ix("u1").is_some());
+    /// assert!(snapshot.user_ix("u2").is_none());
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
-    pub fn user_ix(&self, user: &UserId) -> Option<UserIx> {
-        self.users.get(user.as_str()).map(|ix| self.user_handle(ix))
+    pub fn user_ix(&self, user: impl AsId<UserId>) -> Option<UserIx> {
+        self.users.get(user.id_str()).map(|ix| self.user_handle(ix))
     }
 
     /// The handle of `privilege`; `None` when the catalogue does not define
@@ -369,13 +374,13 @@ impl Snapshot {
     /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
     ///
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
-    /// assert!(snapshot.privilege_ix(&"bot:create".parse()?).is_some());
-    /// assert!(snapshot.privilege_ix(&"bot:fly".parse()?).is_none());
+    /// assert!(snapshot.privilege_ix("bot:create").is_some());
+    /// assert!(snapshot.privilege_ix("bot:fly").is_none());
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
-    pub fn privilege_ix(&self, privilege: &Privilege) -> Option<PrivilegeIx> {
+    pub fn privilege_ix(&self, privilege: impl AsKey<Privilege>) -> Option<PrivilegeIx> {
         self.privileges
-            .get(privilege.as_str())
+            .get(privilege.key_str())
             .map(|ix| PrivilegeIx {
                 stamp: self.stamp,
                 ix,
@@ -392,13 +397,13 @@ impl Snapshot {
     /// let mut org = DirectoryDoc::default();
     /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let agent = snapshot.role_ix(&"omnichannel-agent".into()).unwrap();
+    /// let agent = snapshot.role_ix("omnichannel-agent").unwrap();
     /// assert_eq!(snapshot.role_id(agent), Some("omnichannel-agent"));
-    /// assert!(snapshot.role_ix(&"omnichannel-supervisor".into()).is_none());
+    /// assert!(snapshot.role_ix("omnichannel-supervisor").is_none());
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
-    pub fn role_ix(&self, role: &RoleId) -> Option<RoleIx> {
-        self.roles.get(role.as_str()).map(|ix| RoleIx {
+    pub fn role_ix(&self, role: impl AsId<RoleId>) -> Option<RoleIx> {
+        self.roles.get(role.id_str()).map(|ix| RoleIx {
             stamp: self.stamp,
             ix,
         })
@@ -410,12 +415,12 @@ impl Snapshot {
     /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
     ///
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
-    /// let oob = snapshot.profile_ix(&"default-agent-experience-profile".into()).unwrap();
+    /// let oob = snapshot.profile_ix("default-agent-experience-profile").unwrap();
     /// assert_eq!(snapshot.profile_id(oob), Some("default-agent-experience-profile"));
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
-    pub fn profile_ix(&self, profile: &ProfileId) -> Option<ProfileIx> {
-        self.profiles.get(profile.as_str()).map(|ix| ProfileIx {
+    pub fn profile_ix(&self, profile: impl AsId<ProfileId>) -> Option<ProfileIx> {
+        self.profiles.get(profile.id_str()).map(|ix| ProfileIx {
             stamp: self.stamp,
             ix,
         })
@@ -430,7 +435,7 @@ impl Snapshot {
     /// let mut org = DirectoryDoc::default();
     /// org.users.push(User::new("u1", "One"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
+    /// let u1 = snapshot.user_ix("u1").unwrap();
     /// assert_eq!(snapshot.user_id(u1), Some("u1"));
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
@@ -444,7 +449,7 @@ impl Snapshot {
     /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
     ///
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
-    /// let bot_create = snapshot.privilege_ix(&"bot:create".parse()?).unwrap();
+    /// let bot_create = snapshot.privilege_ix("bot:create").unwrap();
     /// assert_eq!(snapshot.privilege_key(bot_create), Some("bot:create"));
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
@@ -502,11 +507,15 @@ impl Snapshot {
     /// org.teams.push(Team::new("sup", "Supervisors").with_role("omnichannel-supervisor").with_member("u1"));
     /// org.users.push(User::new("u1", "One").with_team("sup"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// assert!(snapshot.has_privilege(&"u1".into(), &"conversation:transfer".parse()?)?);
-    /// assert!(snapshot.has_privilege(&"nobody".into(), &"bot:create".parse()?).is_err());
+    /// assert!(snapshot.has_privilege("u1", "conversation:transfer")?);
+    /// assert!(snapshot.has_privilege("nobody", "bot:create").is_err());
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
-    pub fn has_privilege(&self, user: &UserId, privilege: &Privilege) -> Result<bool, Error> {
+    pub fn has_privilege(
+        &self,
+        user: impl AsId<UserId>,
+        privilege: impl AsKey<Privilege>,
+    ) -> Result<bool, Error> {
         let (user, privilege) = self.handles(user, privilege)?;
         Ok(self.has_privilege_ix(user, privilege))
     }
@@ -524,14 +533,14 @@ impl Snapshot {
     /// let mut org = DirectoryDoc::default();
     /// org.users.push(User::new("u1", "One").with_role("omnichannel-administrator"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let bot_create = "bot:create".parse()?;
-    /// assert!(snapshot.has_privilege_at(&"u1".into(), &bot_create, AccessLevel::Organization)?);
+    /// let bot_create = "bot:create";
+    /// assert!(snapshot.has_privilege_at("u1", &bot_create, AccessLevel::Organization)?);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn has_privilege_at(
         &self,
-        user: &UserId,
-        privilege: &Privilege,
+        user: impl AsId<UserId>,
+        privilege: impl AsKey<Privilege>,
         level: AccessLevel,
     ) -> Result<bool, Error> {
         let held = self.privilege_level(user, privilege)?;
@@ -551,14 +560,14 @@ impl Snapshot {
     /// let mut org = DirectoryDoc::default();
     /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let level = snapshot.privilege_level(&"u1".into(), &"app_profile:read".parse()?)?;
+    /// let level = snapshot.privilege_level("u1", "app_profile:read")?;
     /// assert_eq!(level, AccessLevel::Organization);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn privilege_level(
         &self,
-        user: &UserId,
-        privilege: &Privilege,
+        user: impl AsId<UserId>,
+        privilege: impl AsKey<Privilege>,
     ) -> Result<AccessLevel, Error> {
         let (user, privilege) = self.handles(user, privilege)?;
         Ok(self.privilege_level_ix(user, privilege))
@@ -573,8 +582,8 @@ impl Snapshot {
     /// let mut org = DirectoryDoc::default();
     /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
-    /// let read = snapshot.privilege_ix(&"app_profile:read".parse()?).unwrap();
+    /// let u1 = snapshot.user_ix("u1").unwrap();
+    /// let read = snapshot.privilege_ix("app_profile:read").unwrap();
     /// assert!(snapshot.has_privilege_ix(u1, read));
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
@@ -598,8 +607,8 @@ impl Snapshot {
     /// let mut org = DirectoryDoc::default();
     /// org.users.push(User::new("u1", "One"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
-    /// let create = snapshot.privilege_ix(&"bot:create".parse()?).unwrap();
+    /// let u1 = snapshot.user_ix("u1").unwrap();
+    /// let create = snapshot.privilege_ix("bot:create").unwrap();
     /// assert_eq!(snapshot.privilege_level_ix(u1, create), AccessLevel::None);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
@@ -650,14 +659,14 @@ impl Snapshot {
     /// org.profiles.push(Profile::new("contoso-agent", "Contoso Agent").with_user("u1"));
     /// org.users.push(User::new("u1", "One"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let r = snapshot.resolve_profile(&"u1".into())?;
+    /// let r = snapshot.resolve_profile("u1")?;
     /// assert_eq!((r.profile.as_str(), r.reason), ("contoso-agent", Reason::Direct));
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
-    pub fn resolve_profile(&self, user: &UserId) -> Result<Resolution, Error> {
-        let ix = self
-            .user_ix(user)
-            .ok_or_else(|| Error::UnknownUser { user: user.clone() })?;
+    pub fn resolve_profile(&self, user: impl AsId<UserId>) -> Result<Resolution, Error> {
+        let ix = self.user_ix(&user).ok_or_else(|| Error::UnknownUser {
+            user: user.to_id().into_owned(),
+        })?;
         self.resolution(&self.resolve_ix(ix)?)
     }
 
@@ -675,7 +684,7 @@ impl Snapshot {
     /// let mut org = DirectoryDoc::default();
     /// org.users.push(User::new("u1", "One"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let u1 = snapshot.user_ix(&"u1".into()).unwrap();
+    /// let u1 = snapshot.user_ix("u1").unwrap();
     /// assert_eq!(snapshot.resolve_ix(u1)?.reason, ResolvedReason::OutOfBox);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
@@ -689,57 +698,65 @@ impl Snapshot {
         }
     }
 
-    /// The resolution of user `ix`, an index of this snapshot.
-    #[inline]
+    /// The resolution of user `ix`, an index of this snapshot: the
+    /// candidates from the compiled tables, offered to the one [`Rule`].
+    /// Profiles and roles are indices in id order; a ranked candidate is
+    /// its position in `ranked`, which is (rank, profile id) order.
+    #[inline(always)]
     fn resolve_at(&self, ix: u32) -> Result<Resolved, Error> {
-        let direct = self
-            .direct_profile
-            .get(ix as usize)
-            .copied()
-            .unwrap_or(NONE);
-        if direct != NONE {
-            return Ok(self.resolved(ix, direct, ResolvedReason::Direct));
+        let mut rule = Rule::new();
+        let direct = self.direct_profile.get(ix as usize).copied();
+        if let Some(direct) = direct.filter(|p| *p != NONE) {
+            rule.direct(direct);
         }
-        // Direct roles are in id order: on a tie the first, the smallest
-        // id, stays.
-        let mut best = (NONE, NONE);
-        for role in self.direct_roles.row(ix as usize) {
-            let position = self.role_best.get(*role as usize).copied().unwrap_or(NONE);
-            if position < best.0 {
-                best = (position, *role);
-            }
+        // Each direct role's best ranked profile as one key, (position,
+        // role) in a u64, so the smallest is found without a branch; a role
+        // no profile maps has position NONE and never wins.
+        let best = self
+            .direct_roles
+            .row(ix as usize)
+            .iter()
+            .map(|role| {
+                let position = self.role_best.get(*role as usize).copied().unwrap_or(NONE);
+                (u64::from(position) << 32) | u64::from(*role)
+            })
+            .min();
+        if let Some(key) = best.filter(|key| key >> 32 != u64::from(NONE)) {
+            rule.ranked(key, ());
         }
-        let ranked = self
-            .ranked
-            .get(best.0 as usize)
-            .map(|r| (r.profile, r.rank, best.1));
-        let (profile, reason) = self.settle(ranked, self.defaults.first().copied())?;
+        if let Some(default) = self.defaults.first() {
+            rule.default(*default);
+        }
+        let (profile, reason) = self.decided(rule.decide(self.fallback), |key| {
+            let (position, role) = ((key >> 32) as u32, key as u32);
+            let ranked = self.ranked.get(position as usize)?;
+            Some((ranked.profile, ranked.rank, role))
+        })?;
         Ok(self.resolved(ix, profile, reason))
     }
 
-    /// Rules 2 to 4: the best ranked profile `(profile, rank, role)` mapping
-    /// one of the user's roles, else the default, else the fallback. `P`
-    /// names a profile: an index here, or one a what-if proposal creates.
-    #[inline]
-    fn settle<P: From<u32>>(
+    /// The rule's decision as a profile and a reason in handles; `ranked`
+    /// turns a ranked candidate into its profile and rank. `P` names a
+    /// profile: an index here, or one a what-if proposal creates.
+    #[inline(always)]
+    fn decided<P, K, R>(
         &self,
-        ranked: Option<(P, u32, u32)>,
-        default: Option<P>,
+        decision: Option<Decision<P, K, R>>,
+        ranked: impl FnOnce(K) -> Option<(P, u32, u32)>,
     ) -> Result<(P, ResolvedReason), Error> {
-        Ok(match (ranked, default, self.fallback) {
-            (Some((profile, rank, role)), _, _) => (
-                profile,
-                ResolvedReason::RoleRank {
-                    role: RoleIx {
-                        stamp: self.stamp,
-                        ix: role,
-                    },
-                    rank,
-                },
-            ),
-            (None, Some(default), _) => (default, ResolvedReason::Default),
-            (None, None, Some(fallback)) => (P::from(fallback), ResolvedReason::OutOfBox),
-            (None, None, None) => return Err(Error::NoFallbackProfile),
+        Ok(match decision {
+            Some(Decision::Direct(profile)) => (profile, ResolvedReason::Direct),
+            Some(Decision::RoleRank(key, _)) => {
+                let (profile, rank, role) = ranked(key).ok_or_else(|| Error::NoFallbackProfile)?;
+                let role = RoleIx {
+                    stamp: self.stamp,
+                    ix: role,
+                };
+                (profile, ResolvedReason::RoleRank { role, rank })
+            }
+            Some(Decision::Default(profile)) => (profile, ResolvedReason::Default),
+            Some(Decision::OutOfBox(profile)) => (profile, ResolvedReason::OutOfBox),
+            None => return Err(Error::NoFallbackProfile),
         })
     }
 
@@ -796,7 +813,7 @@ impl Snapshot {
     /// org.users.push(User::new("u1", "One"));
     /// org.users.push(User::new("u2", "Two"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
-    /// let u2 = snapshot.user_ix(&"u2".into()).unwrap();
+    /// let u2 = snapshot.user_ix("u2").unwrap();
     /// let some = snapshot.resolve_users(&[u2])?;
     /// assert_eq!(some[0].user, u2);
     /// # Ok::<(), rbac_profiles::Error>(())
@@ -900,19 +917,27 @@ impl Snapshot {
         (stamp == self.stamp).then_some(ix)
     }
 
+    /// The handles of `user` and `privilege`; the errors of the store
+    /// path, in its order: an invalid key, an unknown user, an unknown
+    /// privilege.
     fn handles(
         &self,
-        user: &UserId,
-        privilege: &Privilege,
+        user: impl AsId<UserId>,
+        privilege: impl AsKey<Privilege>,
     ) -> Result<(UserIx, PrivilegeIx), Error> {
-        let user = self
-            .user_ix(user)
-            .ok_or_else(|| Error::UnknownUser { user: user.clone() })?;
-        let privilege = self
-            .privilege_ix(privilege)
-            .ok_or_else(|| Error::UnknownPrivilege {
-                privilege: privilege.clone(),
-            })?;
+        let found = self.privilege_ix(&privilege);
+        if found.is_none() {
+            privilege.to_key()?;
+        }
+        let user = self.user_ix(&user).ok_or_else(|| Error::UnknownUser {
+            user: user.to_id().into_owned(),
+        })?;
+        let privilege = found.ok_or_else(|| Error::UnknownPrivilege {
+            privilege: privilege.to_key().map(Cow::into_owned).unwrap_or_else(|_| {
+                // Unreachable: an invalid key was refused above.
+                Privilege::from_owned_unchecked(privilege.key_str().to_owned())
+            }),
+        })?;
         Ok((user, privilege))
     }
 }
@@ -929,26 +954,26 @@ impl fmt::Debug for Snapshot {
     }
 }
 
-/// `len` copies of `value`, or [`Error::SnapshotTooLarge`] instead of the
-/// abort a failed allocation would be.
-fn filled<T: Clone>(len: usize, value: T, what: &'static str) -> Result<Vec<T>, Error> {
-    let too_large = || Error::SnapshotTooLarge {
-        what,
-        bytes: len
-            .checked_mul(size_of::<T>())
-            .and_then(|b| u64::try_from(b).ok())
-            .unwrap_or(u64::MAX),
-    };
-    len.checked_mul(size_of::<T>())
-        .filter(|bytes| isize::try_from(*bytes).is_ok())
-        .ok_or_else(too_large)?;
-    let mut table = Vec::new();
-    table.try_reserve_exact(len).map_err(|_| too_large())?;
-    table.resize(len, value);
-    Ok(table)
+/// What routes need beyond the answering tables. Indices are in id order
+/// (teams, users and roles alike), and every row is sorted, so index order
+/// is the order routes sort in.
+pub(crate) struct RouteTables {
+    /// The teams some user belongs to.
+    pub(super) teams: IdTable,
+    /// Per team: its own roles, inclusions not expanded.
+    pub(super) team_roles: Csr,
+    /// Per team: the users that list it (4 bytes a membership, fewer than
+    /// a row of teams per user would take).
+    pub(super) members: Csr,
+    /// Per role: the roles it includes directly.
+    pub(super) includes: Csr,
 }
 
-/// Table lengths are below `u32::MAX`, checked when compiling.
-fn len_u32(len: usize) -> u32 {
-    u32::try_from(len).unwrap_or(NONE)
+impl RouteTables {
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.teams.heap_bytes()
+            + self.team_roles.heap_bytes()
+            + self.members.heap_bytes()
+            + self.includes.heap_bytes()
+    }
 }

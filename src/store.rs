@@ -3,8 +3,6 @@
 mod memory;
 
 use std::borrow::Cow;
-use std::error::Error as StdError;
-use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -12,9 +10,12 @@ pub use memory::MemoryStore;
 
 use serde::{Deserialize, Serialize};
 
-use crate::column::{ColumnKey, ColumnProfile};
+use crate::column::ColumnProfile;
+use crate::error::StoreError;
 use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
-use crate::privilege::{Privilege, PrivilegeDef};
+use crate::key::ColumnKey;
+use crate::key::Privilege;
+use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;
 use crate::team::Team;
@@ -116,7 +117,7 @@ use crate::user::User;
 /// }
 ///
 /// let store = OneUser(User::new("u1", "One"));
-/// let err = rbac_profiles::has_privilege(&store, &"u1".into(), &"bot:read".parse()?).unwrap_err();
+/// let err = rbac_profiles::has_privilege(&store, "u1", "bot:read").unwrap_err();
 /// assert!(matches!(err, rbac_profiles::Error::Storage(_)));
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
@@ -350,63 +351,5 @@ impl<T: StoreMut + ?Sized> StoreMut for &mut T {
 impl<T: StoreMut + ?Sized> StoreMut for Box<T> {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
         (**self).apply(changes)
-    }
-}
-
-/// A failure of the host's storage, carrying the host's own error.
-///
-/// ```
-/// use std::error::Error as _;
-/// use rbac_profiles::StoreError;
-///
-/// let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "database timed out");
-/// let err = StoreError::new(io);
-/// assert_eq!(err.to_string(), "database timed out");
-/// assert!(err.inner().downcast_ref::<std::io::Error>().is_some());
-/// ```
-#[derive(Debug)]
-pub struct StoreError(Box<dyn StdError + Send + Sync + 'static>);
-
-impl StoreError {
-    /// Wraps the host's error (or a message: `&str` and `String` convert too).
-    ///
-    /// ```
-    /// let err = rbac_profiles::StoreError::new("connection lost");
-    /// assert_eq!(err.to_string(), "connection lost");
-    /// ```
-    pub fn new(error: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
-        Self(error.into())
-    }
-
-    /// The host's error, to inspect or downcast.
-    ///
-    /// ```
-    /// let err = rbac_profiles::StoreError::new("connection lost");
-    /// assert_eq!(err.inner().to_string(), "connection lost");
-    /// ```
-    pub fn inner(&self) -> &(dyn StdError + Send + Sync + 'static) {
-        &*self.0
-    }
-
-    /// Unwraps the host's error.
-    ///
-    /// ```
-    /// let err = rbac_profiles::StoreError::new("connection lost");
-    /// assert_eq!(err.into_inner().to_string(), "connection lost");
-    /// ```
-    pub fn into_inner(self) -> Box<dyn StdError + Send + Sync + 'static> {
-        self.0
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl StdError for StoreError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.0.source()
     }
 }

@@ -44,32 +44,31 @@ fn supervisors(gabriel_in_team: bool) -> MemoryStore {
 fn team_roles_grant_privileges_and_leaving_the_team_takes_them_away() {
     let transfer = key("conversation:transfer");
     let in_team = supervisors(true);
-    assert!(has_privilege(&in_team, &uid("gabriel"), &transfer).unwrap());
-    assert!(has_privilege(&in_team, &uid("gabriel"), &key("app_profile:read")).unwrap());
-    let routes = explain_privilege(&in_team, &uid("gabriel"), &transfer).unwrap();
+    assert!(has_privilege(&in_team, uid("gabriel"), &transfer).unwrap());
+    assert!(has_privilege(&in_team, uid("gabriel"), key("app_profile:read")).unwrap());
+    let routes = explain_privilege(&in_team, uid("gabriel"), &transfer).unwrap();
     assert_eq!(routes.len(), 1);
     assert_eq!(routes[0].holding, Holding::Team("tier-2".into()));
 
     let left = supervisors(false);
-    assert!(!has_privilege(&left, &uid("gabriel"), &transfer).unwrap());
-    assert!(!has_privilege(&left, &uid("gabriel"), &key("app_profile:read")).unwrap());
+    assert!(!has_privilege(&left, uid("gabriel"), &transfer).unwrap());
+    assert!(!has_privilege(&left, uid("gabriel"), key("app_profile:read")).unwrap());
     assert!(
-        explain_privilege(&left, &uid("gabriel"), &transfer)
+        explain_privilege(&left, uid("gabriel"), &transfer)
             .unwrap()
             .is_empty()
     );
-    assert!(has_privilege(&left, &uid("john"), &transfer).unwrap());
+    assert!(has_privilege(&left, uid("john"), &transfer).unwrap());
 }
 
 #[test]
 fn unknown_users_and_privileges_are_errors_not_denials() {
     let store = supervisors(true);
-    let err =
-        has_privilege(&store, &uid("gabriel-typo"), &key("conversation:transfer")).unwrap_err();
+    let err = has_privilege(&store, uid("gabriel-typo"), key("conversation:transfer")).unwrap_err();
     assert!(matches!(&err, Error::UnknownUser { user } if user.as_str() == "gabriel-typo"));
     assert_eq!(err.to_string(), r#"unknown user "gabriel-typo""#);
 
-    let err = privilege_level(&store, &uid("gabriel"), &key("conversation:teleport")).unwrap_err();
+    let err = privilege_level(&store, uid("gabriel"), key("conversation:teleport")).unwrap_err();
     assert!(
         matches!(&err, Error::UnknownPrivilege { privilege } if privilege.as_str() == "conversation:teleport")
     );
@@ -77,11 +76,62 @@ fn unknown_users_and_privileges_are_errors_not_denials() {
         err.to_string(),
         r#"unknown privilege "conversation:teleport""#
     );
-    let err =
-        explain_privilege(&store, &uid("gabriel"), &key("conversation:teleport")).unwrap_err();
+    let err = explain_privilege(&store, uid("gabriel"), key("conversation:teleport")).unwrap_err();
     assert!(matches!(err, Error::UnknownPrivilege { .. }));
-    let err = explain_privilege(&store, &uid("nobody"), &key("conversation:transfer")).unwrap_err();
+    let err = explain_privilege(&store, uid("nobody"), key("conversation:transfer")).unwrap_err();
     assert!(matches!(err, Error::UnknownUser { .. }));
+}
+
+/// What a host has — text — answers exactly as the typed forms, on the
+/// store path and on the snapshot, with the same typed errors in the same
+/// order: an invalid key, then an unknown user, then an unknown privilege.
+#[test]
+fn text_arguments_answer_as_typed_ones_with_the_same_errors() {
+    let store = supervisors(true);
+    let snapshot = Snapshot::compile(&store).unwrap();
+    let typed = (UserId::from("gabriel"), key("conversation:transfer"));
+    assert!(has_privilege(&store, "gabriel", "conversation:transfer").unwrap());
+    assert!(has_privilege(&store, &typed.0, &typed.1).unwrap());
+    assert!(has_privilege(&store, String::from("gabriel"), typed.1.as_str().to_owned()).unwrap());
+    assert!(
+        snapshot
+            .has_privilege("gabriel", "conversation:transfer")
+            .unwrap()
+    );
+    assert_eq!(
+        explain_privilege(&store, "gabriel", "conversation:transfer").unwrap(),
+        snapshot.explain_privilege(&typed.0, &typed.1).unwrap()
+    );
+
+    let cases: [(&str, &str, &str); 4] = [
+        ("gabriel", "Conversation:transfer", "InvalidPrivilege"),
+        ("nobody", "conversation transfer", "InvalidPrivilege"),
+        ("nobody", "conversation:teleport", "UnknownUser"),
+        ("gabriel", "conversation:teleport", "UnknownPrivilege"),
+    ];
+    for (user, privilege, variant) in cases {
+        let answers = [
+            has_privilege(&store, user, privilege).unwrap_err(),
+            privilege_level(&store, user, privilege).unwrap_err(),
+            explain_privilege(&store, user, privilege).unwrap_err(),
+            snapshot.has_privilege(user, privilege).unwrap_err(),
+            snapshot.privilege_level(user, privilege).unwrap_err(),
+            snapshot.explain_privilege(user, privilege).unwrap_err(),
+        ];
+        let first = answers[0].to_string();
+        for err in &answers {
+            assert!(
+                format!("{err:?}").starts_with(variant),
+                "{user} {privilege}: {err:?}"
+            );
+            assert_eq!(err.to_string(), first);
+        }
+    }
+    let err = has_privilege(&store, "gabriel", "Conversation:transfer").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"invalid privilege key "Conversation:transfer": character 'C' is not allowed (use a-z, 0-9 and _)"#
+    );
 }
 
 /// One custom privilege granted at different levels by different roles.
@@ -109,29 +159,29 @@ fn the_highest_level_wins_and_none_is_not_a_grant() {
     let store = levels();
     let report = key("shift_report:read");
     assert_eq!(
-        privilege_level(&store, &uid("a"), &report).unwrap(),
+        privilege_level(&store, uid("a"), &report).unwrap(),
         AccessLevel::User
     );
     assert_eq!(
-        privilege_level(&store, &uid("b"), &report).unwrap(),
+        privilege_level(&store, uid("b"), &report).unwrap(),
         AccessLevel::BusinessUnit
     );
     assert_eq!(
-        privilege_level(&store, &uid("c"), &report).unwrap(),
+        privilege_level(&store, uid("c"), &report).unwrap(),
         AccessLevel::None
     );
-    assert!(!has_privilege(&store, &uid("c"), &report).unwrap());
+    assert!(!has_privilege(&store, uid("c"), &report).unwrap());
     assert!(
-        explain_privilege(&store, &uid("c"), &report)
+        explain_privilege(&store, uid("c"), &report)
             .unwrap()
             .is_empty()
     );
 
-    assert!(has_privilege_at(&store, &uid("b"), &report, AccessLevel::BusinessUnit).unwrap());
-    assert!(!has_privilege_at(&store, &uid("b"), &report, AccessLevel::Organization).unwrap());
-    assert!(!has_privilege_at(&store, &uid("c"), &report, AccessLevel::None).unwrap());
+    assert!(has_privilege_at(&store, uid("b"), &report, AccessLevel::BusinessUnit).unwrap());
+    assert!(!has_privilege_at(&store, uid("b"), &report, AccessLevel::Organization).unwrap());
+    assert!(!has_privilege_at(&store, uid("c"), &report, AccessLevel::None).unwrap());
 
-    let routes = explain_privilege(&store, &uid("b"), &report).unwrap();
+    let routes = explain_privilege(&store, uid("b"), &report).unwrap();
     let summary: Vec<_> = routes
         .iter()
         .map(|r| (r.role.as_str(), r.level, r.chain.len()))
@@ -177,10 +227,10 @@ fn host_store() -> HostStore {
 fn a_host_store_with_a_cycle_is_walked_once() {
     let store = host_store();
     assert_eq!(
-        privilege_level(&store, &uid("cyclic"), &key("bot:read")).unwrap(),
+        privilege_level(&store, uid("cyclic"), key("bot:read")).unwrap(),
         AccessLevel::User
     );
-    let routes = explain_privilege(&store, &uid("cyclic"), &key("bot:read")).unwrap();
+    let routes = explain_privilege(&store, uid("cyclic"), key("bot:read")).unwrap();
     assert_eq!(routes.len(), 1);
     assert_eq!(routes[0].chain, [RoleId::from("a"), RoleId::from("b")]);
 }
@@ -204,7 +254,7 @@ fn a_snapshot_of_a_host_store_expands_a_cycle_once_and_refuses_dangling_referenc
     let snapshot = Snapshot::compile(&store).unwrap();
     assert_eq!(
         snapshot
-            .privilege_level(&uid("cyclic"), &key("bot:read"))
+            .privilege_level(uid("cyclic"), key("bot:read"))
             .unwrap(),
         AccessLevel::User
     );
@@ -267,21 +317,21 @@ fn a_snapshot_of_an_untidy_host_store_answers_as_the_store() {
     for user in ["u1", "u2", "u3"] {
         for k in ["bot:read", "bot:write"] {
             assert_eq!(
-                snapshot.privilege_level(&uid(user), &key(k)).unwrap(),
-                privilege_level(&store, &uid(user), &key(k)).unwrap(),
+                snapshot.privilege_level(uid(user), key(k)).unwrap(),
+                privilege_level(&store, uid(user), key(k)).unwrap(),
                 "{user} {k}"
             );
         }
         assert_eq!(
-            snapshot.resolve_profile(&uid(user)).unwrap(),
-            rbac_profiles::resolve_profile(&store, &uid(user)).unwrap(),
+            snapshot.resolve_profile(uid(user)).unwrap(),
+            rbac_profiles::resolve_profile(&store, uid(user)).unwrap(),
             "{user}"
         );
     }
-    let u1 = snapshot.resolve_profile(&uid("u1")).unwrap();
+    let u1 = snapshot.resolve_profile(uid("u1")).unwrap();
     assert_eq!(u1.to_string(), "c0 (role a, rank 2)");
     let err = snapshot
-        .has_privilege(&uid("u1"), &key("ghost:read"))
+        .has_privilege(uid("u1"), key("ghost:read"))
         .unwrap_err();
     assert_eq!(err.to_string(), r#"unknown privilege "ghost:read""#);
 }
@@ -307,7 +357,7 @@ fn routes_are_not_repeated_when_a_host_store_lists_a_role_or_team_twice() {
     u1.teams = vec!["t".into(), "t".into()];
     store.users.insert(u1.id.clone(), u1);
 
-    let routes = explain_privilege(&store, &uid("u1"), &read).unwrap();
+    let routes = explain_privilege(&store, uid("u1"), &read).unwrap();
     let summary: Vec<_> = routes
         .iter()
         .map(|r| {
@@ -332,7 +382,7 @@ fn routes_are_not_repeated_when_a_host_store_lists_a_role_or_team_twice() {
 #[test]
 fn a_dangling_reference_in_a_host_store_is_reported() {
     let store = host_store();
-    let err = privilege_level(&store, &uid("dangling"), &key("bot:read")).unwrap_err();
+    let err = privilege_level(&store, uid("dangling"), key("bot:read")).unwrap_err();
     let Error::UnknownReference { owner, target } = &err else {
         panic!("{err:?}")
     };
@@ -348,11 +398,11 @@ fn a_dangling_reference_in_a_host_store_is_reported() {
         let mut user = User::new("both", "");
         user.roles = roles.into_iter().map(RoleId::from).collect();
         store.users.insert("both".into(), user);
-        let err = privilege_level(&store, &uid("both"), &key("bot:read")).unwrap_err();
+        let err = privilege_level(&store, uid("both"), key("bot:read")).unwrap_err();
         assert!(matches!(err, Error::UnknownReference { .. }), "{roles:?}");
     }
 
-    let err = has_privilege(&store, &uid("lost"), &key("bot:read")).unwrap_err();
+    let err = has_privilege(&store, uid("lost"), key("bot:read")).unwrap_err();
     assert_eq!(
         err.to_string(),
         r#"user "lost" references unknown team "gone""#
@@ -365,7 +415,7 @@ fn a_failing_store_is_an_error_with_the_host_error_as_source() {
         failing: true,
         ..host_store()
     };
-    let err = has_privilege(&store, &uid("cyclic"), &key("bot:read")).unwrap_err();
+    let err = has_privilege(&store, uid("cyclic"), key("bot:read")).unwrap_err();
     assert!(matches!(err, Error::Storage(_)));
     assert_eq!(err.to_string(), "storage failed");
     let source = err.source().unwrap();
@@ -414,8 +464,8 @@ fn explanations_do_not_depend_on_list_order() {
         "app_profile:write",
         "quick_reply:create",
     ] {
-        let a = explain_privilege(&make(false), &uid("u"), &key(k)).unwrap();
-        let b = explain_privilege(&make(true), &uid("u"), &key(k)).unwrap();
+        let a = explain_privilege(&make(false), uid("u"), key(k)).unwrap();
+        let b = explain_privilege(&make(true), uid("u"), key(k)).unwrap();
         assert_eq!(a, b, "{k}");
         assert!(!a.is_empty());
     }
@@ -465,6 +515,8 @@ fn public_types_are_send_and_sync() {
     check::<rbac_profiles::Conflict>();
     check::<rbac_profiles::Requirement>();
     check::<rbac_profiles::OutOfBoxRule>();
+    check::<rbac_profiles::SharedSnapshot>();
+    check::<rbac_profiles::SnapshotGuard>();
     check::<rbac_profiles::testkit::FaultyStore<MemoryStore>>();
     check::<rbac_profiles::testkit::Fault>();
     check::<rbac_profiles::testkit::conformance::ConformanceReport>();
@@ -499,21 +551,21 @@ fn a_host_store_answers_column_access_through_its_own_profiles() {
             .with_permission(secret.clone(), ColumnAccess::read_only()),
     );
     assert_eq!(
-        column_access(&store, &uid("cyclic"), &secret).unwrap(),
+        column_access(&store, uid("cyclic"), &secret).unwrap(),
         ColumnAccess::read_only()
     );
     // Not secured: `bot:read`, held through the cycle, reads `bot.name`.
     let name = ColumnKey::new("bot.name").unwrap();
     assert_eq!(
-        column_access(&store, &uid("cyclic"), &name).unwrap(),
+        column_access(&store, uid("cyclic"), &name).unwrap(),
         ColumnAccess::read_only()
     );
-    let err = column_access(&store, &uid("dangling"), &secret).unwrap_err();
+    let err = column_access(&store, uid("dangling"), &secret).unwrap_err();
     assert!(matches!(err, Error::UnknownReference { .. }), "{err:?}");
     let failing = HostStore {
         failing: true,
         ..host_store()
     };
-    let err = column_access(&failing, &uid("cyclic"), &name).unwrap_err();
+    let err = column_access(&failing, uid("cyclic"), &name).unwrap_err();
     assert!(matches!(err, Error::Storage(_)));
 }

@@ -13,7 +13,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{key, one_user_per_builtin_role, seed_file, uid};
-use rbac_profiles::{AccessLevel, Directory, catalog, has_privilege, privilege_level};
+use rbac_profiles::{AccessLevel, Directory, RoleId, catalog, has_privilege, privilege_level};
 
 /// The seed table: newer seed's wording and order; the marks, in the columns
 /// Omnichannel administrator, supervisor, agent, Productivity tools user,
@@ -75,12 +75,15 @@ const SEED_TABLE: [(&str, &str); 36] = [
     ("Can create/read/write/append/delete macro action", "....X"),
 ];
 
+/// The built-in role ids, as a static so their text lives for the test.
+static ROLES: [RoleId; 12] = catalog::ROLE_IDS;
+
 const COLUMNS: [&str; 5] = [
-    catalog::OMNICHANNEL_ADMINISTRATOR,
-    catalog::OMNICHANNEL_SUPERVISOR,
-    catalog::OMNICHANNEL_AGENT,
-    catalog::PRODUCTIVITY_TOOLS_USER,
-    catalog::PRODUCTIVITY_TOOLS_ADMINISTRATOR,
+    "omnichannel-administrator",
+    "omnichannel-supervisor",
+    "omnichannel-agent",
+    "productivity-tools-user",
+    "productivity-tools-administrator",
 ];
 
 fn marked(marks: &str) -> BTreeSet<&'static str> {
@@ -94,12 +97,10 @@ fn marked(marks: &str) -> BTreeSet<&'static str> {
 
 /// The built-in roles whose lone holder has `privilege`.
 fn holders(store: &rbac_profiles::MemoryStore, privilege: &str) -> BTreeSet<&'static str> {
-    catalog::ROLE_IDS
+    ROLES
         .iter()
-        .filter(|role| {
-            has_privilege(store, &uid(&format!("only-{role}")), &key(privilege)).unwrap()
-        })
-        .copied()
+        .map(RoleId::as_str)
+        .filter(|role| has_privilege(store, uid(&format!("only-{role}")), key(privilege)).unwrap())
         .collect()
 }
 
@@ -140,8 +141,7 @@ fn a_marked_role_holds_every_key_of_its_row_at_organization_level() {
     for (row, (_, marks)) in catalog::seed_rows().iter().zip(SEED_TABLE) {
         for role in marked(marks) {
             for k in row.keys {
-                let level =
-                    privilege_level(&store, &uid(&format!("only-{role}")), &key(k)).unwrap();
+                let level = privilege_level(&store, uid(&format!("only-{role}")), key(k)).unwrap();
                 assert_eq!(level, AccessLevel::Organization, "{role} {k}");
             }
         }
@@ -182,18 +182,18 @@ fn the_twelve_builtin_roles_have_their_ids_and_names() {
 fn app_profile_privileges_follow_the_two_app_profile_roles_and_inclusions() {
     let store = one_user_per_builtin_role();
     let managers = BTreeSet::from([
-        catalog::APP_PROFILE_MANAGER_ADMINISTRATOR,
-        catalog::OMNICHANNEL_ADMINISTRATOR,
-        catalog::CUSTOMER_SERVICE_MANAGER,
+        "app-profile-manager-administrator",
+        "omnichannel-administrator",
+        "customer-service-manager",
     ]);
     let readers: BTreeSet<_> = managers
         .iter()
         .copied()
         .chain([
-            catalog::APP_PROFILE_USER,
-            catalog::OMNICHANNEL_AGENT,
-            catalog::OMNICHANNEL_SUPERVISOR,
-            catalog::CUSTOMER_SERVICE_REPRESENTATIVE,
+            "app-profile-user",
+            "omnichannel-agent",
+            "omnichannel-supervisor",
+            "customer-service-representative",
         ])
         .collect();
     for entity in catalog::APP_PROFILE_ENTITIES {
@@ -215,11 +215,11 @@ fn inclusions_give_representatives_read_and_administrators_write_but_not_agents_
     let csr = uid("only-customer-service-representative");
     let admin = uid("only-omnichannel-administrator");
     let agent = uid("only-omnichannel-agent");
-    assert!(has_privilege(&store, &csr, &key("app_profile:read")).unwrap());
-    assert!(has_privilege(&store, &admin, &key("app_profile:write")).unwrap());
-    assert!(has_privilege(&store, &agent, &key("app_profile:read")).unwrap());
-    assert!(!has_privilege(&store, &agent, &key("app_profile:write")).unwrap());
-    assert!(!has_privilege(&store, &csr, &key("template:delete")).unwrap());
+    assert!(has_privilege(&store, &csr, key("app_profile:read")).unwrap());
+    assert!(has_privilege(&store, &admin, key("app_profile:write")).unwrap());
+    assert!(has_privilege(&store, &agent, key("app_profile:read")).unwrap());
+    assert!(!has_privilege(&store, &agent, key("app_profile:write")).unwrap());
+    assert!(!has_privilege(&store, &csr, key("template:delete")).unwrap());
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn cases_belong_to_the_customer_service_representative() {
     let store = one_user_per_builtin_role();
     assert_eq!(
         holders(&store, "case:write"),
-        BTreeSet::from([catalog::CUSTOMER_SERVICE_REPRESENTATIVE])
+        BTreeSet::from(["customer-service-representative"])
     );
 }
 
@@ -239,17 +239,17 @@ fn roles_the_seed_table_does_not_mark_grant_none_of_its_keys() {
         .flat_map(|r| r.keys.iter().copied())
         .collect();
     for role in [
-        catalog::BASIC_USER,
-        catalog::SYSTEM_ADMINISTRATOR,
-        catalog::OMNICHANNEL_API_ACCESS,
-        catalog::CUSTOMER_SERVICE_MANAGER,
-        catalog::CUSTOMER_SERVICE_REPRESENTATIVE,
-        catalog::APP_PROFILE_USER,
-        catalog::APP_PROFILE_MANAGER_ADMINISTRATOR,
+        "basic-user",
+        "system-administrator",
+        "omnichannel-api-access",
+        "customer-service-manager",
+        "customer-service-representative",
+        "app-profile-user",
+        "app-profile-manager-administrator",
     ] {
         for k in &seed_keys {
             assert!(
-                !has_privilege(&store, &uid(&format!("only-{role}")), &key(k)).unwrap(),
+                !has_privilege(&store, uid(&format!("only-{role}")), key(k)).unwrap(),
                 "{role} holds {k}"
             );
         }
@@ -257,17 +257,19 @@ fn roles_the_seed_table_does_not_mark_grant_none_of_its_keys() {
 }
 
 #[test]
-fn the_readme_table_lists_every_row_with_its_keys() {
-    let readme = include_str!("../README.md");
+fn the_catalogue_docs_table_lists_every_row_with_its_keys() {
+    // The table is in the `catalog` module's docs.
+    let docs = include_str!("../src/catalog.rs");
     for row in catalog::seed_rows() {
-        let line = readme
+        let line = docs
             .lines()
+            .map(|l| l.trim_start_matches("//! "))
             .find(|l| l.starts_with(&format!("| {} |", row.wording)))
-            .unwrap_or_else(|| panic!("README lacks the row {:?}", row.wording));
+            .unwrap_or_else(|| panic!("the catalogue docs lack the row {:?}", row.wording));
         for k in row.keys {
             assert!(
                 line.contains(&format!("`{k}`")),
-                "README row {:?} lacks {k}",
+                "the catalogue docs' row {:?} lacks {k}",
                 row.wording
             );
         }

@@ -165,7 +165,7 @@ fn no_builtin_role_alone_opens_a_secured_column_except_system_administrator() {
     let store = one_user_per_builtin_role();
     for column in secured() {
         for role in catalog::ROLE_IDS {
-            let access = column_access(&store, &uid(&format!("only-{role}")), &column).unwrap();
+            let access = column_access(&store, uid(&format!("only-{role}")), &column).unwrap();
             let expected = if role == catalog::SYSTEM_ADMINISTRATOR {
                 ColumnAccess::ALL
             } else {
@@ -222,7 +222,7 @@ fn profiles() -> MemoryStore {
 fn profiles_open_secured_columns_directly_and_through_teams() {
     let store = profiles();
     for column in secured() {
-        let access = |user: &str| column_access(&store, &uid(user), &column).unwrap();
+        let access = |user: &str| column_access(&store, uid(user), &column).unwrap();
         assert_eq!(access("direct"), ColumnAccess::read_only(), "{column}");
         assert_eq!(
             access("member"),
@@ -244,7 +244,7 @@ fn profiles_open_secured_columns_directly_and_through_teams() {
 fn explanations_name_the_profile_and_the_team_and_match_the_answer() {
     let store = profiles();
     let token = col("msdyn_ocwhatsappchannelaccount.msdyn_secureauthenticationtoken");
-    let routes = explain_column_access(&store, &uid("both"), &token).unwrap();
+    let routes = explain_column_access(&store, uid("both"), &token).unwrap();
     let summary: Vec<(ColumnPermission, ColumnGrant)> = routes
         .iter()
         .map(|r| (r.permission, r.grant.clone()))
@@ -268,7 +268,7 @@ fn explanations_name_the_profile_and_the_team_and_match_the_answer() {
         ]
     );
 
-    let routes = explain_column_access(&store, &uid("sys-team"), &token).unwrap();
+    let routes = explain_column_access(&store, uid("sys-team"), &token).unwrap();
     assert_eq!(routes.len(), 3);
     let ColumnGrant::SystemAdministrator(route) = &routes[0].grant else {
         panic!("{routes:?}")
@@ -289,13 +289,13 @@ fn explanations_name_the_profile_and_the_team_and_match_the_answer() {
             .into_iter()
             .chain([col("bot.name"), col("case.title")])
         {
-            let from_routes = explain_column_access(&store, &uid(user), &column)
+            let from_routes = explain_column_access(&store, uid(user), &column)
                 .unwrap()
                 .iter()
                 .fold(ColumnAccess::NONE, |a, r| a.with(r.permission));
             assert_eq!(
                 from_routes,
-                column_access(&store, &uid(user), &column).unwrap(),
+                column_access(&store, uid(user), &column).unwrap(),
                 "{user} {column}"
             );
         }
@@ -336,7 +336,7 @@ fn columns_that_are_not_secured_follow_table_privileges() {
         ("basic-user", "case.title", NONE),
     ];
     for (role, column, expected) in cases {
-        let access = column_access(&store, &uid(&format!("only-{role}")), &col(column)).unwrap();
+        let access = column_access(&store, uid(&format!("only-{role}")), col(column)).unwrap();
         assert_eq!(access, expected, "{role} on {column}");
     }
 }
@@ -344,10 +344,10 @@ fn columns_that_are_not_secured_follow_table_privileges() {
 #[test]
 fn an_unknown_user_is_an_error_not_a_denial() {
     let store = profiles();
-    let err = column_access(&store, &uid("nobody"), &col("bot.name")).unwrap_err();
+    let err = column_access(&store, uid("nobody"), col("bot.name")).unwrap_err();
     assert!(matches!(&err, Error::UnknownUser { user } if user.as_str() == "nobody"));
     assert_eq!(err.to_string(), r#"unknown user "nobody""#);
-    let err = explain_column_access(&store, &uid("nobody"), &secured()[0]).unwrap_err();
+    let err = explain_column_access(&store, uid("nobody"), &secured()[0]).unwrap_err();
     assert!(matches!(err, Error::UnknownUser { .. }));
 }
 
@@ -535,7 +535,7 @@ fn custom_secured_columns_and_profiles_load_answer_and_round_trip() {
     assert_eq!(directory.column_profile("hr").unwrap().name, "HR");
     let store = MemoryStore::new(directory.clone());
     assert_eq!(
-        column_access(&store, &uid("u1"), &col("shift_report.salary")).unwrap(),
+        column_access(&store, uid("u1"), col("shift_report.salary")).unwrap(),
         ColumnAccess::read_only()
     );
     let text = serde_json::to_string_pretty(&directory).unwrap();
@@ -558,12 +558,12 @@ fn the_example_organisation_opens_the_whatsapp_token_to_exactly_its_profiles_and
         .collect();
     assert_eq!(readers, ["gabriel-diaz", "kayla-lewis", "angel-chiu"]);
     assert_eq!(
-        column_access(&store, &uid("angel-chiu"), &token).unwrap(),
+        column_access(&store, uid("angel-chiu"), &token).unwrap(),
         ColumnAccess::ALL
     );
     let sms = col("msdyn_ocsmssettingsecret.msdyn_secureapikey");
     assert_eq!(
-        column_access(&store, &uid("angel-chiu"), &sms).unwrap(),
+        column_access(&store, uid("angel-chiu"), &sms).unwrap(),
         ColumnAccess {
             read: true,
             update: true,
@@ -573,8 +573,8 @@ fn the_example_organisation_opens_the_whatsapp_token_to_exactly_its_profiles_and
 }
 
 #[test]
-fn the_readme_names_every_secured_column() {
-    let readme = include_str!("../README.md");
+fn the_catalogue_docs_name_every_secured_column() {
+    let readme = include_str!("../src/catalog.rs");
     for (entity, columns) in SEED_SECRETS {
         assert!(readme.contains(&format!("`{entity}`")), "{entity}");
         for column in columns {
@@ -602,14 +602,14 @@ fn administer_columns(
     op: AdminOp,
 ) -> Result<(), (Error, bool)> {
     let before = snapshot(store);
-    administer(store, &uid(actor), &op).map_err(|err| (err, snapshot(store) != before))
+    administer(store, uid(actor), &op).map_err(|err| (err, snapshot(store) != before))
 }
 
 #[test]
 fn a_system_administrator_creates_updates_and_deletes_column_profiles() {
     let mut store = profiles();
     let token = col(TOKEN);
-    let access = |store: &MemoryStore| column_access(store, &uid("admin"), &token).unwrap();
+    let access = |store: &MemoryStore| column_access(store, uid("admin"), &token).unwrap();
     assert_eq!(access(&store), ColumnAccess::NONE);
 
     // Through a team holding System Administrator, and through inclusion.

@@ -8,13 +8,13 @@
     clippy::indexing_slicing
 )]
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
 use std::thread;
 
 use rbac_profiles::testkit::Workload;
 use rbac_profiles::{
-    AdminOp, Directory, MemoryStore, Resolution, Snapshot, User, UserId, administer,
+    AdminOp, Directory, MemoryStore, Resolution, SharedSnapshot, Snapshot, User, UserId, administer,
 };
 
 const READERS: usize = 3;
@@ -67,7 +67,7 @@ fn readers_see_one_whole_snapshot_while_an_administrator_swaps_them() {
         assert_ne!(pair[0], pair[1], "every change moves someone");
     }
 
-    let shared = Arc::new(RwLock::new(Arc::new(Snapshot::compile(&store).unwrap())));
+    let shared = Arc::new(SharedSnapshot::new(Snapshot::compile(&store).unwrap()));
     let done = Arc::new(AtomicBool::new(false));
     let states = Arc::new(states);
     let readers: Vec<_> = (0..READERS)
@@ -77,8 +77,8 @@ fn readers_see_one_whole_snapshot_while_an_administrator_swaps_them() {
                 let mut seen = Vec::new();
                 loop {
                     let finished = done.load(Ordering::Acquire);
-                    // Hold the snapshot, not the lock, while answering.
-                    let snapshot = Arc::clone(&shared.read().unwrap());
+                    // One snapshot for every answer of this round.
+                    let snapshot = shared.load();
                     let got = answers(&snapshot);
                     let state = states
                         .iter()
@@ -97,8 +97,7 @@ fn readers_see_one_whole_snapshot_while_an_administrator_swaps_them() {
 
     for op in changes() {
         administer(&mut store, &admin, &op).unwrap();
-        let fresh = Arc::new(Snapshot::compile(&store).unwrap());
-        *shared.write().unwrap() = fresh;
+        shared.publish(Snapshot::compile(&store).unwrap());
     }
     done.store(true, Ordering::Release);
 

@@ -25,7 +25,10 @@ fn diagnose(directory: &Directory) -> Vec<Diagnostic> {
 }
 
 /// `diagnose_user` over a memory store holding `directory`.
-fn diagnose_user(directory: &Directory, user: &UserId) -> Result<Vec<Diagnostic>, Error> {
+fn diagnose_user(
+    directory: &Directory,
+    user: impl rbac_profiles::AsId<UserId>,
+) -> Result<Vec<Diagnostic>, Error> {
     rbac_profiles::diagnose_user(&MemoryStore::new(directory.clone()), user)
 }
 
@@ -84,7 +87,7 @@ fn seed004() -> Directory {
     let org: DirectoryDoc = serde_json::from_str(SEED004).unwrap();
     let mut store = MemoryStore::new(Directory::builtin_with(org).unwrap());
     let ops: Vec<AdminOp> = serde_json::from_str(SEED004_OPS).unwrap();
-    administer_all(&mut store, &"avery-admin".into(), &ops).unwrap();
+    administer_all(&mut store, "avery-admin", &ops).unwrap();
     store.into_directory()
 }
 
@@ -173,6 +176,77 @@ fn team_role_for_profile_follows_inclusions_and_unreadable_covers_direct_users()
         unreadable.iter().any(|d| d.starts_with("nora-none: ")),
         "{unreadable:?}"
     );
+}
+
+/// The false alarm a newcomer met: a team role mapping a profile that could
+/// never beat the one the user gets is not worth a warning.
+#[test]
+fn team_role_for_profile_only_when_the_profile_would_win() {
+    let directory = directory_with(
+        vec![
+            Profile::new("top", "Top")
+                .with_rank(1)
+                .with_role("omnichannel-agent"),
+            Profile::new("low", "Low")
+                .with_rank(5)
+                .with_role("omnichannel-supervisor"),
+            Profile::new("mine", "Mine").with_user("direct"),
+        ],
+        vec![
+            // Gets "top" (rank 1) directly: "low" (rank 5) could never win.
+            user("agent", &["basic-user", "omnichannel-agent"]).with_team("sup"),
+            // Directly assigned: no ranked profile could win.
+            user("direct", &["basic-user"]).with_team("sup"),
+            // Gets the fallback: "low" would win if the role were direct.
+            user("nobody", &["basic-user"]).with_team("sup"),
+        ],
+        vec![
+            Team::new("sup", "Supervisors")
+                .with_role("omnichannel-supervisor")
+                .with_member("agent")
+                .with_member("direct")
+                .with_member("nobody"),
+        ],
+    );
+    assert_eq!(
+        of_code(&directory, DiagnosticCode::TeamRoleForProfile),
+        [
+            r#"nobody: user "nobody" holds role "omnichannel-supervisor", which maps profile "low", only through team "sup"; team roles never map profiles"#
+        ]
+    );
+    // A better-ranked team-mapped profile is still worth the warning.
+    let directory = directory_with(
+        vec![
+            Profile::new("top", "Top")
+                .with_rank(1)
+                .with_role("omnichannel-supervisor"),
+            Profile::new("low", "Low")
+                .with_rank(5)
+                .with_role("omnichannel-agent"),
+        ],
+        vec![user("agent", &["basic-user", "omnichannel-agent"]).with_team("sup")],
+        vec![
+            Team::new("sup", "Supervisors")
+                .with_role("omnichannel-supervisor")
+                .with_member("agent"),
+        ],
+    );
+    assert_eq!(
+        of_code(&directory, DiagnosticCode::TeamRoleForProfile),
+        [
+            r#"agent: user "agent" holds role "omnichannel-supervisor", which maps profile "top", only through team "sup"; team roles never map profiles"#
+        ]
+    );
+}
+
+fn directory_with(profiles: Vec<Profile>, users: Vec<User>, teams: Vec<Team>) -> Directory {
+    Directory::builtin_with(DirectoryDoc {
+        profiles,
+        users,
+        teams,
+        ..DirectoryDoc::default()
+    })
+    .unwrap()
 }
 
 #[test]
@@ -351,7 +425,7 @@ fn diagnostics_are_sorted_by_user_then_code_and_serialize_with_their_codes() {
             "z missing-basic-user",
         ]
     );
-    let found = diagnose_user(&directory, &"z".into()).unwrap();
+    let found = diagnose_user(&directory, "z").unwrap();
     assert_eq!(found.len(), 3);
     assert_eq!(
         found[0].to_string(),
@@ -364,7 +438,7 @@ fn diagnostics_are_sorted_by_user_then_code_and_serialize_with_their_codes() {
     let back: Diagnostic = serde_json::from_value(json).unwrap();
     assert_eq!(back, found[2]);
 
-    let err = diagnose_user(&directory, &"nobody".into()).unwrap_err();
+    let err = diagnose_user(&directory, "nobody").unwrap_err();
     assert!(matches!(err, Error::UnknownUser { .. }));
     assert!(diagnose(&Directory::builtin()).is_empty());
 }
@@ -389,7 +463,7 @@ fn subset<T: Clone + std::fmt::Debug + 'static>(items: Vec<T>) -> impl Strategy<
 /// privileges at any level, including built-in roles and lower custom
 /// ones), up to 3 teams and up to 8 users over all of them.
 fn org_doc() -> impl Strategy<Value = DirectoryDoc> {
-    let builtin: Vec<String> = catalog::ROLE_IDS.iter().map(|r| (*r).to_owned()).collect();
+    let builtin: Vec<String> = catalog::ROLE_IDS.iter().map(|r| r.to_string()).collect();
     (0..=3usize, 0..=3usize, 1..=8usize).prop_flat_map(move |(nc, nt, nu)| {
         let custom: Vec<String> = (0..nc).map(|i| format!("c{i}")).collect();
         let all: Vec<String> = builtin.iter().chain(&custom).cloned().collect();
@@ -523,7 +597,10 @@ proptest! {
 
     #[test]
     fn diagnostics_never_panic_on_unusual_ids(doc in org_doc(), suffix in "(?s).{0,6}") {
-        // Rename every user: any text is a valid id.
+        // Rename every user, wherever an id names them: any text is a valid
+        // id, so every generated case loads, and renaming changes no
+        // finding, only the ids in it.
+        let before = diagnose(&Directory::try_from(doc.clone()).unwrap());
         let mut doc = doc;
         let rename = |id: &UserId| UserId::from(format!("{id}{suffix}"));
         for user in &mut doc.users {
@@ -532,8 +609,24 @@ proptest! {
         for team in &mut doc.teams {
             team.members = team.members.iter().map(rename).collect();
         }
-        if let Ok(directory) = Directory::try_from(doc) {
-            let _ = diagnose(&directory);
+        for profile in &mut doc.profiles {
+            profile.users = profile.users.iter().map(rename).collect();
         }
+        let directory = Directory::try_from(doc).unwrap();
+        let after = diagnose(&directory);
+        let findings = |found: &[Diagnostic], suffix: &str| {
+            let mut found: Vec<(Option<String>, DiagnosticCode)> = found
+                .iter()
+                .map(|d| {
+                    let user = d.user.as_ref().map(|u| {
+                        u.as_str().strip_suffix(suffix).unwrap_or(u.as_str()).to_owned()
+                    });
+                    (user, d.code)
+                })
+                .collect();
+            found.sort();
+            found
+        };
+        prop_assert_eq!(findings(&before, ""), findings(&after, &suffix));
     }
 }

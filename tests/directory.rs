@@ -344,3 +344,46 @@ fn an_organisation_id_that_clashes_with_a_builtin_one_is_refused() {
         r#"duplicate role id "basic-user""#
     );
 }
+
+/// The newcomer's slip: an organisation document loaded without the
+/// built-in catalogue it refers to gets an error that says what to do.
+#[test]
+fn a_document_without_the_catalogue_is_told_how_to_load_it() {
+    let json = r#"{ "users": [ { "id": "u1", "roles": ["omnichannel-agent"] } ] }"#;
+    let doc: DirectoryDoc = serde_json::from_str(json).unwrap();
+    let err = Directory::try_from(doc).unwrap_err();
+    assert!(
+        matches!(&err, Error::BuiltinNotLoaded { role, .. } if role.as_str() == "omnichannel-agent")
+    );
+    assert_eq!(
+        err.to_string(),
+        r#"user "u1" references built-in role "omnichannel-agent", but the document was loaded without the built-in catalogue (load it with Directory::from_json or Directory::builtin_with)"#
+    );
+    // The same document, loaded the way the error says.
+    let directory = Directory::from_json(json).unwrap();
+    assert!(directory.user("u1").is_some());
+    // A role nobody ships stays an unknown reference.
+    let err = Directory::from_json(r#"{ "users": [ { "id": "u1", "roles": ["pilot"] } ] }"#)
+        .unwrap_err();
+    assert_eq!(err.to_string(), r#"user "u1" references unknown role "pilot""#);
+}
+
+#[test]
+fn from_json_reports_where_a_document_is_broken() {
+    let cases = [
+        ("{", "invalid document at line 1, column 1: EOF while parsing an object"),
+        (
+            r#"{ "roles": [ { "id": "r", "grants": { "Bot:read": "user" } } ] }"#,
+            r#"invalid document at line 1, column 48: invalid privilege key "Bot:read": character 'B' is not allowed (use a-z, 0-9 and _)"#,
+        ),
+        (
+            r#"{ "roles": [ { "id": "r", "grants": { "bot:read": "global" } } ] }"#,
+            "invalid document at line 1, column 58: unknown variant `global`, expected one of `none`, `user`, `business_unit`, `parent_child_business_unit`, `organization`",
+        ),
+    ];
+    for (json, message) in cases {
+        let err = Directory::from_json(json).unwrap_err();
+        assert!(matches!(err, Error::Document { .. }), "{err:?}");
+        assert_eq!(err.to_string(), message, "{json}");
+    }
+}

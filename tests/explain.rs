@@ -162,10 +162,10 @@ fn the_seed_organisation_explained() {
     let store = MemoryStore::new(Directory::builtin_with(seed004::org()).unwrap());
     let snapshot = Snapshot::compile(&store).unwrap();
     let explain = |user: &str, k: &str| {
-        let routes = snapshot.explain_privilege(&uid(user), &key(k)).unwrap();
+        let routes = snapshot.explain_privilege(uid(user), key(k)).unwrap();
         assert_eq!(
             routes,
-            explain_privilege(&store, &uid(user), &key(k)).unwrap()
+            explain_privilege(&store, uid(user), key(k)).unwrap()
         );
         lines(&routes)
     };
@@ -193,11 +193,11 @@ fn the_seed_organisation_explained() {
     assert!(explain("nora-none", "app_profile:read").is_empty());
 
     let err = snapshot
-        .explain_privilege(&uid("nobody"), &key("app_profile:read"))
+        .explain_privilege(uid("nobody"), key("app_profile:read"))
         .unwrap_err();
     assert_eq!(err.to_string(), r#"unknown user "nobody""#);
     let err = snapshot
-        .explain_privilege(&uid("tess-team"), &key("app_profile:fly"))
+        .explain_privilege(uid("tess-team"), key("app_profile:fly"))
         .unwrap_err();
     assert_eq!(err.to_string(), r#"unknown privilege "app_profile:fly""#);
 }
@@ -234,11 +234,8 @@ fn an_untidy_host_store_is_explained_as_the_store_does() {
     store.users.insert(u1.id.clone(), u1);
 
     let snapshot = Snapshot::compile(&store).unwrap();
-    let routes = snapshot.explain_privilege(&uid("u1"), &read).unwrap();
-    assert_eq!(
-        routes,
-        explain_privilege(&store, &uid("u1"), &read).unwrap()
-    );
+    let routes = snapshot.explain_privilege(uid("u1"), &read).unwrap();
+    assert_eq!(routes, explain_privilege(&store, uid("u1"), &read).unwrap());
     assert_eq!(
         lines(&routes),
         [
@@ -262,7 +259,7 @@ fn a_user_with_no_roles_has_no_routes() {
     let snapshot = Snapshot::compile(&store).unwrap();
     assert_eq!(
         snapshot
-            .explain_privilege(&UserId::from("u"), &read)
+            .explain_privilege(UserId::from("u"), &read)
             .unwrap(),
         []
     );

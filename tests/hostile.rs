@@ -106,7 +106,7 @@ fn json_string() -> impl Strategy<Value = String> {
         "notification",
         "chat",
         "smart_assist",
-        catalog::OUT_OF_BOX_PROFILE,
+        "default-agent-experience-profile",
     ];
     prop_oneof![3 => select(words).prop_map(str::to_owned), 1 => "(?s).{0,8}"]
 }
@@ -289,8 +289,8 @@ fn a_10000_deep_inclusion_chain_loads_and_answers() {
     let mut store = MemoryStore::new(Directory::builtin_with(org).unwrap());
     let top = UserId::from("top");
 
-    assert!(has_privilege(&store, &top, &key("shift_report:read")).unwrap());
-    let routes = explain_privilege(&store, &top, &key("shift_report:read")).unwrap();
+    assert!(has_privilege(&store, &top, key("shift_report:read")).unwrap());
+    let routes = explain_privilege(&store, &top, key("shift_report:read")).unwrap();
     assert_eq!(routes.len(), 1);
     assert_eq!(routes[0].chain.len(), DEPTH);
     assert_eq!(routes[0].chain.last(), Some(&chain_role(DEPTH - 1)));
@@ -321,7 +321,7 @@ fn a_10000_role_cycle_is_refused_on_load() {
     let mut doc = doc;
     for role in &mut doc.roles {
         role.includes
-            .retain(|r| r.as_str() != catalog::APP_PROFILE_MANAGER_ADMINISTRATOR);
+            .retain(|r| *r != catalog::APP_PROFILE_MANAGER_ADMINISTRATOR);
     }
     let err = Directory::try_from(doc).unwrap_err();
     let Error::InclusionCycle { cycle } = &err else {
@@ -370,7 +370,7 @@ fn a_10000_role_cycle_in_a_host_store_is_walked_once() {
             name: String::new(),
             settings: Default::default(),
         };
-        administer(&mut store, &user.into(), &op).unwrap();
+        administer(&mut store, user, &op).unwrap();
     }
     assert_eq!(store.profiles.len(), 3);
 }
@@ -444,8 +444,8 @@ fn loads_and_answers(org: DirectoryDoc, id: &str) {
 
     let store = MemoryStore::new(directory);
     let user = UserId::from(id);
-    assert!(has_privilege(&store, &user, &key("shift_report:read")).unwrap());
-    assert!(has_privilege(&store, &user, &key("app_profile:read")).unwrap());
+    assert!(has_privilege(&store, &user, key("shift_report:read")).unwrap());
+    assert!(has_privilege(&store, &user, key("app_profile:read")).unwrap());
     let resolution = resolve_profile(&store, &user).unwrap();
     assert_eq!(resolution.profile.as_str(), id);
     assert_eq!(
@@ -481,7 +481,7 @@ fn one_mebibyte_ids_and_names_load_answer_and_round_trip() {
         .grants
         .insert(long_key.clone(), AccessLevel::Organization);
     let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
-    assert!(has_privilege(&store, &"u".into(), &long_key).unwrap());
+    assert!(has_privilege(&store, "u", &long_key).unwrap());
     let mut org = org_named("u", "");
     org.users[0].roles.push(huge.as_str().into());
     let err = Directory::builtin_with(org).unwrap_err();
@@ -542,12 +542,10 @@ fn empty_ids_are_typed_errors_naming_kind_and_position() {
     // Administration and change sets refuse them too.
     let mut store = MemoryStore::new(Directory::builtin_with(org_named("u", "")).unwrap());
     let mut admin = org_named("u", "");
+    admin.users[0].roles.push(catalog::SYSTEM_ADMINISTRATOR);
     admin.users[0]
         .roles
-        .push(catalog::SYSTEM_ADMINISTRATOR.into());
-    admin.users[0]
-        .roles
-        .push(catalog::APP_PROFILE_MANAGER_ADMINISTRATOR.into());
+        .push(catalog::APP_PROFILE_MANAGER_ADMINISTRATOR);
     let mut store_admin = MemoryStore::new(Directory::builtin_with(admin).unwrap());
     for op in [
         AdminOp::CreateTemplate {
@@ -557,7 +555,7 @@ fn empty_ids_are_typed_errors_naming_kind_and_position() {
             profile: ColumnProfile::new("", ""),
         },
     ] {
-        let err = administer(&mut store_admin, &"u".into(), &op).unwrap_err();
+        let err = administer(&mut store_admin, "u", &op).unwrap_err();
         assert!(matches!(err, Error::EmptyId { position: 1, .. }), "{err}");
     }
     let err = store
@@ -576,10 +574,7 @@ const USERS: usize = 1_000_000;
 /// assigned; the others by their roles (`i % 4`: agent, supervisor, both,
 /// none), one in 7 also in a supervisors' team, which never counts.
 fn expected(i: usize) -> Resolution {
-    let rank = |role: &str, rank| Reason::RoleRank {
-        role: role.into(),
-        rank,
-    };
+    let rank = |role: RoleId, rank| Reason::RoleRank { role, rank };
     match i % 4 {
         _ if i % 1000 == 0 => Resolution::new("direct", Reason::Direct),
         0 => Resolution::new("agents", rank(catalog::OMNICHANNEL_AGENT, 2)),
@@ -600,12 +595,9 @@ fn a_million_user_directory_loads_and_resolves() {
     for i in 0..USERS {
         let mut user = User::new(format!("u{i}"), format!("User {i}"));
         user.roles = match i % 4 {
-            0 => vec![catalog::OMNICHANNEL_AGENT.into()],
-            1 => vec![catalog::OMNICHANNEL_SUPERVISOR.into()],
-            2 => vec![
-                catalog::OMNICHANNEL_AGENT.into(),
-                catalog::OMNICHANNEL_SUPERVISOR.into(),
-            ],
+            0 => vec![catalog::OMNICHANNEL_AGENT],
+            1 => vec![catalog::OMNICHANNEL_SUPERVISOR],
+            2 => vec![catalog::OMNICHANNEL_AGENT, catalog::OMNICHANNEL_SUPERVISOR],
             _ => Vec::new(),
         };
         if i % 7 == 0 {
@@ -648,8 +640,8 @@ fn a_million_user_directory_loads_and_resolves() {
     let resolved = start.elapsed();
     // Team roles grant privileges, though they never map a profile.
     let transfer = key("conversation:transfer");
-    assert!(has_privilege(&store, &"u7".into(), &transfer).unwrap());
-    assert!(!has_privilege(&store, &"u4".into(), &transfer).unwrap());
+    assert!(has_privilege(&store, "u7", &transfer).unwrap());
+    assert!(!has_privilege(&store, "u4", &transfer).unwrap());
     eprintln!(
         "{USERS} users: built and serialized in {built:?}, loaded by {loaded:?}, all resolved by {resolved:?}"
     );

@@ -160,7 +160,7 @@ proptest! {
         let user = pick_user.get(&free).clone();
         let profile = pick_profile.get(&custom).clone();
         let op = AdminOp::AssignUsers { profile: profile.clone(), users: vec![user.clone()] };
-        administer(&mut store, &ADMIN.into(), &op).unwrap();
+        administer(&mut store, ADMIN, &op).unwrap();
         prop_assert_eq!(resolve_profile(&store, &user).unwrap(), Resolution::new(profile, Reason::Direct));
     }
 
@@ -212,7 +212,7 @@ proptest! {
         let (profile, roles, to) = pick.get(&moves).clone();
         let before = resolutions(&store);
         let op = AdminOp::SetRankAndRoles { profile: profile.clone(), rank: to, roles };
-        administer(&mut store, &ADMIN.into(), &op).unwrap();
+        administer(&mut store, ADMIN, &op).unwrap();
         let after = resolutions(&store);
         for (user, was) in &before {
             if was.profile == profile {

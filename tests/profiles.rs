@@ -24,9 +24,9 @@ const SEED004: &str = include_str!("../examples/data/seed004.json");
 const SEED004_OPS: &str = include_str!("../examples/data/seed004_ops.json");
 
 const ADMIN: &str = "avery-admin";
-const OOB: &str = catalog::OUT_OF_BOX_PROFILE;
+const OOB: &str = "default-agent-experience-profile";
 
-fn rank(role: &str, rank: u32) -> Reason {
+fn rank(role: impl Into<RoleId>, rank: u32) -> Reason {
     Reason::RoleRank {
         role: role.into(),
         rank,
@@ -35,7 +35,7 @@ fn rank(role: &str, rank: u32) -> Reason {
 
 #[track_caller]
 fn resolved(store: &impl Store, user: &str) -> (String, Reason) {
-    let r = resolve_profile(store, &uid(user)).expect("resolves");
+    let r = resolve_profile(store, uid(user)).expect("resolves");
     (r.profile.into_string(), r.reason)
 }
 
@@ -62,7 +62,7 @@ fn seed004_users() -> MemoryStore {
 fn seed004() -> MemoryStore {
     let mut store = seed004_users();
     let ops: Vec<AdminOp> = serde_json::from_str(SEED004_OPS).unwrap();
-    administer_all(&mut store, &uid(ADMIN), &ops).unwrap();
+    administer_all(&mut store, uid(ADMIN), &ops).unwrap();
     store
 }
 
@@ -75,7 +75,7 @@ fn snapshot(store: &MemoryStore) -> String {
 #[track_caller]
 fn refused(store: &mut MemoryStore, op: AdminOp) -> Error {
     let before = snapshot(store);
-    let err = administer(store, &uid(ADMIN), &op).expect_err("the operation was accepted");
+    let err = administer(store, uid(ADMIN), &op).expect_err("the operation was accepted");
     assert_eq!(snapshot(store), before, "state changed after {err}");
     err
 }
@@ -110,7 +110,7 @@ fn seed004_second_scenario() {
 
     administer(
         &mut store,
-        &uid(ADMIN),
+        uid(ADMIN),
         &AdminOp::RemoveDefault {
             profile: "contoso-agent".into(),
         },
@@ -211,14 +211,14 @@ fn role_rank_names_the_smallest_held_role_of_the_winning_profile() {
 #[test]
 fn unknown_user_and_missing_fallback_are_errors() {
     let store = seed004();
-    let err = resolve_profile(&store, &uid("nobody")).unwrap_err();
+    let err = resolve_profile(&store, uid("nobody")).unwrap_err();
     assert_eq!(err.to_string(), r#"unknown user "nobody""#);
 
     // A directory without profiles answers privileges, but has no fallback.
     let mut bare = DirectoryDoc::default();
     bare.users.push(User::new("u", "U"));
     let store = MemoryStore::new(Directory::try_from(bare).unwrap());
-    let err = resolve_profile(&store, &uid("u")).unwrap_err();
+    let err = resolve_profile(&store, uid("u")).unwrap_err();
     assert!(matches!(err, Error::NoFallbackProfile));
     assert_eq!(err.to_string(), "no out-of-box fallback profile");
 }
@@ -524,7 +524,7 @@ fn every_refused_operation_has_its_own_error_and_changes_nothing() {
             AdminOp::SetRankAndRoles {
                 profile: p("datum-supervisor"),
                 rank: 2,
-                roles: vec![RoleId::from(catalog::OMNICHANNEL_SUPERVISOR)],
+                roles: vec![catalog::OMNICHANNEL_SUPERVISOR],
             },
             r#"rank 2 is held by profile "datum-agent""#,
         ),
@@ -702,13 +702,13 @@ fn the_actor_needs_the_operation_s_privilege() {
     };
     // An agent, a supervisor, and a user whose supervisor role is a team's.
     for actor in ["alex-agent", "sam-supervisor", "tess-team"] {
-        let err = administer(&mut store, &uid(actor), &op).unwrap_err();
+        let err = administer(&mut store, uid(actor), &op).unwrap_err();
         assert!(
             matches!(&err, Error::AccessDenied { actor: a, missing: Requirement::Privilege(p) } if a.as_str() == actor && p.as_str() == "app_profile:write"),
             "{err}"
         );
     }
-    let err = administer(&mut store, &uid("ghost"), &op).unwrap_err();
+    let err = administer(&mut store, uid("ghost"), &op).unwrap_err();
     assert_eq!(err.to_string(), r#"unknown user "ghost""#);
     assert_eq!(snapshot(&store), before);
 
@@ -726,7 +726,7 @@ fn the_actor_needs_the_operation_s_privilege() {
             name: id.into(),
             settings: ProfileSettings::default(),
         };
-        administer(&mut store, &uid(actor), &op).unwrap();
+        administer(&mut store, uid(actor), &op).unwrap();
     }
     assert_eq!(store.directory().profiles().len(), 3);
 }
@@ -818,7 +818,7 @@ fn a_batch_is_all_or_nothing() {
     ops.push(AdminOp::SetDefault {
         profile: "datum-supervisor".into(),
     });
-    let err = administer_all(&mut store, &uid(ADMIN), &ops).unwrap_err();
+    let err = administer_all(&mut store, uid(ADMIN), &ops).unwrap_err();
     assert!(matches!(err, Error::DefaultExists { .. }));
     assert_eq!(snapshot(&store), before);
 }
@@ -856,18 +856,18 @@ fn a_failing_store_leaves_the_state_as_it_was() {
     let before = snapshot(&seed004_users());
 
     let mut store = FaultyStore::failing(seed004_users(), Fault::Write(1));
-    let err = administer_all(&mut store, &uid(ADMIN), &ops).unwrap_err();
+    let err = administer_all(&mut store, uid(ADMIN), &ops).unwrap_err();
     assert!(injected(&err, Fault::Write(1)), "{err}");
     assert_eq!(snapshot(store.inner()), before);
 
     // Count the reads of a successful run, then fail each one in turn.
     let mut clean = FaultyStore::new(seed004_users());
-    administer_all(&mut clean, &uid(ADMIN), &ops).unwrap();
+    administer_all(&mut clean, uid(ADMIN), &ops).unwrap();
     let reads = clean.reads();
     assert!(reads > ops.len());
     for k in 1..=reads {
         let mut store = FaultyStore::failing(seed004_users(), Fault::Read(k));
-        let err = administer_all(&mut store, &uid(ADMIN), &ops).unwrap_err();
+        let err = administer_all(&mut store, uid(ADMIN), &ops).unwrap_err();
         assert!(injected(&err, Fault::Read(k)), "read {k}: {err}");
         assert_eq!(snapshot(store.inner()), before, "read {k}");
     }
@@ -877,12 +877,12 @@ fn a_failing_store_leaves_the_state_as_it_was() {
 fn resolve_profile_over_a_failing_store_is_a_storage_error() {
     // Nora gets the out-of-box profile, which reads the most.
     let clean = FaultyStore::new(seed004_users());
-    resolve_profile(&clean, &uid("nora-none")).unwrap();
+    resolve_profile(&clean, uid("nora-none")).unwrap();
     let reads = clean.reads();
     assert_eq!(reads, 3);
     for k in 1..=reads {
         let store = FaultyStore::failing(seed004_users(), Fault::Read(k));
-        let err = resolve_profile(&store, &uid("nora-none")).unwrap_err();
+        let err = resolve_profile(&store, uid("nora-none")).unwrap_err();
         assert!(injected(&err, Fault::Read(k)), "read {k}: {err}");
     }
 }
@@ -903,17 +903,27 @@ fn operations_and_resolutions_serialize() {
     let json = serde_json::to_string(&r).unwrap();
     assert_eq!(
         json,
-        r#"{"profile":"datum-agent","reason":{"role_rank":{"role":"omnichannel-agent","rank":2}}}"#
+        r#"{"profile":"datum-agent","reason":{"rule":"role_rank","role":"omnichannel-agent","rank":2}}"#
     );
+    assert_eq!(serde_json::from_str::<Resolution>(&json).unwrap(), r);
+    // Every reason has the same shape: an object naming its rule.
+    for (reason, text) in [
+        (Reason::Direct, r#"{"rule":"direct"}"#),
+        (Reason::Default, r#"{"rule":"default"}"#),
+        (Reason::OutOfBox, r#"{"rule":"out_of_box"}"#),
+    ] {
+        assert_eq!(serde_json::to_string(&reason).unwrap(), text);
+        assert_eq!(serde_json::from_str::<Reason>(text).unwrap(), reason);
+    }
     let _: EntityRef = EntityRef::Profile("p".into());
 }
 
 #[test]
-fn the_readme_document_loads_and_resolves() {
-    let readme = include_str!("../README.md");
-    let start = readme.find("```json\n").unwrap() + "```json\n".len();
-    let end = start + readme[start..].find("```").unwrap();
-    let org: DirectoryDoc = serde_json::from_str(&readme[start..end]).unwrap();
+fn the_guide_document_loads_and_resolves() {
+    let guide = include_str!("../docs/rules.md");
+    let start = guide.find("```json\n").unwrap() + "```json\n".len();
+    let end = start + guide[start..].find("```").unwrap();
+    let org: DirectoryDoc = serde_json::from_str(&guide[start..end]).unwrap();
     let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
     assert_eq!(
         resolved(&store, "kayla"),
@@ -937,7 +947,7 @@ fn repeating_the_default_or_an_empty_assignment_changes_nothing() {
             profile: "datum-supervisor".into(),
         },
     ] {
-        administer(&mut store, &uid(ADMIN), &op).unwrap();
+        administer(&mut store, uid(ADMIN), &op).unwrap();
         assert_eq!(snapshot(&store), before, "{op:?}");
     }
     // Nothing to write: a store that fails every write is never asked.
@@ -945,7 +955,7 @@ fn repeating_the_default_or_an_empty_assignment_changes_nothing() {
     let op = AdminOp::SetDefault {
         profile: "contoso-agent".into(),
     };
-    administer(&mut failing, &uid(ADMIN), &op).unwrap();
+    administer(&mut failing, uid(ADMIN), &op).unwrap();
     assert_eq!(failing.writes(), 0);
 }
 
@@ -958,7 +968,7 @@ fn an_empty_id_in_a_batch_names_its_position() {
         name: String::new(),
         settings: ProfileSettings::default(),
     };
-    let err = administer_all(&mut store, &uid(ADMIN), &[create("a"), create("")]).unwrap_err();
+    let err = administer_all(&mut store, uid(ADMIN), &[create("a"), create("")]).unwrap_err();
     assert_eq!(err.to_string(), "profile number 2 has an empty id");
     assert_eq!(snapshot(&store), before);
 }
@@ -975,7 +985,7 @@ fn a_catalogue_without_the_privilege_denies_access() {
         name: String::new(),
         settings: ProfileSettings::default(),
     };
-    let err = administer(&mut store, &uid("u"), &op).unwrap_err();
+    let err = administer(&mut store, uid("u"), &op).unwrap_err();
     assert_eq!(
         err.to_string(),
         r#"user "u" lacks privilege "app_profile:create""#

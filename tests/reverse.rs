@@ -153,7 +153,7 @@ proptest! {
 /// Seed 004 once its profiles are configured.
 fn seed() -> MemoryStore {
     let mut store = MemoryStore::new(Directory::builtin_with(seed004::org()).unwrap());
-    administer_all(&mut store, &seed004::ADMIN.into(), &seed004::operations()).unwrap();
+    administer_all(&mut store, seed004::ADMIN, &seed004::operations()).unwrap();
     store
 }
 
@@ -183,7 +183,7 @@ fn the_seed_organisation_counted() {
 
     let of = |profile: &str| -> Vec<String> {
         snapshot
-            .users_of(&profile.into())
+            .users_of(profile)
             .unwrap()
             .map(|r| {
                 let user = snapshot.user_id(r.user).unwrap();
@@ -207,7 +207,7 @@ fn the_seed_organisation_counted() {
         ]
     );
     assert!(of("default-agent-experience-profile").is_empty());
-    let err = snapshot.users_of(&"datum-manager".into()).err().unwrap();
+    let err = snapshot.users_of("datum-manager").err().unwrap();
     assert_eq!(err.to_string(), r#"unknown profile "datum-manager""#);
 }
 
@@ -219,7 +219,7 @@ fn who_holds_a_privilege_in_the_seed_organisation() {
         let found = ids(&snapshot, snapshot.users_with(&key(k), level).unwrap());
         let mut users = store.user_ids().unwrap();
         users.sort();
-        users.retain(|u| has_privilege_at(&store, u, &key(k), level).unwrap());
+        users.retain(|u| has_privilege_at(&store, u, key(k), level).unwrap());
         assert_eq!(found, users, "{k} {level}");
         found
     };
@@ -298,10 +298,10 @@ fn without_a_fallback_unresolved_users_hold_no_profile_and_counting_fails() {
     let store = common::HostStore::unchecked(doc);
     assert_eq!(store.fallback, None);
     let snapshot = Snapshot::compile(&store).unwrap();
-    assert!(resolve_profile(&store, &uid("u2")).is_err());
+    assert!(resolve_profile(&store, uid("u2")).is_err());
     let mine = ids(
         &snapshot,
-        snapshot.users_of(&"mine".into()).unwrap().map(|r| r.user),
+        snapshot.users_of("mine").unwrap().map(|r| r.user),
     );
     assert_eq!(mine, [uid("u1")]);
     assert!(matches!(

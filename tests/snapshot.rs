@@ -119,20 +119,20 @@ fn small() -> MemoryStore {
 fn unknown_ids_are_errors_and_foreign_handles_answer_nothing() {
     let snapshot = Snapshot::compile(&small()).unwrap();
     let err = snapshot
-        .has_privilege(&uid("u2"), &key("bot:read"))
+        .has_privilege(uid("u2"), key("bot:read"))
         .unwrap_err();
     assert_eq!(err.to_string(), r#"unknown user "u2""#);
     let err = snapshot
-        .privilege_level(&uid("u1"), &key("bot:fly"))
+        .privilege_level(uid("u1"), key("bot:fly"))
         .unwrap_err();
     assert_eq!(err.to_string(), r#"unknown privilege "bot:fly""#);
-    let err = snapshot.resolve_profile(&uid("u2")).unwrap_err();
+    let err = snapshot.resolve_profile(uid("u2")).unwrap_err();
     assert!(matches!(err, Error::UnknownUser { .. }));
 
     // A handle from a bigger snapshot.
     let big = Snapshot::compile(&Workload::new(10).store().unwrap()).unwrap();
     let foreign = big.users().last().unwrap();
-    let read = snapshot.privilege_ix(&key("app_profile:read")).unwrap();
+    let read = snapshot.privilege_ix(key("app_profile:read")).unwrap();
     assert!(!snapshot.has_privilege_ix(foreign, read));
     assert_eq!(
         snapshot.privilege_level_ix(foreign, read),
@@ -146,10 +146,10 @@ fn unknown_ids_are_errors_and_foreign_handles_answer_nothing() {
     // A handle kept across a recompile of the same store: same index, and
     // still refused.
     let again = Snapshot::compile(&small()).unwrap();
-    let stale_user = snapshot.user_ix(&uid("u1")).unwrap();
-    let stale_read = snapshot.privilege_ix(&key("app_profile:read")).unwrap();
+    let stale_user = snapshot.user_ix(uid("u1")).unwrap();
+    let stale_read = snapshot.privilege_ix(key("app_profile:read")).unwrap();
     assert_eq!(
-        again.user_ix(&uid("u1")).unwrap().index(),
+        again.user_ix(uid("u1")).unwrap().index(),
         stale_user.index()
     );
     assert!(snapshot.has_privilege_ix(stale_user, stale_read));
@@ -185,11 +185,11 @@ fn profiles_mapping_roles_nobody_holds_compile_and_resolve_as_the_store() {
     let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
     let snapshot = Snapshot::compile(&store).unwrap();
     // Kept by id, unread, so a what-if question can hand it to a user.
-    assert!(snapshot.role_ix(&"omnichannel-supervisor".into()).is_some());
-    assert!(snapshot.role_ix(&"system-administrator".into()).is_none());
+    assert!(snapshot.role_ix("omnichannel-supervisor").is_some());
+    assert!(snapshot.role_ix("system-administrator").is_none());
     assert_eq!(
-        snapshot.resolve_profile(&uid("u1")).unwrap(),
-        resolve_profile(&store, &uid("u1")).unwrap()
+        snapshot.resolve_profile(uid("u1")).unwrap(),
+        resolve_profile(&store, uid("u1")).unwrap()
     );
 }
 
@@ -208,7 +208,7 @@ fn without_a_fallback_profile_resolution_is_an_error_and_privileges_still_answer
     ));
     assert!(
         snapshot
-            .has_privilege(&uid("u1"), &key("app_profile:read"))
+            .has_privilege(uid("u1"), key("app_profile:read"))
             .unwrap()
     );
 }
@@ -234,8 +234,8 @@ fn resolve_users_keeps_the_order_given_and_reasons_name_roles() {
     let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
     let snapshot = Snapshot::compile(&store).unwrap();
     let (a, b) = (
-        snapshot.user_ix(&uid("a")).unwrap(),
-        snapshot.user_ix(&uid("b")).unwrap(),
+        snapshot.user_ix(uid("a")).unwrap(),
+        snapshot.user_ix(uid("b")).unwrap(),
     );
     let got = snapshot.resolve_users(&[b, a]).unwrap();
     assert_eq!(got[0].user, b);

@@ -21,7 +21,7 @@ use store::SqliteStore;
 fn seed004_store() -> SqliteStore {
     let directory = Directory::builtin_with(seed004::org()).unwrap();
     let mut store = SqliteStore::in_memory_with(&directory).unwrap();
-    administer_all(&mut store, &seed004::ADMIN.into(), &seed004::operations()).unwrap();
+    administer_all(&mut store, seed004::ADMIN, &seed004::operations()).unwrap();
     store
 }
 
@@ -73,7 +73,7 @@ fn a_database_file_outlives_its_connection() {
         store
             .import(&Directory::builtin_with(seed004::org()).unwrap())
             .unwrap();
-        administer_all(&mut store, &seed004::ADMIN.into(), &seed004::operations()).unwrap();
+        administer_all(&mut store, seed004::ADMIN, &seed004::operations()).unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
     for (user, expected) in seed004::resolutions() {
@@ -122,8 +122,8 @@ fn unusual_and_huge_ids_survive_the_database() {
         let profile = store.profile(&id.into()).unwrap();
         assert_eq!(profile.as_deref(), directory.profile(id), "{id:.20}");
         assert_eq!(
-            resolve_profile(&store, &id.into()).unwrap(),
-            resolve_profile(&memory, &id.into()).unwrap(),
+            resolve_profile(&store, id).unwrap(),
+            resolve_profile(&memory, id).unwrap(),
             "{id:.20}"
         );
     }

@@ -28,11 +28,11 @@ fn apply(store: &MemoryStore, proposal: &Proposal) -> Result<MemoryStore, Error>
     let mut copy = store.clone();
     let user_edit = match proposal {
         Proposal::Admin(op) => {
-            administer(&mut copy, &ADMIN.into(), op)?;
+            administer(&mut copy, ADMIN, op)?;
             return Ok(copy);
         }
         Proposal::AdminBatch(ops) => {
-            administer_all(&mut copy, &ADMIN.into(), ops)?;
+            administer_all(&mut copy, ADMIN, ops)?;
             return Ok(copy);
         }
         Proposal::AddUserRole { user, .. }
@@ -594,9 +594,9 @@ fn diff_names_privilege_changes_and_users_on_one_side() {
 #[test]
 fn the_seed_scenario_moves_as_compiling_shows() {
     let mut store = store_with(seed004::org());
-    administer_all(&mut store, &seed004::ADMIN.into(), &seed004::operations()).unwrap();
+    administer_all(&mut store, seed004::ADMIN, &seed004::operations()).unwrap();
     let snapshot = Snapshot::compile(&store).unwrap();
-    let admin = seed004::ADMIN.into();
+    let admin = rbac_profiles::UserId::from(seed004::ADMIN);
 
     // Datum Agent can't take rank 1 while Contoso Supervisor holds it; as
     // one batch that moves Contoso Supervisor to rank 3 first, John Doe
@@ -669,8 +669,8 @@ fn a_store_listing_every_profile_twice_resolves_and_predicts_as_listed_once() {
     let snapshot = Snapshot::compile(&twice).unwrap();
     for user in ["admin", "u1", "u2", "u3"] {
         assert_eq!(
-            snapshot.resolve_profile(&uid(user)).unwrap(),
-            resolve_profile(&twice, &uid(user)).unwrap(),
+            snapshot.resolve_profile(uid(user)).unwrap(),
+            resolve_profile(&twice, uid(user)).unwrap(),
             "{user}"
         );
     }
@@ -701,7 +701,7 @@ fn a_store_changed_since_compiling_is_a_stale_snapshot_not_a_wrong_answer() {
     let snapshot = Snapshot::compile(&store).unwrap();
     administer(
         &mut store,
-        &uid("admin"),
+        uid("admin"),
         &AdminOp::RemoveRankAndRoles {
             profile: "contoso-agent".into(),
         },

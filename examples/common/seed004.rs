@@ -32,7 +32,7 @@ pub fn remove_the_default(store: &mut impl StoreMut, admin: &UserId) -> Result<(
         profile: "contoso-agent".into(),
     };
     // Only an app profile manager may change profiles.
-    if let Err(err) = administer(store, &"kendall-collins".into(), &op) {
+    if let Err(err) = administer(store, "kendall-collins", &op) {
         println!("\nKendall Collins tries to remove the default: {err}");
     }
     administer(store, admin, &op)?;

@@ -7,14 +7,28 @@ use indexmap::{IndexMap, IndexSet};
 
 use super::profiles::{check_profiles, index_profiles, index_templates};
 use super::{Directory, DirectoryDoc};
-use crate::column::{ColumnKey, ColumnProfile};
+use crate::catalog;
+use crate::column::ColumnProfile;
 use crate::error::{EntityKind, EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
+use crate::key::ColumnKey;
 use crate::role::Role;
 use crate::team::Team;
 use crate::user::User;
 
 pub(super) fn validate(doc: DirectoryDoc) -> Result<Directory, Error> {
+    check(doc).map_err(|err| match err {
+        // The commonest slip: a document of the host's own organisation,
+        // loaded without the built-in catalogue it refers to.
+        Error::UnknownReference {
+            owner,
+            target: EntityRef::Role(role),
+        } if catalog::is_builtin_role(role.as_str()) => Error::BuiltinNotLoaded { owner, role },
+        err => err,
+    })
+}
+
+fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
     let privileges = index(doc.privileges, |p| p.key.clone(), EntityRef::Privilege)?;
     let roles = index(doc.roles, |r| r.id.clone(), EntityRef::Role)?;
     let teams = index(doc.teams, |t| t.id.clone(), EntityRef::Team)?;

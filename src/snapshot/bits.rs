@@ -1,7 +1,7 @@
 //! Fixed-width bitset rows, laid out so a row never straddles a cache line
 //! when it fits in one.
 
-use super::filled;
+use super::tables::filled;
 use crate::error::Error;
 
 /// Bytes in a cache line on the machines the crate targets.

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use super::bits::Rows;
-use super::explain::RouteTables;
 use super::intern::{IdHash, IdTable, NONE};
-use super::{LEVELS, Ranked, Snapshot, filled};
+use super::tables::{Csr, checked_len, filled};
+use super::{LEVELS, Ranked, RouteTables, Snapshot};
 use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
 use crate::privilege::AccessLevel;
@@ -150,7 +150,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     ranked.sort_by_key(|(r, _)| (r.rank, r.profile));
     let by_position: Vec<u32> = ranked
         .iter()
-        .map(|(_, row)| len_u32(*row, "profiles"))
+        .map(|(_, row)| checked_len(*row, "profiles"))
         .collect::<Result<_, _>>()?;
     let role_ranked = mapped
         .permute(&by_position, |role| *role)?
@@ -166,7 +166,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     let mut assigned = Csr::default();
     let mut also = Vec::new();
     let mut listing = custom.iter().peekable();
-    for ix in 0..len_u32(profiles.len(), "profiles")? {
+    for ix in 0..checked_len(profiles.len(), "profiles")? {
         // A store may list a profile twice: every listing counts.
         let mut listed = Vec::new();
         while let Some((_, profile)) = listing.next_if(|(p, _)| *p == ix) {
@@ -255,7 +255,7 @@ impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
     where
         K: Ord,
     {
-        let mut order: Vec<u32> = (0..len_u32(self.list.len(), what)?).collect();
+        let mut order: Vec<u32> = (0..checked_len(self.list.len(), what)?).collect();
         order.sort_unstable_by(|a, b| self.id(*a).cmp(&self.id(*b)));
         let mut renumber = vec![NONE; order.len()];
         for (new, old) in (0u32..).zip(&order) {
@@ -294,125 +294,6 @@ fn route_tables(
         members,
         includes: includes.sorted_rows(),
     })
-}
-
-/// Rows of `u32`s, one after another.
-#[derive(Default)]
-pub(super) struct Csr {
-    starts: Vec<u32>,
-    values: Vec<u32>,
-}
-
-impl Csr {
-    fn push_row(&mut self, row: impl IntoIterator<Item = u32>) -> Result<(), Error> {
-        if self.starts.is_empty() {
-            self.starts.push(0);
-        }
-        self.values.extend(row);
-        self.starts.push(len_u32(self.values.len(), "references")?);
-        Ok(())
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.starts.len().saturating_sub(1)
-    }
-
-    #[inline]
-    pub(super) fn row(&self, i: usize) -> &[u32] {
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(start), Some(end)) => self
-                .values
-                .get(*start as usize..*end as usize)
-                .unwrap_or(&[]),
-            _ => &[],
-        }
-    }
-
-    /// The transpose: `columns` rows, row `c` holding every row index
-    /// whose row here holds `c`, in increasing order (repeated when a row
-    /// holds `c` twice). Values past `columns` are dropped.
-    pub(super) fn transpose(&self, columns: usize) -> Result<Self, Error> {
-        let mut starts = filled(columns + 1, 0u32, "index rows")?;
-        for value in &self.values {
-            if let Some(count) = starts.get_mut(*value as usize + 1) {
-                *count += 1;
-            }
-        }
-        for i in 1..starts.len() {
-            let before = starts.get(i - 1).copied().unwrap_or(0);
-            if let Some(start) = starts.get_mut(i) {
-                *start += before;
-            }
-        }
-        let total = starts.last().copied().unwrap_or(0) as usize;
-        let mut values = filled(total, 0u32, "index rows")?;
-        let mut next = starts.clone();
-        for (row, i) in (0u32..).zip(0..self.len()) {
-            for value in self.row(i) {
-                if let Some(at) = next.get_mut(*value as usize) {
-                    if let Some(slot) = values.get_mut(*at as usize) {
-                        *slot = row;
-                    }
-                    *at += 1;
-                }
-            }
-        }
-        Ok(Self { starts, values })
-    }
-
-    /// Every value passed through `f`, rows unchanged.
-    fn map(mut self, f: impl Fn(&u32) -> u32) -> Self {
-        for v in &mut self.values {
-            *v = f(v);
-        }
-        self
-    }
-
-    /// Rows reordered (row `i` of the result is row `order[i]`), values
-    /// passed through `f`.
-    fn permute(&self, order: &[u32], f: impl Fn(&u32) -> u32) -> Result<Self, Error> {
-        let mut out = Csr::default();
-        for old in order {
-            out.push_row(self.row(*old as usize).iter().map(&f))?;
-        }
-        Ok(out)
-    }
-
-    /// Each row sorted, repeats removed, storage trimmed.
-    fn sorted_rows(self) -> Self {
-        let mut out = Csr {
-            starts: Vec::with_capacity(self.starts.len()),
-            values: Vec::with_capacity(self.values.len()),
-        };
-        out.starts.push(0);
-        let mut row = Vec::new();
-        for i in 0..self.len() {
-            row.clear();
-            row.extend_from_slice(self.row(i));
-            row.sort_unstable();
-            row.dedup();
-            out.values.extend_from_slice(&row);
-            // No longer than the input, whose lengths fit.
-            out.starts
-                .push(u32::try_from(out.values.len()).unwrap_or(NONE));
-        }
-        out.values.shrink_to_fit();
-        out
-    }
-
-    pub(super) fn heap_bytes(&self) -> usize {
-        (self.starts.capacity() + self.values.capacity()) * size_of::<u32>()
-    }
-}
-
-fn len_u32(len: usize, what: &'static str) -> Result<u32, Error> {
-    u32::try_from(len)
-        .ok()
-        .filter(|n| *n < NONE)
-        .ok_or(Error::SnapshotLimit {
-            what,
-            limit: u64::from(NONE - 1),
-        })
 }
 
 /// Row `r`: role `r` and every role it includes, transitively.

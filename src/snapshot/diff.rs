@@ -7,7 +7,8 @@ use super::intern::{IdTable, NONE};
 use super::{ProfileMove, Resolved, ResolvedReason, Snapshot};
 use crate::error::Error;
 use crate::id::UserId;
-use crate::privilege::{AccessLevel, Privilege};
+use crate::key::Privilege;
+use crate::privilege::AccessLevel;
 use crate::resolve::Resolution;
 
 /// How one user's answers differ between two snapshots: what

@@ -9,12 +9,12 @@
 use std::collections::VecDeque;
 
 use super::Snapshot;
-use super::compile::Csr;
-use super::intern::{IdTable, NONE};
-use crate::access::{Holding, Route};
+use super::intern::NONE;
+use super::tables::Csr;
 use crate::error::Error;
-use crate::id::{RoleId, TeamId, UserId};
-use crate::privilege::Privilege;
+use crate::held::{Holding, Route};
+use crate::id::{AsId, RoleId, TeamId, UserId};
+use crate::key::{AsKey, Privilege};
 
 impl Snapshot {
     /// Every route by which `user` holds `privilege`; empty when they
@@ -41,7 +41,7 @@ impl Snapshot {
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
     ///
     /// // Both roles include App profile user, which grants the read.
-    /// let routes = snapshot.explain_privilege(&"u1".into(), &"app_profile:read".parse()?)?;
+    /// let routes = snapshot.explain_privilege("u1", "app_profile:read")?;
     /// let holdings: Vec<_> = routes.iter().map(|r| r.holding.clone()).collect();
     /// assert_eq!(holdings, [Holding::Direct, Holding::Team("sup".into())]);
     /// let chains: Vec<Vec<&str>> = routes
@@ -52,13 +52,13 @@ impl Snapshot {
     ///     ["omnichannel-agent", "app-profile-user"],
     ///     ["omnichannel-supervisor", "app-profile-user"],
     /// ]);
-    /// assert!(snapshot.explain_privilege(&"u1".into(), &"bot:create".parse()?)?.is_empty());
+    /// assert!(snapshot.explain_privilege("u1", "bot:create")?.is_empty());
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn explain_privilege(
         &self,
-        user: &UserId,
-        privilege: &Privilege,
+        user: impl AsId<UserId>,
+        privilege: impl AsKey<Privilege>,
     ) -> Result<Vec<Route>, Error> {
         let (user, privilege) = self.handles(user, privilege)?;
         if !self.has_privilege_ix(user, privilege) {
@@ -180,29 +180,5 @@ impl Walk {
         }
         chain.reverse();
         chain
-    }
-}
-
-/// What routes need beyond the answering tables. Indices are in id order
-/// (teams, users and roles alike), and every row is sorted, so index order
-/// is the order routes sort in.
-pub(super) struct RouteTables {
-    /// The teams some user belongs to.
-    pub(super) teams: IdTable,
-    /// Per team: its own roles, inclusions not expanded.
-    pub(super) team_roles: Csr,
-    /// Per team: the users that list it (4 bytes a membership, fewer than
-    /// a row of teams per user would take).
-    pub(super) members: Csr,
-    /// Per role: the roles it includes directly.
-    pub(super) includes: Csr,
-}
-
-impl RouteTables {
-    pub(super) fn heap_bytes(&self) -> usize {
-        self.teams.heap_bytes()
-            + self.team_roles.heap_bytes()
-            + self.members.heap_bytes()
-            + self.includes.heap_bytes()
     }
 }

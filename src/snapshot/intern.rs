@@ -4,7 +4,7 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
-use super::filled;
+use super::tables::filled;
 use crate::error::Error;
 
 /// Marks an empty slot, and "none" in the snapshot's index arrays.

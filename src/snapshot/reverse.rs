@@ -5,10 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::bits::intersects;
-use super::{LEVELS, Resolved, ResolvedReason, Snapshot, UserIx, len_u32};
+use super::tables::len_u32;
+use super::{LEVELS, Resolved, ResolvedReason, Snapshot, UserIx};
 use crate::error::Error;
-use crate::id::ProfileId;
-use crate::privilege::{AccessLevel, Privilege};
+use crate::id::{AsId, ProfileId};
+use crate::key::{AsKey, Privilege};
+use crate::privilege::AccessLevel;
 
 /// How many users each rule of resolution gave a profile: the parts of a
 /// [`ProfileCount`], or of the whole organisation in
@@ -146,25 +148,25 @@ impl Snapshot {
     /// org.users.push(User::new("u3", "Three").with_team("sup"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
     ///
-    /// let read = "app_profile:read".parse()?;
+    /// let read = "app_profile:read";
     /// let readers: Vec<_> = snapshot
     ///     .users_with(&read, AccessLevel::Organization)?
     ///     .filter_map(|u| snapshot.user_id(u))
     ///     .collect();
     /// assert_eq!(readers, ["u1", "u3"]);
-    /// assert_eq!(snapshot.users_with(&"bot:create".parse()?, AccessLevel::None)?.count(), 0);
+    /// assert_eq!(snapshot.users_with("bot:create", AccessLevel::None)?.count(), 0);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn users_with(
         &self,
-        privilege: &Privilege,
+        privilege: impl AsKey<Privilege>,
         at_least: AccessLevel,
     ) -> Result<impl Iterator<Item = UserIx> + '_, Error> {
-        let privilege = self
-            .privilege_ix(privilege)
-            .ok_or_else(|| Error::UnknownPrivilege {
-                privilege: privilege.clone(),
-            })?;
+        let Some(privilege) = self.privilege_ix(&privilege) else {
+            return Err(Error::UnknownPrivilege {
+                privilege: privilege.to_key()?.into_owned(),
+            });
+        };
         // The lowest granted level at or above `at_least`: a user holds the
         // privilege at `at_least` or higher exactly when they hold it at
         // that level or higher.
@@ -207,21 +209,21 @@ impl Snapshot {
     /// org.users.push(User::new("u3", "Three"));
     /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(org)?))?;
     ///
-    /// let agents: Vec<_> = snapshot.users_of(&"agents".into())?.collect();
+    /// let agents: Vec<_> = snapshot.users_of("agents")?.collect();
     /// assert_eq!(agents.len(), 1);
     /// assert_eq!(snapshot.user_id(agents[0].user), Some("u1"));
     /// assert!(matches!(agents[0].reason, ResolvedReason::RoleRank { rank: 1, .. }));
-    /// assert!(snapshot.users_of(&"nobody's".into()).is_err());
+    /// assert!(snapshot.users_of("nobody's").is_err());
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn users_of(
         &self,
-        profile: &ProfileId,
+        profile: impl AsId<ProfileId>,
     ) -> Result<impl Iterator<Item = Resolved> + '_, Error> {
         let profile = self
-            .profile_ix(profile)
+            .profile_ix(&profile)
             .ok_or_else(|| Error::UnknownProfile {
-                profile: profile.clone(),
+                profile: profile.to_id().into_owned(),
             })?;
         Ok((0..len_u32(self.users.len()))
             .filter_map(|user| self.resolve_at(user).ok())

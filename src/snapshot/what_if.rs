@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use super::intern::NONE;
 use super::{ResolvedReason, Snapshot};
-use crate::access::load_user;
 use crate::admin::{AdminOp, changes_of};
 use crate::error::{EntityRef, Error};
+use crate::held::load_user;
 use crate::id::{ProfileId, RoleId, TeamId, UserId};
 use crate::profile::Profile;
-use crate::resolve::Resolution;
+use crate::resolve::{Resolution, Rule};
 use crate::store::{Change, Store};
 
 /// A change an administrator is weighing, for [`Snapshot::impact`]: an
@@ -135,7 +135,7 @@ impl fmt::Display for ProfileMove {
 
 /// A profile of a what-if answer: one the snapshot holds, by index, or
 /// one the proposal creates, by its place in [`Overlay::created`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Pick {
     Held(u32),
     Created(usize),
@@ -523,29 +523,32 @@ impl Snapshot {
     }
 
     /// The resolution of user `ix` with `overlay` applied and `roles` as
-    /// their direct roles: the rules of [`Snapshot::resolve_at`], with every
-    /// tie broken as the store path breaks it (the smallest profile id).
+    /// their direct roles: the candidates the snapshot and the overlay
+    /// give, offered to the one [`Rule`], ties broken by profile id as the
+    /// store path breaks them.
     fn resolve_with(
         &self,
         ix: u32,
         overlay: &Overlay,
         roles: &[u32],
     ) -> Result<(Pick, ResolvedReason), Error> {
+        let named = |pick: Pick| Named(self.pick_id(overlay, pick), pick);
+        let mut rule = Rule::new();
+
         let listed = self.direct_profile.get(ix as usize).copied();
         let also_from = self.also_assigned.partition_point(|(u, _)| *u < ix);
         let also = self.also_assigned.get(also_from..).unwrap_or_default();
         let also = also.iter().take_while(|(u, _)| *u == ix).map(|(_, p)| *p);
         let kept = listed.into_iter().chain(also);
-        let kept = kept.filter(|p| *p != NONE && !overlay.touches(*p));
-        let added = overlay.touched.iter();
-        let added = added.filter(|t| t.after.users.binary_search(&ix).is_ok());
-        let direct = kept.map(Pick::Held).chain(added.map(|t| t.profile));
-        if let Some(direct) = self.first_pick(overlay, direct) {
-            return Ok((direct, ResolvedReason::Direct));
+        for profile in kept.filter(|p| *p != NONE && !overlay.touches(*p)) {
+            rule.direct(named(Pick::Held(profile)));
+        }
+        for touched in &overlay.touched {
+            if touched.after.users.binary_search(&ix).is_ok() {
+                rule.direct(named(touched.profile));
+            }
         }
 
-        // Best first: (rank, profile id), then the smaller role on a tie.
-        let mut best: Option<(u32, Pick, u32)> = None;
         for role in roles {
             let positions = self.role_ranked.row(*role as usize).iter();
             let kept = positions
@@ -555,18 +558,26 @@ impl Snapshot {
             let added = overlay.touched.iter();
             let added = added.filter_map(|t| Some((t.after.maps(*role)?, t.profile)));
             for (rank, profile) in kept.into_iter().chain(added) {
-                let better = best.is_none_or(|(r, p, _)| {
-                    (rank, self.pick_id(overlay, profile)) < (r, self.pick_id(overlay, p))
-                });
-                if better {
-                    best = Some((rank, profile, *role));
-                }
+                rule.ranked(((rank, named(profile)), *role), ());
             }
         }
-        let ranked = best.map(|(rank, profile, role)| (profile, rank, role));
-        self.settle(ranked, overlay.default)
+
+        if let Some(default) = overlay.default {
+            rule.default(named(default));
+        }
+        let fallback = self.fallback.map(|p| named(Pick::Held(p)));
+        let (profile, reason) = self
+            .decided(rule.decide(fallback), |((rank, profile), role)| {
+                Some((profile, rank, role))
+            })?;
+        Ok((profile.1, reason))
     }
 }
+
+/// A profile of a what-if answer with its id, ordered by the id (ids are
+/// unique, so the pick only settles a tie that can't happen).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Named<'a>(&'a str, Pick);
 
 fn unknown_ref(user: &UserId, target: EntityRef) -> Error {
     Error::UnknownReference {

@@ -2,13 +2,16 @@
 
 use std::borrow::Cow;
 
-use crate::column::{ColumnKey, ColumnProfile};
+use crate::column::ColumnProfile;
 use crate::directory::Directory;
+use crate::error::{EntityKind, Error, StoreError};
 use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
-use crate::privilege::{Privilege, PrivilegeDef};
+use crate::key::ColumnKey;
+use crate::key::Privilege;
+use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;
-use crate::store::{Change, Store, StoreError, StoreMut};
+use crate::store::{Change, Store, StoreMut};
 use crate::team::Team;
 use crate::user::User;
 
@@ -26,7 +29,7 @@ use crate::user::User;
 /// let mut org = DirectoryDoc::default();
 /// org.users.push(User::new("u1", "One").with_role("omnichannel-supervisor"));
 /// let store = MemoryStore::new(Directory::builtin_with(org)?);
-/// assert!(has_privilege(&store, &"u1".into(), &"conversation:monitor".parse()?)?);
+/// assert!(has_privilege(&store, "u1", "conversation:monitor")?);
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -57,6 +60,24 @@ impl MemoryStore {
         &self.directory
     }
 
+    /// Every user, in id order (byte order), whatever the document order.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore};
+    ///
+    /// let store = MemoryStore::new(Directory::from_json(
+    ///     r#"{ "users": [ { "id": "zoe" }, { "id": "ana" } ] }"#,
+    /// )?);
+    /// let ids: Vec<&str> = store.users().map(|u| u.id.as_str()).collect();
+    /// assert_eq!(ids, ["ana", "zoe"]);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn users(&self) -> impl ExactSizeIterator<Item = &User> + '_ {
+        let mut users: Vec<&User> = self.directory.users().collect();
+        users.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        users.into_iter()
+    }
+
     /// Gives the directory back.
     ///
     /// ```
@@ -81,8 +102,9 @@ impl Store for MemoryStore {
         Ok(self.directory.user(id.as_str()).map(Cow::Borrowed))
     }
 
+    /// In id order.
     fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
-        Ok(self.directory.users().map(|u| u.id.clone()).collect())
+        Ok(self.users().map(|u| u.id.clone()).collect())
     }
 
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
@@ -132,6 +154,51 @@ impl Store for MemoryStore {
 
 impl StoreMut for MemoryStore {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
-        self.directory.apply(changes).map_err(StoreError::new)
+        apply(&mut self.directory, changes).map_err(StoreError::new)
     }
+}
+
+/// Applies a change set to the directory's templates, profiles and column
+/// profiles, all or nothing: the result must keep every rule a loaded
+/// directory keeps.
+fn apply(directory: &mut Directory, changes: &[Change]) -> Result<(), Error> {
+    let mut parts = directory.profile_parts();
+    for (position, change) in (1..).zip(changes) {
+        let empty = match change {
+            Change::PutProfile(p) if p.id.as_str().is_empty() => Some(EntityKind::Profile),
+            Change::PutTemplate(t) if t.id.as_str().is_empty() => Some(EntityKind::Template),
+            Change::PutColumnProfile(p) if p.id.as_str().is_empty() => {
+                Some(EntityKind::ColumnProfile)
+            }
+            _ => None,
+        };
+        if let Some(kind) = empty {
+            return Err(Error::EmptyId { kind, position });
+        }
+        match change {
+            Change::PutProfile(profile) => {
+                parts.profiles.insert(profile.id.clone(), profile.clone());
+            }
+            Change::RemoveProfile(id) => {
+                parts.profiles.shift_remove(id);
+            }
+            Change::PutTemplate(template) => {
+                parts
+                    .templates
+                    .insert(template.id.clone(), template.clone());
+            }
+            Change::RemoveTemplate(id) => {
+                parts.templates.shift_remove(id);
+            }
+            Change::PutColumnProfile(profile) => {
+                parts
+                    .column_profiles
+                    .insert(profile.id.clone(), profile.clone());
+            }
+            Change::RemoveColumnProfile(id) => {
+                parts.column_profiles.shift_remove(id);
+            }
+        }
+    }
+    directory.replace_profiles(parts)
 }

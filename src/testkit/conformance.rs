@@ -10,15 +10,19 @@ use super::faulty::{Fault, FaultyStore};
 use super::{seed004, strategies};
 use crate::access::{explain_privilege, privilege_level};
 use crate::catalog;
-use crate::column::{ColumnAccess, ColumnKey, ColumnProfile, column_access};
+use crate::column::{ColumnAccess, ColumnProfile};
+use crate::column_access::column_access;
 use crate::directory::{Directory, DirectoryDoc};
 use crate::error::Error;
+use crate::error::StoreError;
 use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
-use crate::privilege::{AccessLevel, Privilege};
+use crate::key::ColumnKey;
+use crate::key::Privilege;
+use crate::privilege::AccessLevel;
 use crate::profile::{Profile, ProfileSettings, Template, TemplateKind};
 use crate::resolve::{Reason, Resolution, resolve_profile};
 use crate::snapshot::Snapshot;
-use crate::store::{MemoryStore, Store, StoreError, StoreMut};
+use crate::store::{MemoryStore, Store, StoreMut};
 use crate::user::User;
 use crate::{AdminOp, Holding, administer, administer_all};
 
@@ -561,7 +565,7 @@ where
         }
     }
     resolves(&store, &expected, "once the default is removed")?;
-    let err = resolve_profile(&store, &"nobody".into()).err();
+    let err = resolve_profile(&store, "nobody").err();
     expect_eq(
         err.map(|e| e.to_string()),
         Some(r#"unknown user "nobody""#.to_owned()),
@@ -614,7 +618,7 @@ where
             Resolution::new(
                 "alpha",
                 Reason::RoleRank {
-                    role: catalog::OMNICHANNEL_AGENT.into(),
+                    role: catalog::OMNICHANNEL_AGENT,
                     rank: 2,
                 },
             ),
@@ -653,14 +657,14 @@ where
     for (user, key, level) in cases {
         let key: Privilege = ok(key.parse(), "a key of the suite")?;
         let found = ok(
-            privilege_level(&store, &user.into(), &key),
+            privilege_level(&store, user, &key),
             format!("privilege_level({user}, {key})"),
         )?;
         expect_eq(found, level, format!("privilege_level({user}, {key})"))?;
     }
     let transfer: Privilege = ok("conversation:transfer".parse(), "a key of the suite")?;
     let routes = ok(
-        explain_privilege(&store, &"tess-team".into(), &transfer),
+        explain_privilege(&store, "tess-team", &transfer),
         "explain_privilege(tess-team, conversation:transfer)",
     )?;
     let holdings: Vec<(&str, Holding)> = routes
@@ -670,15 +674,15 @@ where
     expect_eq(
         holdings,
         vec![(
-            catalog::OMNICHANNEL_SUPERVISOR,
+            catalog::OMNICHANNEL_SUPERVISOR.as_str(),
             Holding::Team(seed004::TEAM.into()),
         )],
         "explain_privilege(tess-team, conversation:transfer)",
     )?;
     let teleport: Privilege = ok("conversation:teleport".parse(), "a key of the suite")?;
     let errors = [
-        privilege_level(&store, &"nobody".into(), &transfer).map_err(|e| e.to_string()),
-        privilege_level(&store, &"alex-agent".into(), &teleport).map_err(|e| e.to_string()),
+        privilege_level(&store, "nobody", &transfer).map_err(|e| e.to_string()),
+        privilege_level(&store, "alex-agent", &teleport).map_err(|e| e.to_string()),
     ];
     expect_eq(
         errors,
@@ -715,7 +719,7 @@ where
         profile: whatsapp_secrets(),
     };
     ok(
-        administer(&mut store, &seed004::ADMIN.into(), &op),
+        administer(&mut store, seed004::ADMIN, &op),
         "creating a column security profile",
     )?;
     let token = whatsapp_token();
@@ -728,7 +732,7 @@ where
     ];
     for (user, access) in cases {
         let found = ok(
-            column_access(&store, &user.into(), &token),
+            column_access(&store, user, &token),
             format!("column_access({user}, {token})"),
         )?;
         expect_eq(found, access, format!("column_access({user}, {token})"))?;
@@ -786,7 +790,7 @@ fn refused_ops() -> Vec<(&'static str, AdminOp)> {
         (
             admin,
             AdminOp::DeleteProfile {
-                profile: p(catalog::OUT_OF_BOX_PROFILE),
+                profile: catalog::OUT_OF_BOX_PROFILE,
             },
         ),
         (
@@ -908,7 +912,7 @@ where
     let mut store = seed004_store(factory, true)?;
     let mut memory = MemoryStore::new(ok(Directory::builtin_with(seed004::org()), "seed 004")?);
     ok(
-        administer_all(&mut memory, &seed004::ADMIN.into(), &seed004::operations()),
+        administer_all(&mut memory, seed004::ADMIN, &seed004::operations()),
         "administering seed 004 in memory",
     )?;
     let ops = refused_ops();
@@ -947,7 +951,7 @@ where
     });
     let probe = Probe::of(&ok(Directory::builtin_with(seed004::org()), "seed 004")?).with_ops(&ops);
     let before = read_back(&store, &probe)?;
-    let result = administer_all(&mut store, &seed004::ADMIN.into(), &ops);
+    let result = administer_all(&mut store, seed004::ADMIN, &ops);
     if !matches!(result, Err(Error::DefaultExists { .. })) {
         return Err(format!(
             "a batch setting a second default: expected the error DefaultExists, found {result:?}"

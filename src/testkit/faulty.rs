@@ -4,12 +4,15 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::column::{ColumnKey, ColumnProfile};
+use crate::column::ColumnProfile;
+use crate::error::StoreError;
 use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
-use crate::privilege::{Privilege, PrivilegeDef};
+use crate::key::ColumnKey;
+use crate::key::Privilege;
+use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;
-use crate::store::{Change, Store, StoreError, StoreMut};
+use crate::store::{Change, Store, StoreMut};
 use crate::team::Team;
 use crate::user::User;
 
@@ -74,13 +77,13 @@ impl std::error::Error for Fault {}
 ///
 /// // Count the calls of a clean run...
 /// let mut counting = FaultyStore::new(clean.clone());
-/// administer(&mut counting, &"admin".into(), &op)?;
+/// administer(&mut counting, "admin", &op)?;
 /// assert_eq!(counting.writes(), 1);
 ///
 /// // ... then fail each read in turn: always an error, never a change.
 /// for k in 1..=counting.reads() {
 ///     let mut store = FaultyStore::failing(clean.clone(), Fault::Read(k));
-///     let err = administer(&mut store, &"admin".into(), &op).unwrap_err();
+///     let err = administer(&mut store, "admin", &op).unwrap_err();
 ///     assert!(matches!(&err, Error::Storage(e) if e.inner().downcast_ref() == Some(&Fault::Read(k))));
 ///     assert_eq!(store.inner(), &clean);
 /// }

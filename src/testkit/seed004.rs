@@ -16,7 +16,7 @@
 //! use rbac_profiles::{administer_all, resolve_profile, Directory, MemoryStore};
 //!
 //! let mut store = MemoryStore::new(Directory::builtin_with(seed004::org())?);
-//! administer_all(&mut store, &seed004::ADMIN.into(), &seed004::operations())?;
+//! administer_all(&mut store, seed004::ADMIN, &seed004::operations())?;
 //! for (user, expected) in seed004::resolutions() {
 //!     assert_eq!(resolve_profile(&store, &user)?, expected);
 //! }
@@ -29,7 +29,7 @@ use crate::catalog::{
     OMNICHANNEL_SUPERVISOR, SYSTEM_ADMINISTRATOR,
 };
 use crate::directory::DirectoryDoc;
-use crate::id::UserId;
+use crate::id::{RoleId, UserId};
 use crate::profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileSettings, Template, TemplateKind,
 };
@@ -65,10 +65,10 @@ pub const TEAM: &str = "night-supervisors";
 /// assert_eq!(org.users.len(), 9);
 /// ```
 pub fn org() -> DirectoryDoc {
-    let user = |id: &str, name: &str, roles: &[&str]| {
-        roles
-            .iter()
-            .fold(User::new(id, name), |user, role| user.with_role(*role))
+    let user = |id: &str, name: &str, roles: &[RoleId]| {
+        roles.iter().fold(User::new(id, name), |user, role| {
+            user.with_role(role.clone())
+        })
     };
     DirectoryDoc {
         teams: vec![
@@ -186,12 +186,12 @@ pub fn operations() -> Vec<AdminOp> {
         AdminOp::SetRankAndRoles {
             profile: "contoso-supervisor".into(),
             rank: 1,
-            roles: vec![OMNICHANNEL_SUPERVISOR.into()],
+            roles: vec![OMNICHANNEL_SUPERVISOR],
         },
         AdminOp::SetRankAndRoles {
             profile: "datum-agent".into(),
             rank: 2,
-            roles: vec![OMNICHANNEL_AGENT.into()],
+            roles: vec![OMNICHANNEL_AGENT],
         },
         AdminOp::AssignUsers {
             profile: "datum-agent".into(),
@@ -218,10 +218,7 @@ pub fn operations() -> Vec<AdminOp> {
 /// assert_eq!(kendall.reason, Reason::Direct);
 /// ```
 pub fn resolutions() -> Vec<(UserId, Resolution)> {
-    let rank = |role: &str, rank| Reason::RoleRank {
-        role: role.into(),
-        rank,
-    };
+    let rank = |role: RoleId, rank| Reason::RoleRank { role, rank };
     [
         (ADMIN, "contoso-agent", Reason::Default),
         (
@@ -283,10 +280,7 @@ pub fn ranked() -> (DirectoryDoc, Vec<(UserId, Resolution)>) {
         ],
         ..DirectoryDoc::default()
     };
-    let rank = |role: &str, rank| Reason::RoleRank {
-        role: role.into(),
-        rank,
-    };
+    let rank = |role: RoleId, rank| Reason::RoleRank { role, rank };
     let csr = || rank(CUSTOMER_SERVICE_REPRESENTATIVE, 1);
     let resolutions = [
         ("john-doe", "contoso-agent", csr()),

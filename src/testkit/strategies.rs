@@ -34,10 +34,12 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use crate::catalog;
-use crate::column::{ColumnAccess, ColumnKey, ColumnProfile};
+use crate::column::{ColumnAccess, ColumnProfile};
 use crate::directory::{Directory, DirectoryDoc};
 use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
-use crate::privilege::{AccessLevel, Privilege, PrivilegeDef};
+use crate::key::ColumnKey;
+use crate::key::Privilege;
+use crate::privilege::{AccessLevel, PrivilegeDef};
 use crate::profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileSettings, Template, TemplateKind,
 };
@@ -70,7 +72,7 @@ pub const ADMIN: &str = "admin";
 /// assert!(BUILTIN_ROLES.contains(&catalog::OMNICHANNEL_AGENT));
 /// assert!(!BUILTIN_ROLES.contains(&catalog::OMNICHANNEL_ADMINISTRATOR));
 /// ```
-pub const BUILTIN_ROLES: [&str; 8] = [
+pub const BUILTIN_ROLES: [RoleId; 8] = [
     catalog::BASIC_USER,
     catalog::OMNICHANNEL_SUPERVISOR,
     catalog::OMNICHANNEL_AGENT,
@@ -231,8 +233,7 @@ fn roles(custom: usize, p: f64, p_builtin: f64) -> impl Strategy<Value = Vec<Rol
     (subset(custom, p), subset(BUILTIN_ROLES.len(), p_builtin)).prop_map(|(custom, builtin)| {
         let builtin = builtin
             .into_iter()
-            .filter_map(|i| BUILTIN_ROLES.get(i).copied())
-            .map(RoleId::from);
+            .filter_map(|i| BUILTIN_ROLES.get(i).cloned());
         custom.into_iter().map(role_id).chain(builtin).collect()
     })
 }
@@ -670,17 +671,17 @@ pub fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
 /// proptest!(|(directory in directory(), op in admin_op())| {
 ///     let mut store = MemoryStore::new(directory);
 ///     let before = store.clone();
-///     if administer(&mut store, &ADMIN.into(), &op).is_err() {
+///     if administer(&mut store, ADMIN, &op).is_err() {
 ///         prop_assert_eq!(store, before);
 ///     }
 /// });
 /// ```
 pub fn admin_op() -> impl Strategy<Value = AdminOp> {
     let p = || (0..=MAX_PROFILES).prop_map(profile_id);
-    let oob = || Just(ProfileId::from(catalog::OUT_OF_BOX_PROFILE));
+    let oob = || Just(catalog::OUT_OF_BOX_PROFILE);
     let any_p = || prop_oneof![6 => p(), 1 => oob()];
     let u = || (0..=MAX_USERS).prop_map(user_id);
-    let builtin = || select(BUILTIN_ROLES.to_vec()).prop_map(RoleId::from);
+    let builtin = || select(BUILTIN_ROLES.to_vec());
     let r = || prop_oneof![3 => (0..=MAX_ROLES).prop_map(role_id), 1 => builtin()];
     let t = || (0..=MAX_TEMPLATES).prop_map(template_id);
     let cp = || (0..=MAX_COLUMN_PROFILES).prop_map(column_profile_id);
@@ -751,7 +752,7 @@ pub fn admin_op() -> impl Strategy<Value = AdminOp> {
 /// proptest!(|(directory in directory(), ops in admin_ops(1..8))| {
 ///     let mut store = MemoryStore::new(directory);
 ///     for op in &ops {
-///         let _ = administer(&mut store, &ADMIN.into(), op);
+///         let _ = administer(&mut store, ADMIN, op);
 ///     }
 ///     // Administration never produces a conflict.
 ///     prop_assert!(store.directory().conflicts().is_empty());
@@ -780,7 +781,7 @@ pub fn admin_ops(size: impl Into<SizeRange>) -> impl Strategy<Value = Vec<AdminO
 /// ```
 pub fn proposal() -> impl Strategy<Value = Proposal> {
     let u = || (0..=MAX_USERS).prop_map(user_id);
-    let builtin = || select(BUILTIN_ROLES.to_vec()).prop_map(RoleId::from);
+    let builtin = || select(BUILTIN_ROLES.to_vec());
     let r = || prop_oneof![3 => (0..=MAX_ROLES).prop_map(role_id), 1 => builtin()];
     let t = || (0..=MAX_TEAMS).prop_map(team_id);
     prop_oneof![

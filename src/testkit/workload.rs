@@ -7,7 +7,8 @@ use crate::catalog;
 use crate::directory::{Directory, DirectoryDoc};
 use crate::error::Error;
 use crate::id::{ProfileId, RoleId, TeamId, UserId};
-use crate::privilege::{AccessLevel, Privilege, PrivilegeDef};
+use crate::key::Privilege;
+use crate::privilege::{AccessLevel, PrivilegeDef};
 use crate::profile::Profile;
 use crate::role::Role;
 use crate::snapshot::{PrivilegeIx, Snapshot, UserIx};
@@ -133,7 +134,7 @@ impl Workload {
             .collect();
 
         // Every role a user, team or profile may draw: built-in, then custom.
-        let builtin: Vec<RoleId> = catalog::ROLE_IDS.iter().map(|r| RoleId::from(*r)).collect();
+        let builtin: Vec<RoleId> = catalog::ROLE_IDS.to_vec();
         let custom: Vec<RoleId> = (0..self.roles)
             .map(|n| RoleId::from(numbered("role-", n, self.roles)))
             .collect();
@@ -262,7 +263,7 @@ impl Workload {
             return Vec::new();
         }
         let mut rng = Rng::new(seed);
-        let builtin = catalog::builtin_doc().privileges;
+        let builtin = DirectoryDoc::builtin().privileges;
         let total = self.privileges + builtin.len();
         (0..count)
             .map(|_| {

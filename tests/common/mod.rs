@@ -20,7 +20,7 @@ pub fn one_user_per_builtin_role() -> MemoryStore {
     let mut org = DirectoryDoc::default();
     for role in catalog::ROLE_IDS {
         org.users
-            .push(User::new(format!("only-{role}"), role).with_role(role));
+            .push(User::new(format!("only-{role}"), role.as_str()).with_role(role));
     }
     MemoryStore::new(Directory::builtin_with(org).expect("fixture is valid"))
 }

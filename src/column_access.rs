@@ -5,14 +5,16 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColumnAccess, ColumnKey, ColumnPermission, ColumnProfile};
-use crate::access::{
+use crate::catalog::SYSTEM_ADMINISTRATOR;
+use crate::column::{ColumnAccess, ColumnPermission, ColumnProfile};
+use crate::error::Error;
+use crate::held::{
     Holding, Route, cmp_routes, holds_role, load_user, routes_where, walk_held_roles,
 };
-use crate::catalog::SYSTEM_ADMINISTRATOR;
-use crate::error::Error;
-use crate::id::{ColumnProfileId, UserId};
-use crate::privilege::{AccessLevel, Privilege};
+use crate::id::{AsId, ColumnProfileId, UserId};
+use crate::key::Privilege;
+use crate::key::{AsKey, ColumnKey};
+use crate::privilege::AccessLevel;
 use crate::store::Store;
 use crate::user::User;
 
@@ -55,22 +57,24 @@ use crate::user::User;
 /// let store = MemoryStore::new(Directory::builtin_with(org)?);
 ///
 /// // The administrator role manages the table, but not its secret column.
-/// assert_eq!(column_access(&store, &"ana".into(), &"msdyn_authenticationsettings.name".parse()?)?, ColumnAccess::ALL);
-/// assert_eq!(column_access(&store, &"ana".into(), &secret)?, ColumnAccess::NONE);
-/// assert_eq!(column_access(&store, &"bo".into(), &secret)?, ColumnAccess::ALL);
+/// assert_eq!(column_access(&store, "ana", "msdyn_authenticationsettings.name")?, ColumnAccess::ALL);
+/// assert_eq!(column_access(&store, "ana", &secret)?, ColumnAccess::NONE);
+/// assert_eq!(column_access(&store, "bo", &secret)?, ColumnAccess::ALL);
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 pub fn column_access<S: Store + ?Sized>(
     store: &S,
-    user: &UserId,
-    column: &ColumnKey,
+    user: impl AsId<UserId>,
+    column: impl AsKey<ColumnKey>,
 ) -> Result<ColumnAccess, Error> {
+    let column = column.to_key()?;
+    let column = &*column;
     let user = load_user(store, user)?;
     let mut access = ColumnAccess::NONE;
     if store.is_secured_column(column)? {
         // Every held role is walked, so a dangling reference is reported
         // whatever the profiles grant.
-        if holds_role(store, &user, SYSTEM_ADMINISTRATOR)? {
+        if holds_role(store, &user, &SYSTEM_ADMINISTRATOR)? {
             return Ok(ColumnAccess::ALL);
         }
         for profile in store.column_profiles()? {
@@ -103,7 +107,7 @@ pub fn column_access<S: Store + ?Sized>(
 /// org.users.push(User::new("u1", "One").with_role("omnichannel-agent"));
 /// let store = MemoryStore::new(Directory::builtin_with(org)?);
 ///
-/// let routes = explain_column_access(&store, &"u1".into(), &"queue.name".parse()?)?;
+/// let routes = explain_column_access(&store, "u1", "queue.name")?;
 /// assert_eq!(routes.len(), 1);
 /// assert_eq!(routes[0].permission, ColumnPermission::Read);
 /// let ColumnGrant::TablePrivilege { privilege, route } = &routes[0].grant else { unreachable!() };
@@ -219,21 +223,23 @@ impl ColumnGrant {
 /// );
 /// let store = MemoryStore::new(Directory::builtin_with(org)?);
 ///
-/// let routes = explain_column_access(&store, &"kayla".into(), &"msdyn_ocwhatsappchannelaccount.msdyn_secureauthenticationtoken".parse()?)?;
+/// let routes = explain_column_access(&store, "kayla", "msdyn_ocwhatsappchannelaccount.msdyn_secureauthenticationtoken")?;
 /// assert_eq!(routes.len(), 1);
 /// assert_eq!(routes[0].grant, ColumnGrant::Profile { profile: "whatsapp".into(), holding: Holding::Team("tier-2".into()) });
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 pub fn explain_column_access<S: Store + ?Sized>(
     store: &S,
-    user: &UserId,
-    column: &ColumnKey,
+    user: impl AsId<UserId>,
+    column: impl AsKey<ColumnKey>,
 ) -> Result<Vec<ColumnRoute>, Error> {
+    let column = column.to_key()?;
+    let column = &*column;
     let user = load_user(store, user)?;
     let mut routes = Vec::new();
     if store.is_secured_column(column)? {
         let admin = routes_where(store, &user, |role| {
-            (role.id.as_str() == SYSTEM_ADMINISTRATOR).then_some(AccessLevel::Organization)
+            (role.id == SYSTEM_ADMINISTRATOR).then_some(AccessLevel::Organization)
         })?;
         for permission in ColumnPermission::ALL {
             routes.extend(admin.iter().map(|route| ColumnRoute {

@@ -1,0 +1,122 @@
+//! One current snapshot for a whole service: [`SharedSnapshot`].
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use super::Snapshot;
+
+/// The current [`Snapshot`] of a service, shared by every thread that
+/// answers questions, replaced whole by the one that keeps it up to date.
+///
+/// Readers [`load`](SharedSnapshot::load) the current snapshot and ask it as
+/// many questions as they like: every answer comes from that one snapshot,
+/// even if a new one is [`publish`](SharedSnapshot::publish)ed meanwhile.
+/// A snapshot lives until the last reader holding it lets go.
+///
+/// ```
+/// use std::thread;
+/// use rbac_profiles::{Directory, MemoryStore, SharedSnapshot, Snapshot};
+///
+/// let store = MemoryStore::new(Directory::from_json(
+///     r#"{ "users": [ { "id": "kayla", "roles": ["omnichannel-supervisor"] } ] }"#,
+/// )?);
+/// let shared = SharedSnapshot::new(Snapshot::compile(&store)?);
+///
+/// thread::scope(|scope| {
+///     scope.spawn(|| {
+///         let snapshot = shared.load();
+///         assert!(snapshot.has_privilege("kayla", "conversation:transfer").unwrap());
+///     });
+///     // Meanwhile, a fresh compile takes over for the next readers.
+///     shared.publish(Snapshot::compile(&store).unwrap());
+/// });
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+pub struct SharedSnapshot {
+    current: RwLock<Arc<Snapshot>>,
+}
+
+/// A snapshot a reader holds: what [`SharedSnapshot::load`] gives. It
+/// dereferences to the [`Snapshot`], which stays alive while it is held.
+#[derive(Clone)]
+pub struct SnapshotGuard(Arc<Snapshot>);
+
+impl Deref for SnapshotGuard {
+    type Target = Snapshot;
+
+    fn deref(&self) -> &Snapshot {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SnapshotGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl SharedSnapshot {
+    /// Shares `snapshot` as the current one.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, SharedSnapshot, Snapshot};
+    ///
+    /// let shared = SharedSnapshot::new(Snapshot::compile(&MemoryStore::new(Directory::builtin()))?);
+    /// assert_eq!(shared.load().user_count(), 0);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn new(snapshot: Snapshot) -> Self {
+        Self {
+            current: RwLock::new(Arc::new(snapshot)),
+        }
+    }
+
+    /// The current snapshot, to ask questions of.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, SharedSnapshot, Snapshot};
+    ///
+    /// let shared = SharedSnapshot::new(Snapshot::compile(&MemoryStore::new(Directory::builtin()))?);
+    /// let snapshot = shared.load();
+    /// assert!(snapshot.privilege_count() > 100);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn load(&self) -> SnapshotGuard {
+        // A panic while the lock was held can't leave a half-written Arc:
+        // the value is whole either way.
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        SnapshotGuard(Arc::clone(&current))
+    }
+
+    /// Makes `snapshot` the current one for every later
+    /// [`load`](SharedSnapshot::load); readers holding the old one keep it.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, SharedSnapshot, Snapshot};
+    ///
+    /// let store = MemoryStore::new(Directory::builtin());
+    /// let shared = SharedSnapshot::new(Snapshot::compile(&store)?);
+    /// let before = shared.load();
+    /// shared.publish(Snapshot::compile(&MemoryStore::new(Directory::from_json(
+    ///     r#"{ "users": [ { "id": "kayla" } ] }"#,
+    /// )?))?);
+    /// assert_eq!((before.user_count(), shared.load().user_count()), (0, 1));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn publish(&self, snapshot: Snapshot) {
+        let next = Arc::new(snapshot);
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        // The old snapshot is dropped after the lock is released.
+        let _old = std::mem::replace(&mut *current, next);
+        drop(current);
+    }
+}
+
+impl fmt::Debug for SharedSnapshot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedSnapshot")
+            .field("current", &*self.load())
+            .finish()
+    }
+}
