@@ -363,15 +363,21 @@ fn a_document_without_the_catalogue_is_told_how_to_load_it() {
     let directory = Directory::from_json(json).unwrap();
     assert!(directory.user("u1").is_some());
     // A role nobody ships stays an unknown reference.
-    let err = Directory::from_json(r#"{ "users": [ { "id": "u1", "roles": ["pilot"] } ] }"#)
-        .unwrap_err();
-    assert_eq!(err.to_string(), r#"user "u1" references unknown role "pilot""#);
+    let err =
+        Directory::from_json(r#"{ "users": [ { "id": "u1", "roles": ["pilot"] } ] }"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"user "u1" references unknown role "pilot""#
+    );
 }
 
 #[test]
 fn from_json_reports_where_a_document_is_broken() {
     let cases = [
-        ("{", "invalid document at line 1, column 1: EOF while parsing an object"),
+        (
+            "{",
+            "invalid document at line 1, column 1: EOF while parsing an object",
+        ),
         (
             r#"{ "roles": [ { "id": "r", "grants": { "Bot:read": "user" } } ] }"#,
             r#"invalid document at line 1, column 48: invalid privilege key "Bot:read": character 'B' is not allowed (use a-z, 0-9 and _)"#,
