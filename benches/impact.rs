@@ -37,7 +37,7 @@ fn impact(c: &mut Criterion) {
     let reached = doc
         .users
         .iter()
-        .filter(|u| u.roles.contains(&role) || profile.users.contains(&u.id))
+        .filter(|u| u.holds_directly(&role) || profile.users.contains(&u.id))
         .count();
     let rank = Proposal::from(AdminOp::SetRankAndRoles {
         profile: profile.id.clone(),

@@ -6,10 +6,11 @@
 //! have the privilege when that level is above [`AccessLevel::None`].
 
 use crate::error::Error;
-use crate::held::{Route, load_user, routes_where, walk_held_roles};
+use crate::held::{Reached, Route, grant_level, load_user, walk_held_roles};
 use crate::id::{AsId, UserId};
 use crate::key::{AsKey, Privilege};
 use crate::privilege::AccessLevel;
+use crate::routes::granting;
 use crate::store::Store;
 
 /// Whether `user` holds `privilege` at any level above
@@ -110,9 +111,7 @@ pub fn privilege_level<S: Store + ?Sized>(
     // dangling reference in a host's store is reported whatever the order.
     let mut best = AccessLevel::None;
     walk_held_roles(store, &user, |role| {
-        if let Some(level) = role.grants.get(&*privilege) {
-            best = best.max(*level);
-        }
+        best = best.max(grant_level(role, &privilege));
     })?;
     Ok(best)
 }
@@ -153,12 +152,11 @@ pub fn explain_privilege<S: Store + ?Sized>(
     let privilege = privilege.to_key()?;
     let user = load_user(store, user)?;
     require_privilege(store, &privilege)?;
-    routes_where(store, &user, |role| {
-        role.grants
-            .get(&*privilege)
-            .copied()
-            .filter(|l| l.is_granted())
-    })
+    let reached = Reached::load(store, user)?;
+    let found = granting(reached.includes.as_slice(), &reached.sources(), |node| {
+        reached.level(node, &privilege)
+    });
+    Ok(reached.routes(found))
 }
 
 pub(crate) fn require_privilege<S: Store + ?Sized>(

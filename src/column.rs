@@ -185,6 +185,22 @@ impl ColumnAccess {
         }
     }
 
+    /// The permissions granted by both sides.
+    ///
+    /// ```
+    /// use rbac_profiles::ColumnAccess;
+    ///
+    /// assert_eq!(ColumnAccess::ALL.intersection(ColumnAccess::read_only()), ColumnAccess::read_only());
+    /// ```
+    #[must_use]
+    pub fn intersection(self, other: ColumnAccess) -> Self {
+        ColumnAccess {
+            read: self.read && other.read,
+            update: self.update && other.update,
+            create: self.create && other.create,
+        }
+    }
+
     /// Whether nothing is granted.
     ///
     /// ```

@@ -8,13 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::column::{ColumnAccess, ColumnPermission, ColumnProfile};
 use crate::error::Error;
-use crate::held::{
-    Holding, Route, cmp_routes, holds_role, load_user, routes_where, walk_held_roles,
-};
+use crate::held::{Holding, Reached, Route, load_user, walk_held_roles};
 use crate::id::{AsId, ColumnProfileId, UserId};
 use crate::key::Privilege;
 use crate::key::{AsKey, ColumnKey};
 use crate::privilege::AccessLevel;
+use crate::routes::granting;
 use crate::store::Store;
 use crate::user::User;
 
@@ -70,29 +69,50 @@ pub fn column_access<S: Store + ?Sized>(
     let column = column.to_key()?;
     let column = &*column;
     let user = load_user(store, user)?;
-    let mut access = ColumnAccess::NONE;
-    if store.is_secured_column(column)? {
-        // Every held role is walked, so a dangling reference is reported
-        // whatever the profiles grant.
-        if holds_role(store, &user, &SYSTEM_ADMINISTRATOR)? {
+    let keys = table_keys(column)?;
+    // Which table privileges the user holds at all: every held role is
+    // walked, so a dangling reference is reported whatever the answer.
+    let mut table = ColumnAccess::NONE;
+    let mut administrator = false;
+    walk_held_roles(store, &user, |role| {
+        administrator |= role.id == SYSTEM_ADMINISTRATOR;
+        for (permission, key) in &keys {
+            if role.grants.get(key).is_some_and(|l| l.is_granted()) {
+                table = table.with(*permission);
+            }
+        }
+    })?;
+    let secured = store.is_secured_column(column)?;
+    if administrator {
+        if secured {
             return Ok(ColumnAccess::ALL);
         }
-        for profile in store.column_profiles()? {
-            if memberships(&profile, &user).next().is_some() {
-                if let Some(granted) = profile.permissions.get(column) {
-                    access = access.union(*granted);
-                }
+        // System Administrator holds every privilege the catalogue defines.
+        for (permission, key) in &keys {
+            if store.privilege(key)?.is_some() {
+                table = table.with(*permission);
             }
         }
-    } else {
-        let keys = table_keys(column)?;
-        walk_held_roles(store, &user, |role| {
-            for (permission, key) in &keys {
-                if role.grants.get(key).is_some_and(|l| l.is_granted()) {
-                    access = access.with(*permission);
-                }
+    }
+    if !secured {
+        return Ok(table);
+    }
+    Ok(profile_access(store, &user, column)?.intersection(table))
+}
+
+/// What the column security profiles covering `user` grant on `column`.
+fn profile_access<S: Store + ?Sized>(
+    store: &S,
+    user: &User,
+    column: &ColumnKey,
+) -> Result<ColumnAccess, Error> {
+    let mut access = ColumnAccess::NONE;
+    for profile in store.column_profiles()? {
+        if memberships(&profile, user).next().is_some() {
+            if let Some(granted) = profile.permissions.get(column) {
+                access = access.union(*granted);
             }
-        })?;
+        }
     }
     Ok(access)
 }
@@ -180,7 +200,7 @@ impl ColumnGrant {
                 },
             ) => (profile, holding).cmp(&(p, h)),
             (ColumnGrant::SystemAdministrator(a), ColumnGrant::SystemAdministrator(b)) => {
-                cmp_routes(a, b)
+                a.role.cmp(&b.role)
             }
             (
                 ColumnGrant::TablePrivilege { privilege, route },
@@ -188,7 +208,7 @@ impl ColumnGrant {
                     privilege: p,
                     route: r,
                 },
-            ) => privilege.cmp(p).then_with(|| cmp_routes(route, r)),
+            ) => (privilege, &route.role).cmp(&(p, &r.role)),
             _ => self.rank().cmp(&other.rank()),
         }
     }
@@ -236,24 +256,36 @@ pub fn explain_column_access<S: Store + ?Sized>(
     let column = column.to_key()?;
     let column = &*column;
     let user = load_user(store, user)?;
+    let secured = store.is_secured_column(column)?;
+    let granted = column_access(store, &user.id, column)?;
+    let reached = Reached::load(store, user)?;
+    let sources = reached.sources();
     let mut routes = Vec::new();
-    if store.is_secured_column(column)? {
-        let admin = routes_where(store, &user, |role| {
-            (role.id == SYSTEM_ADMINISTRATOR).then_some(AccessLevel::Organization)
-        })?;
-        for permission in ColumnPermission::ALL {
-            routes.extend(admin.iter().map(|route| ColumnRoute {
-                permission,
-                grant: ColumnGrant::SystemAdministrator(route.clone()),
-            }));
+    if secured {
+        let admin = granting(reached.includes.as_slice(), &sources, |node| {
+            if reached.role_id(node) == SYSTEM_ADMINISTRATOR {
+                AccessLevel::Organization
+            } else {
+                AccessLevel::None
+            }
+        });
+        for route in reached.routes(admin) {
+            for permission in ColumnPermission::ALL {
+                routes.push(ColumnRoute {
+                    permission,
+                    grant: ColumnGrant::SystemAdministrator(route.clone()),
+                });
+            }
         }
         for profile in store.column_profiles()? {
-            let Some(granted) = profile.permissions.get(column).copied() else {
+            let Some(permissions) = profile.permissions.get(column).copied() else {
                 continue;
             };
-            for holding in memberships(&profile, &user) {
+            for holding in memberships(&profile, &reached.user) {
+                // A profile's permission counts only with the table
+                // privilege that opens records (or System Administrator).
                 for permission in ColumnPermission::ALL {
-                    if granted.allows(permission) {
+                    if permissions.allows(permission) && granted.allows(permission) {
                         routes.push(ColumnRoute {
                             permission,
                             grant: ColumnGrant::Profile {
@@ -267,10 +299,13 @@ pub fn explain_column_access<S: Store + ?Sized>(
         }
     } else {
         for (permission, key) in table_keys(column)? {
-            let found = routes_where(store, &user, |role| {
-                role.grants.get(&key).copied().filter(|l| l.is_granted())
-            })?;
-            routes.extend(found.into_iter().map(|route| ColumnRoute {
+            if store.privilege(&key)?.is_none() {
+                continue;
+            }
+            let found = granting(reached.includes.as_slice(), &sources, |node| {
+                reached.level(node, &key)
+            });
+            routes.extend(reached.routes(found).into_iter().map(|route| ColumnRoute {
                 permission,
                 grant: ColumnGrant::TablePrivilege {
                     privilege: key.clone(),

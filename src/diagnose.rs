@@ -548,7 +548,7 @@ fn through_teams_only<S: Store + ?Sized>(
     }
     // Roots are walked in team id order and each role once: the first team
     // to reach a role, the smallest, is the one named.
-    let mut direct: Vec<&RoleId> = user.roles.iter().collect();
+    let mut direct: Vec<&RoleId> = user.role_ids().collect();
     direct.sort_unstable();
     let mut found = BTreeMap::new();
     walk_roles_from(store, roots, |role, team| {

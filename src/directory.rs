@@ -3,6 +3,7 @@
 //! security profiles.
 
 mod profiles;
+mod units;
 mod validate;
 
 use indexmap::{IndexMap, IndexSet};
@@ -12,10 +13,13 @@ pub use profiles::Conflict;
 pub(crate) use profiles::{check_settings, check_shape, conflicts};
 pub(crate) use validate::check_refs_by;
 
+use crate::business_unit::BusinessUnit;
 use crate::catalog;
 use crate::column::ColumnProfile;
 use crate::error::Error;
-use crate::id::{AsId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{
+    AsId, BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId,
+};
 use crate::key::{AsKey, ColumnKey, Privilege};
 use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
@@ -42,6 +46,10 @@ use crate::user::User;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DirectoryDoc {
+    /// The business-unit tree, one root; none for an organisation that
+    /// doesn't use them (everybody is then in one implicit root).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub business_units: Vec<BusinessUnit>,
     /// The privilege catalogue: every key a role may grant.
     #[serde(default)]
     pub privileges: Vec<PrivilegeDef>,
@@ -113,6 +121,7 @@ impl DirectoryDoc {
     /// assert_eq!(doc.users.len(), 1);
     /// ```
     pub fn extend(&mut self, other: DirectoryDoc) {
+        self.business_units.extend(other.business_units);
         self.privileges.extend(other.privileges);
         self.roles.extend(other.roles);
         self.teams.extend(other.teams);
@@ -166,6 +175,11 @@ impl DirectoryDoc {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "DirectoryDoc")]
 pub struct Directory {
+    #[serde(serialize_with = "values", skip_serializing_if = "IndexMap::is_empty")]
+    business_units: IndexMap<BusinessUnitId, BusinessUnit>,
+    /// The root of `business_units`.
+    #[serde(skip)]
+    root: Option<BusinessUnitId>,
     #[serde(serialize_with = "values")]
     privileges: IndexMap<Privilege, PrivilegeDef>,
     #[serde(serialize_with = "values")]
@@ -219,6 +233,7 @@ impl TryFrom<DirectoryDoc> for Directory {
 impl From<Directory> for DirectoryDoc {
     fn from(directory: Directory) -> Self {
         DirectoryDoc {
+            business_units: directory.business_units.into_values().collect(),
             privileges: directory.privileges.into_values().collect(),
             roles: directory.roles.into_values().collect(),
             teams: directory.teams.into_values().collect(),
@@ -246,6 +261,8 @@ impl Directory {
         // passes validation, so it is indexed here without checking again.
         let doc = DirectoryDoc::builtin();
         Directory {
+            business_units: IndexMap::new(),
+            root: None,
             privileges: doc
                 .privileges
                 .into_iter()
@@ -336,6 +353,42 @@ impl Directory {
         let mut doc = DirectoryDoc::builtin();
         doc.extend(org);
         Directory::try_from(doc)
+    }
+
+    /// The business units, in document order.
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::from_json(r#"{ "business_units": [
+    ///     { "id": "contoso" }, { "id": "emea", "parent": "contoso" } ] }"#)?;
+    /// assert_eq!(directory.business_units().len(), 2);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn business_units(&self) -> impl ExactSizeIterator<Item = &BusinessUnit> + '_ {
+        self.business_units.values()
+    }
+
+    /// The business unit with this id.
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::from_json(r#"{ "business_units": [ { "id": "contoso" } ] }"#)?;
+    /// assert!(directory.business_unit("contoso").is_some());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn business_unit(&self, id: impl AsId<BusinessUnitId>) -> Option<&BusinessUnit> {
+        self.business_units.get(id.id_str())
+    }
+
+    /// The root business unit; `None` when the directory has none (and
+    /// everybody is in one implicit root).
+    ///
+    /// ```
+    /// let directory = rbac_profiles::Directory::from_json(r#"{ "business_units": [
+    ///     { "id": "emea", "parent": "contoso" }, { "id": "contoso" } ] }"#)?;
+    /// assert_eq!(directory.root_business_unit().unwrap().as_str(), "contoso");
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn root_business_unit(&self) -> Option<&BusinessUnitId> {
+        self.root.as_ref()
     }
 
     /// The privilege catalogue, in document order.

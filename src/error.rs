@@ -6,7 +6,7 @@ use std::error::Error as StdError;
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::{ColumnKey, KeyError, Privilege};
 use crate::profile::TemplateKind;
 
@@ -127,6 +127,48 @@ pub enum Error {
         /// Which side states the membership: [`EntityKind::Team`] or
         /// [`EntityKind::User`].
         listed_by: EntityKind,
+    },
+    /// A document has two business units without a parent: the tree has one
+    /// root.
+    #[error(
+        "business units {:?} and {:?} both have no parent; the tree has one root",
+        first.as_str(),
+        second.as_str()
+    )]
+    SecondRoot {
+        /// The first root, in document order.
+        first: BusinessUnitId,
+        /// The second.
+        second: BusinessUnitId,
+    },
+    /// Business units are their own ancestors: following parents loops.
+    #[error("business unit cycle: {}", unit_path(cycle))]
+    BusinessUnitCycle {
+        /// The units of the cycle, each followed by its parent; the first
+        /// is repeated at the end (`a -> b -> a`).
+        cycle: Vec<BusinessUnitId>,
+    },
+    /// A question named a business unit the store does not know.
+    #[error("unknown business unit {:?}", business_unit.as_str())]
+    UnknownBusinessUnit {
+        /// The id that was asked for.
+        business_unit: BusinessUnitId,
+    },
+    /// A record handed to a record-access question names an owner, or
+    /// shares with a principal, the store does not know: a typo must not
+    /// look like a denial.
+    #[error("record {} unknown {}", part, entity)]
+    UnknownInRecord {
+        /// Where the record names it: `"owned by"` or `"shared with"`.
+        part: &'static str,
+        /// The unknown user or team.
+        entity: EntityRef,
+    },
+    /// A question named a team the store does not know.
+    #[error("unknown team {:?}", team.as_str())]
+    UnknownTeam {
+        /// The id that was asked for.
+        team: TeamId,
     },
     /// Role inclusion loops back on itself.
     #[error("role inclusion cycle: {}", cycle_path(cycle))]
@@ -425,6 +467,11 @@ fn membership_message(team: &TeamId, user: &UserId, listed_by: EntityKind) -> St
     }
 }
 
+fn unit_path(cycle: &[BusinessUnitId]) -> String {
+    let names: Vec<String> = cycle.iter().map(|b| format!("{:?}", b.as_str())).collect();
+    names.join(" -> ")
+}
+
 fn cycle_path(cycle: &[RoleId]) -> String {
     let names: Vec<String> = cycle.iter().map(|r| format!("{:?}", r.as_str())).collect();
     names.join(" -> ")
@@ -454,6 +501,8 @@ pub enum EntityKind {
     Column,
     /// A column security profile.
     ColumnProfile,
+    /// A business unit.
+    BusinessUnit,
 }
 
 impl fmt::Display for EntityKind {
@@ -467,6 +516,7 @@ impl fmt::Display for EntityKind {
             EntityKind::Template => "template",
             EntityKind::Column => "column",
             EntityKind::ColumnProfile => "column profile",
+            EntityKind::BusinessUnit => "business unit",
         })
     }
 }
@@ -498,6 +548,8 @@ pub enum EntityRef {
     Column(ColumnKey),
     /// A column security profile id.
     ColumnProfile(ColumnProfileId),
+    /// A business unit id.
+    BusinessUnit(BusinessUnitId),
 }
 
 impl EntityRef {
@@ -518,6 +570,7 @@ impl EntityRef {
             EntityRef::Template(_) => EntityKind::Template,
             EntityRef::Column(_) => EntityKind::Column,
             EntityRef::ColumnProfile(_) => EntityKind::ColumnProfile,
+            EntityRef::BusinessUnit(_) => EntityKind::BusinessUnit,
         }
     }
 
@@ -538,6 +591,7 @@ impl EntityRef {
             EntityRef::Template(t) => t.as_str(),
             EntityRef::Column(c) => c.as_str(),
             EntityRef::ColumnProfile(p) => p.as_str(),
+            EntityRef::BusinessUnit(b) => b.as_str(),
         }
     }
 }

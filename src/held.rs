@@ -3,16 +3,20 @@
 //! is held. Every question about privileges walks these.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::error::{EntityRef, Error};
-use crate::id::{AsId, RoleId, TeamId, UserId};
+use crate::id::{AsId, BusinessUnitId, RoleId, TeamId, UserId};
+use crate::key::Privilege;
 use crate::privilege::AccessLevel;
-use crate::role::Role;
+use crate::role::{Inheritance, Role};
+use crate::routes::{Found, Source};
 use crate::store::Store;
+use crate::team::Team;
 use crate::user::User;
 
 /// How a user holds the role at the start of a [`Route`].
@@ -82,6 +86,15 @@ pub struct Route {
     /// a single role when the user holds `role` itself. The shortest chain,
     /// ties broken by role id.
     pub chain: Vec<RoleId>,
+    /// How many other ways (holdings and inclusion chains) lead to `role`;
+    /// an explanation names one way per granting role, and counts the
+    /// rest here (saturating).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub other_paths: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One line a person reads: the granting role and its level, how the user
@@ -124,95 +137,216 @@ impl fmt::Display for Route {
     }
 }
 
-/// Every route from a role `user` holds to a role for which `grants` gives
-/// a level, sorted as [`explain_privilege`] documents.
-pub(crate) fn routes_where<S: Store + ?Sized>(
-    store: &S,
-    user: &User,
-    grants: impl Fn(&Role) -> Option<AccessLevel>,
-) -> Result<Vec<Route>, Error> {
-    let mut roles = RoleCache::new(store);
-    let mut routes = Vec::new();
-    for (holding, root, owner) in held_roots(store, user)? {
-        // Breadth first, children in id order: the first path to reach a
-        // role is the shortest, and ties go to the smaller ids.
-        let mut parent: HashMap<RoleId, Option<RoleId>> = HashMap::new();
-        let mut queue = VecDeque::new();
-        roles.get(&root, &owner)?;
-        parent.insert(root.clone(), None);
-        queue.push_back(root);
-        while let Some(id) = queue.pop_front() {
-            let (granted, children) = {
-                let role = roles.get(&id, &owner)?;
-                let children: BTreeSet<RoleId> = role.includes.iter().cloned().collect();
-                (grants(role), children)
-            };
-            if let Some(level) = granted {
-                routes.push(Route {
-                    role: id.clone(),
-                    level,
-                    holding: holding.clone(),
-                    chain: chain_to(&parent, &id),
-                });
+/// A user's holdings and the part of the role graph they reach, read from
+/// the store once for a question: roles in id order (so node order is id
+/// order), their inclusions, and every holding with the business unit it
+/// is held in.
+pub(crate) struct Reached<'s> {
+    /// The user.
+    pub(crate) user: Cow<'s, User>,
+    /// The roles reached, in id order: node `i` is `roles[i]`.
+    pub(crate) roles: Vec<Cow<'s, Role>>,
+    /// Per node: the nodes it includes, in node order, each once.
+    pub(crate) includes: Vec<Vec<u32>>,
+    /// Every holding, in route order: direct ones by role then unit, then
+    /// each team's (teams by id) by role.
+    pub(crate) holdings: Vec<Hold>,
+    /// The user's teams, in id order, each once.
+    pub(crate) teams: Vec<Cow<'s, Team>>,
+}
+
+/// One way a user holds a role, and in which context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Hold {
+    /// The held role's node.
+    pub(crate) node: u32,
+    /// Directly, or through which team.
+    pub(crate) holding: Holding,
+    /// The business unit it is held in (the user's, the assignment's or
+    /// the team's; `None` only when the store has no units).
+    pub(crate) unit: Option<BusinessUnitId>,
+    /// A team holding whose role lets members reach their own records
+    /// ([`Inheritance::DirectUserBasic`]).
+    pub(crate) member_owned: bool,
+}
+
+impl<'s> Reached<'s> {
+    /// Reads `user`'s holdings and every role they reach.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownReference`] naming the referrer when the store lacks
+    /// a team or role it refers to; [`Error::Storage`].
+    pub(crate) fn load<S: Store + ?Sized>(
+        store: &'s S,
+        user: Cow<'s, User>,
+    ) -> Result<Self, Error> {
+        let root = store.root_business_unit()?;
+        let me = EntityRef::User(user.id.clone());
+        let own_unit = user.business_unit.clone().or_else(|| root.clone());
+        let mut teams: Vec<&TeamId> = user.teams.iter().collect();
+        teams.sort_unstable();
+        teams.dedup();
+        let mut loaded_teams = Vec::with_capacity(teams.len());
+        for team in teams {
+            let found = store
+                .team(team)?
+                .ok_or_else(|| unknown(&me, EntityRef::Team(team.clone())))?;
+            loaded_teams.push(found);
+        }
+
+        // Roles met, by id, with the entity that first referred to them.
+        let mut met: HashMap<RoleId, usize> = HashMap::new();
+        let mut roles: Vec<Cow<'s, Role>> = Vec::new();
+        let mut pending: VecDeque<(RoleId, EntityRef)> = VecDeque::new();
+        let mut holds: Vec<(RoleId, Holding, Option<BusinessUnitId>, EntityRef)> = Vec::new();
+        for assignment in &user.roles {
+            let unit = assignment
+                .business_unit
+                .clone()
+                .or_else(|| own_unit.clone());
+            holds.push((assignment.role.clone(), Holding::Direct, unit, me.clone()));
+        }
+        for team in &loaded_teams {
+            let unit = team.business_unit.clone().or_else(|| root.clone());
+            let owner = EntityRef::Team(team.id.clone());
+            for role in &team.roles {
+                holds.push((
+                    role.clone(),
+                    Holding::Team(team.id.clone()),
+                    unit.clone(),
+                    owner.clone(),
+                ));
             }
-            let owner = EntityRef::Role(id.clone());
-            for child in children {
-                if !parent.contains_key(&child) {
-                    roles.get(&child, &owner)?;
-                    parent.insert(child.clone(), Some(id.clone()));
-                    queue.push_back(child);
+        }
+        for (role, _, _, owner) in &holds {
+            pending.push_back((role.clone(), owner.clone()));
+        }
+        while let Some((id, owner)) = pending.pop_front() {
+            if met.contains_key(&id) {
+                continue;
+            }
+            let role = fetch_role(store, &id, &owner)?;
+            let me = EntityRef::Role(id.clone());
+            for child in &role.includes {
+                if !met.contains_key(child) {
+                    pending.push_back((child.clone(), me.clone()));
                 }
             }
+            met.insert(id, roles.len());
+            roles.push(role);
         }
-    }
-    routes.sort_by(cmp_routes);
-    // A role or team listed twice (an untidy host store) walks the same
-    // root twice: keep one route per (holding, held role, granting role).
-    routes.dedup();
-    Ok(routes)
-}
 
-/// The order of [`explain_privilege`]: granting role, holding, chain.
-pub(crate) fn cmp_routes(a: &Route, b: &Route) -> std::cmp::Ordering {
-    (&a.role, &a.holding, &a.chain).cmp(&(&b.role, &b.holding, &b.chain))
-}
-
-fn chain_to(parent: &HashMap<RoleId, Option<RoleId>>, end: &RoleId) -> Vec<RoleId> {
-    let mut chain = vec![end.clone()];
-    let mut at = end;
-    while let Some(Some(up)) = parent.get(at) {
-        chain.push(up.clone());
-        at = up;
-    }
-    chain.reverse();
-    chain
-}
-
-/// Roles read from the store once per query.
-struct RoleCache<'s, S: ?Sized> {
-    store: &'s S,
-    roles: HashMap<RoleId, Cow<'s, Role>>,
-}
-
-impl<'s, S: Store + ?Sized> RoleCache<'s, S> {
-    fn new(store: &'s S) -> Self {
-        Self {
-            store,
-            roles: HashMap::new(),
+        // Renumber in id order.
+        let mut order: Vec<usize> = (0..roles.len()).collect();
+        order.sort_unstable_by(|a, b| {
+            let id = |i: &usize| roles.get(*i).map(|r| &r.id);
+            id(a).cmp(&id(b))
+        });
+        let mut node_of: HashMap<RoleId, u32> = HashMap::with_capacity(order.len());
+        for (node, old) in (0u32..).zip(&order) {
+            if let Some(role) = roles.get(*old) {
+                node_of.insert(role.id.clone(), node);
+            }
         }
+        let mut slots: Vec<Option<Cow<'s, Role>>> = roles.into_iter().map(Some).collect();
+        let roles: Vec<Cow<'s, Role>> = order
+            .iter()
+            .filter_map(|old| slots.get_mut(*old).and_then(Option::take))
+            .collect();
+        let includes = roles
+            .iter()
+            .map(|role| {
+                let mut children: Vec<u32> = role
+                    .includes
+                    .iter()
+                    .filter_map(|c| node_of.get(c).copied())
+                    .collect();
+                children.sort_unstable();
+                children.dedup();
+                children
+            })
+            .collect();
+        let mut holdings: Vec<Hold> = holds
+            .into_iter()
+            .filter_map(|(role, holding, unit, _)| {
+                let node = *node_of.get(&role)?;
+                let member_owned = matches!(holding, Holding::Team(_))
+                    && roles.get(node as usize)?.inheritance == Inheritance::DirectUserBasic;
+                Some(Hold {
+                    node,
+                    holding,
+                    unit,
+                    member_owned,
+                })
+            })
+            .collect();
+        holdings.sort_by(|a, b| (&a.holding, a.node, &a.unit).cmp(&(&b.holding, b.node, &b.unit)));
+        // A role or team an untidy host store lists twice is one holding.
+        holdings.dedup();
+        Ok(Reached {
+            user,
+            roles,
+            includes,
+            holdings,
+            teams: loaded_teams,
+        })
     }
 
-    /// The role `id`, which `owner` refers to (named in the error if the
-    /// store lacks it).
-    fn get(&mut self, id: &RoleId, owner: &EntityRef) -> Result<&Role, Error> {
-        if !self.roles.contains_key(id) {
-            let role = fetch_role(self.store, id, owner)?;
-            self.roles.insert(id.clone(), role);
-        }
+    /// The level role `node`'s own grants give `privilege`: System
+    /// Administrator holds every privilege at `organization`.
+    pub(crate) fn level(&self, node: u32, privilege: &Privilege) -> AccessLevel {
         self.roles
-            .get(id)
-            .map(|r| &**r)
-            .ok_or_else(|| unknown(owner, EntityRef::Role(id.clone())))
+            .get(node as usize)
+            .map_or(AccessLevel::None, |role| grant_level(role, privilege))
+    }
+
+    /// The role of `node`.
+    pub(crate) fn role_id(&self, node: u32) -> RoleId {
+        self.roles
+            .get(node as usize)
+            .map(|r| r.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// The routes of `found`, as [`explain_privilege`](crate::explain_privilege)
+    /// gives them.
+    pub(crate) fn routes(&self, found: Vec<Found>) -> Vec<Route> {
+        found
+            .into_iter()
+            .map(|f| Route {
+                role: self.role_id(f.node),
+                level: f.level,
+                holding: self
+                    .holdings
+                    .get(f.source)
+                    .map_or(Holding::Direct, |h| h.holding.clone()),
+                chain: f.chain.iter().map(|n| self.role_id(*n)).collect(),
+                other_paths: f.other_paths,
+            })
+            .collect()
+    }
+
+    /// Every holding as a route source, every grant counting.
+    pub(crate) fn sources(&self) -> Vec<Source> {
+        (0u32..)
+            .zip(&self.holdings)
+            .map(|(order, hold)| Source {
+                node: hold.node,
+                order,
+                threshold: AccessLevel::User,
+            })
+            .collect()
+    }
+}
+
+/// The level `role`'s own grants give `privilege`, a key of the catalogue:
+/// System Administrator holds every privilege at `organization`.
+pub(crate) fn grant_level(role: &Role, privilege: &Privilege) -> AccessLevel {
+    if role.id == SYSTEM_ADMINISTRATOR {
+        AccessLevel::Organization
+    } else {
+        role.grants.get(privilege).copied().unwrap_or_default()
     }
 }
 
@@ -252,8 +386,7 @@ fn held_roots<S: Store + ?Sized>(
 ) -> Result<Vec<(Holding, RoleId, EntityRef)>, Error> {
     let me = EntityRef::User(user.id.clone());
     let mut roots: Vec<_> = user
-        .roles
-        .iter()
+        .role_ids()
         .map(|r| (Holding::Direct, r.clone(), me.clone()))
         .collect();
     for team_id in &user.teams {

@@ -210,3 +210,8 @@ id_type!(
     ColumnProfileId,
     "channel-secrets"
 );
+id_type!(
+    /// The id of a [`BusinessUnit`](crate::BusinessUnit).
+    BusinessUnitId,
+    "contoso-emea"
+);

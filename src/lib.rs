@@ -4,6 +4,7 @@
 
 // Model types: ids, keys, levels, roles, teams, users, profiles, columns and
 // the built-in catalogue's data.
+mod business_unit;
 pub mod catalog;
 mod column;
 mod error;
@@ -11,6 +12,7 @@ mod id;
 mod key;
 mod privilege;
 mod profile;
+mod record;
 mod role;
 mod team;
 mod unique_map;
@@ -24,7 +26,9 @@ mod store;
 mod access;
 mod column_access;
 mod held;
+mod record_access;
 mod resolve;
+mod routes;
 // Administration.
 mod admin;
 // The compiled snapshot.
@@ -49,26 +53,33 @@ pub mod guide {
 
 pub use access::{explain_privilege, has_privilege, has_privilege_at, privilege_level};
 pub use admin::{AdminOp, administer, administer_all};
+pub use business_unit::BusinessUnit;
 pub use column::{ColumnAccess, ColumnPermission, ColumnProfile};
 pub use column_access::{ColumnGrant, ColumnRoute, column_access, explain_column_access};
 pub use diagnose::{Diagnostic, DiagnosticCode, Severity, diagnose, diagnose_user};
 pub use directory::{Conflict, Directory, DirectoryDoc};
 pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule, Requirement, StoreError};
 pub use held::{Holding, Route};
-pub use id::{AsId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+pub use id::{
+    AsId, BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId,
+};
 pub use key::{AsKey, ColumnKey, KeyError, Privilege};
 pub use privilege::{AccessLevel, PrivilegeDef};
 pub use profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileKind, ProfileSettings, Template,
     TemplateKind,
 };
+pub use record::{AccessRight, AccessRights, Owner, Principal, Record, Share};
+pub use record_access::{
+    AccessFilter, AccessRoute, PrincipalId, Reach, access_filter, can_access, explain_access,
+};
 pub use resolve::{Reason, Resolution, resolve_profile};
-pub use role::Role;
+pub use role::{Inheritance, Role};
 pub use snapshot::{
-    LevelChange, PrivilegeIx, ProfileCount, ProfileCounts, ProfileIx, ProfileMove, Proposal,
-    ReasonCounts, Resolved, ResolvedReason, RoleIx, SharedSnapshot, Snapshot, SnapshotGuard,
-    UserDiff, UserIx,
+    BusinessUnitIx, LevelChange, OwnerIx, PrincipalIx, PrivilegeIx, ProfileCount, ProfileCounts,
+    ProfileIx, ProfileMove, Proposal, ReasonCounts, RecordIx, Resolved, ResolvedReason, RoleIx,
+    ShareIx, SharedSnapshot, Snapshot, SnapshotGuard, TeamIx, UserDiff, UserIx,
 };
 pub use store::{Change, MemoryStore, Store, StoreMut};
 pub use team::Team;
-pub use user::User;
+pub use user::{RoleAssignment, User};

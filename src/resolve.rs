@@ -260,7 +260,7 @@ pub(crate) fn resolve_among<S: Store + ?Sized>(
 ) -> Result<Resolution, Error> {
     // Sorted once, so each mapped role is a binary search: linear in the
     // profiles' roles, whatever the number of the user's.
-    let mut held: Vec<&RoleId> = user.roles.iter().collect();
+    let mut held: Vec<&RoleId> = user.role_ids().collect();
     held.sort_unstable();
     let mut rule = Rule::new();
     for profile in profiles.iter().filter(|p| p.is_custom()) {
@@ -357,7 +357,7 @@ impl<'p> ProfileIndex<'p> {
         if let Some(profile) = self.direct.get(&user.id) {
             rule.direct(*profile);
         }
-        for role in &user.roles {
+        for role in user.role_ids() {
             if let Some(key) = self.ranked.get(role) {
                 rule.ranked(*key, role);
             }

@@ -46,6 +46,50 @@ pub struct Role {
     /// Roles whose grants this role includes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub includes: Vec<RoleId>,
+    /// What members of a team holding this role get from it (Dataverse's
+    /// "member's privilege inheritance"); [`Inheritance::DirectUserBasic`]
+    /// unless a document says otherwise.
+    #[serde(default, skip_serializing_if = "Inheritance::is_default")]
+    pub inheritance: Inheritance,
+}
+
+/// What the members of a team holding a role get from it: Dataverse's
+/// "member's privilege inheritance" setting of a security role
+/// (`isinherited` in solution files).
+///
+/// A role held through a team always acts with the team as principal: its
+/// grants reach the team's records and, by their level, the team's business
+/// unit. With [`Inheritance::DirectUserBasic`], the default for new roles,
+/// the members also act as themselves: every privilege the role grants
+/// (above `none`) reaches the records each member owns, as a `user`-level
+/// grant held directly would. With [`Inheritance::TeamPrivilegesOnly`] they
+/// don't. The setting of the role a team holds decides for every role that
+/// role includes.
+///
+/// ```
+/// use rbac_profiles::{Inheritance, Role};
+///
+/// assert_eq!(Role::new("r", "R").inheritance, Inheritance::DirectUserBasic);
+/// let json = serde_json::to_string(&Inheritance::TeamPrivilegesOnly).unwrap();
+/// assert_eq!(json, r#""team_privileges_only""#);
+/// ```
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Inheritance {
+    /// Members act only with the team as principal.
+    TeamPrivilegesOnly,
+    /// Members also get `user`-level access, as themselves, to what the
+    /// role grants: the records they own.
+    #[default]
+    DirectUserBasic,
+}
+
+impl Inheritance {
+    fn is_default(&self) -> bool {
+        *self == Inheritance::default()
+    }
 }
 
 impl Role {
@@ -75,6 +119,20 @@ impl Role {
     #[must_use]
     pub fn with_grant(mut self, privilege: Privilege, level: AccessLevel) -> Self {
         self.grants.insert(privilege, level);
+        self
+    }
+
+    /// Sets what members of a team holding this role get from it.
+    ///
+    /// ```
+    /// use rbac_profiles::{Inheritance, Role};
+    ///
+    /// let role = Role::new("r", "R").with_inheritance(Inheritance::TeamPrivilegesOnly);
+    /// assert_eq!(role.inheritance, Inheritance::TeamPrivilegesOnly);
+    /// ```
+    #[must_use]
+    pub fn with_inheritance(mut self, inheritance: Inheritance) -> Self {
+        self.inheritance = inheritance;
         self
     }
 

@@ -28,6 +28,7 @@
 //! the profiles it touches, and writes nothing), and what differs between
 //! two snapshots ([`Snapshot::diff`]).
 
+mod access;
 mod bits;
 mod compile;
 mod diff;
@@ -36,6 +37,7 @@ mod intern;
 mod reverse;
 mod shared;
 mod tables;
+mod units;
 mod what_if;
 
 pub use reverse::{ProfileCount, ProfileCounts, ReasonCounts};
@@ -45,16 +47,19 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub use access::{OwnerIx, PrincipalIx, RecordIx, ShareIx};
 use bits::{Rows, has_bit, intersects};
 pub use diff::{LevelChange, UserDiff};
 use intern::{IdTable, NONE};
 use tables::{Csr, len_u32};
+use units::Units;
 pub use what_if::{ProfileMove, Proposal};
 
 use crate::error::{EntityKind, Error};
 use crate::id::{AsId, ProfileId, RoleId, UserId};
 use crate::key::{AsKey, Privilege};
 use crate::privilege::AccessLevel;
+use crate::record::AccessRight;
 use crate::resolve::{Decision, Reason, Resolution, Rule};
 use crate::store::Store;
 
@@ -107,6 +112,31 @@ pub struct Snapshot {
     /// Distinguishes this snapshot's handles from every other's.
     stamp: u32,
     users: IdTable,
+    /// Per privilege: the share right its action matches, if any.
+    rights: Vec<Option<AccessRight>>,
+    /// Per user: the index of their business unit (the root's when they
+    /// name none; NONE when the store has no units).
+    user_units: Vec<u32>,
+    /// Per user: their teams, in id order.
+    user_teams: Csr,
+    /// `(user, role, unit)`, sorted: direct roles held in another unit than
+    /// the user's.
+    away: Vec<(u32, u32, u32)>,
+    /// `(user, role)`, sorted: direct roles held only in another unit.
+    away_only: Vec<(u32, u32)>,
+    /// The business units.
+    units: Units,
+    /// Every team of the store, in id order.
+    teams: IdTable,
+    /// Per team: its unit's index.
+    team_units: Vec<u32>,
+    /// Per role: whether a team holding it lets members reach their own
+    /// records (`Inheritance::DirectUserBasic`).
+    member_owned: Vec<bool>,
+    /// Row `p * LEVELS.len() + l`: the roles whose closure (the role and
+    /// every role it includes) grants privilege `p` at `LEVELS[l]` or
+    /// higher: one bit test per held role answers record access.
+    reach: Rows,
     /// Per user: every role held, direct or through a team, inclusions
     /// expanded.
     held: Rows,
@@ -198,6 +228,15 @@ handle!(
 handle!(
     /// A profile of a [`Snapshot`], as chosen by a [`Resolved`].
     ProfileIx
+);
+handle!(
+    /// A team of a [`Snapshot`], from [`Snapshot::team_ix`].
+    TeamIx
+);
+handle!(
+    /// A business unit of a [`Snapshot`], from
+    /// [`Snapshot::business_unit_ix`].
+    BusinessUnitIx
 );
 
 /// A user's profile and the rule that chose it, in handles: what
@@ -881,6 +920,15 @@ impl Snapshot {
     /// ```
     pub fn heap_bytes(&self) -> usize {
         self.users.heap_bytes()
+            + self.user_units.capacity() * size_of::<u32>()
+            + self.user_teams.heap_bytes()
+            + self.away.capacity() * size_of::<(u32, u32, u32)>()
+            + self.away_only.capacity() * size_of::<(u32, u32)>()
+            + self.units.heap_bytes()
+            + self.teams.heap_bytes()
+            + self.team_units.capacity() * size_of::<u32>()
+            + self.member_owned.capacity()
+            + self.reach.heap_bytes()
             + self.held.heap_bytes()
             + self.direct_roles.heap_bytes()
             + self.direct_profile.capacity() * size_of::<u32>()
@@ -955,25 +1003,17 @@ impl fmt::Debug for Snapshot {
 }
 
 /// What routes need beyond the answering tables. Indices are in id order
-/// (teams, users and roles alike), and every row is sorted, so index order
-/// is the order routes sort in.
+/// (teams and roles alike), and every row is sorted, so index order is the
+/// order routes sort in.
 pub(crate) struct RouteTables {
-    /// The teams some user belongs to.
-    pub(super) teams: IdTable,
     /// Per team: its own roles, inclusions not expanded.
     pub(super) team_roles: Csr,
-    /// Per team: the users that list it (4 bytes a membership, fewer than
-    /// a row of teams per user would take).
-    pub(super) members: Csr,
     /// Per role: the roles it includes directly.
     pub(super) includes: Csr,
 }
 
 impl RouteTables {
     pub(super) fn heap_bytes(&self) -> usize {
-        self.teams.heap_bytes()
-            + self.team_roles.heap_bytes()
-            + self.members.heap_bytes()
-            + self.includes.heap_bytes()
+        self.team_roles.heap_bytes() + self.includes.heap_bytes()
     }
 }

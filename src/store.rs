@@ -10,9 +10,10 @@ pub use memory::MemoryStore;
 
 use serde::{Deserialize, Serialize};
 
+use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
 use crate::error::StoreError;
-use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
 use crate::privilege::PrivilegeDef;
@@ -70,8 +71,8 @@ use crate::user::User;
 /// ```
 /// use std::borrow::Cow;
 /// use rbac_profiles::{
-///     ColumnKey, ColumnProfile, Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId, Store,
-///     StoreError, Team, TeamId, Template, TemplateId, User, UserId,
+///     BusinessUnit, BusinessUnitId, ColumnKey, ColumnProfile, Privilege, PrivilegeDef, Profile,
+///     ProfileId, Role, RoleId, Store, StoreError, Team, TeamId, Template, TemplateId, User, UserId,
 /// };
 ///
 /// /// A store with one user and no roles, for illustration.
@@ -85,6 +86,18 @@ use crate::user::User;
 ///         Ok(vec![self.0.id.clone()])
 ///     }
 ///     fn team(&self, _: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
+///         Ok(None)
+///     }
+///     fn team_ids(&self) -> Result<Vec<TeamId>, StoreError> {
+///         Ok(Vec::new())
+///     }
+///     fn business_unit(&self, _: &BusinessUnitId) -> Result<Option<Cow<'_, BusinessUnit>>, StoreError> {
+///         Ok(None)
+///     }
+///     fn business_unit_ids(&self) -> Result<Vec<BusinessUnitId>, StoreError> {
+///         Ok(Vec::new())
+///     }
+///     fn root_business_unit(&self) -> Result<Option<BusinessUnitId>, StoreError> {
 ///         Ok(None)
 ///     }
 ///     fn role(&self, _: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
@@ -137,12 +150,48 @@ pub trait Store {
     /// Only when the storage itself fails.
     fn user_ids(&self) -> Result<Vec<UserId>, StoreError>;
 
-    /// The team with this id, with its roles.
+    /// The team with this id, with its roles, members and business unit.
     ///
     /// # Errors
     ///
     /// Only when the storage itself fails.
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError>;
+
+    /// The id of every team, in any order: what
+    /// [`Snapshot::compile`](crate::Snapshot::compile) reads, so a team
+    /// without members still owns records.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn team_ids(&self) -> Result<Vec<TeamId>, StoreError>;
+
+    // Business units.
+
+    /// The business unit with this id, with its parent.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn business_unit(
+        &self,
+        id: &BusinessUnitId,
+    ) -> Result<Option<Cow<'_, BusinessUnit>>, StoreError>;
+
+    /// The id of every business unit, in any order.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn business_unit_ids(&self) -> Result<Vec<BusinessUnitId>, StoreError>;
+
+    /// The root business unit: the one users, teams and records without a
+    /// unit belong to; `None` when the store keeps no business units.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn root_business_unit(&self) -> Result<Option<BusinessUnitId>, StoreError>;
 
     /// The role with this id, with its grants and the roles it includes.
     ///
@@ -232,6 +281,21 @@ macro_rules! delegate_store {
         }
         fn team(&$self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
             $inner.team(id)
+        }
+        fn team_ids(&$self) -> Result<Vec<TeamId>, StoreError> {
+            $inner.team_ids()
+        }
+        fn business_unit(
+            &$self,
+            id: &BusinessUnitId,
+        ) -> Result<Option<Cow<'_, BusinessUnit>>, StoreError> {
+            $inner.business_unit(id)
+        }
+        fn business_unit_ids(&$self) -> Result<Vec<BusinessUnitId>, StoreError> {
+            $inner.business_unit_ids()
+        }
+        fn root_business_unit(&$self) -> Result<Option<BusinessUnitId>, StoreError> {
+            $inner.root_business_unit()
         }
         fn role(&$self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
             $inner.role(id)

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{RoleId, TeamId, UserId};
+use crate::id::{BusinessUnitId, RoleId, TeamId, UserId};
 
 /// A team: a group of users holding roles.
 ///
@@ -34,6 +34,11 @@ pub struct Team {
     /// The users in the team.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<UserId>,
+    /// The business unit the team belongs to, where its roles are held;
+    /// `None` for the root. Membership ignores business units: a team may
+    /// have members of any unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_unit: Option<BusinessUnitId>,
 }
 
 impl Team {
@@ -60,6 +65,18 @@ impl Team {
     #[must_use]
     pub fn with_role(mut self, role: impl Into<RoleId>) -> Self {
         self.roles.push(role.into());
+        self
+    }
+
+    /// Sets the business unit the team belongs to.
+    ///
+    /// ```
+    /// let team = rbac_profiles::Team::new("t", "T").in_business_unit("emea");
+    /// assert_eq!(team.business_unit, Some("emea".into()));
+    /// ```
+    #[must_use]
+    pub fn in_business_unit(mut self, business_unit: impl Into<BusinessUnitId>) -> Self {
+        self.business_unit = Some(business_unit.into());
         self
     }
 

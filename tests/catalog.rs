@@ -95,11 +95,13 @@ fn marked(marks: &str) -> BTreeSet<&'static str> {
         .collect()
 }
 
-/// The built-in roles whose lone holder has `privilege`.
+/// The built-in roles whose lone holder has `privilege`, System
+/// Administrator aside: it holds every privilege (its own test).
 fn holders(store: &rbac_profiles::MemoryStore, privilege: &str) -> BTreeSet<&'static str> {
     ROLES
         .iter()
         .map(RoleId::as_str)
+        .filter(|role| *role != "system-administrator")
         .filter(|role| has_privilege(store, uid(&format!("only-{role}")), key(privilege)).unwrap())
         .collect()
 }
@@ -231,6 +233,30 @@ fn cases_belong_to_the_customer_service_representative() {
     );
 }
 
+/// Dataverse: System Administrator "has full access" and can't be edited;
+/// the crate holds every privilege of the directory at organization level
+/// for it, custom ones included.
+#[test]
+fn system_administrator_holds_every_privilege_of_the_directory() {
+    let mut org = rbac_profiles::DirectoryDoc::default();
+    org.privileges.push(rbac_profiles::PrivilegeDef::new(
+        key("shift_report:read"),
+        "",
+    ));
+    org.users
+        .push(rbac_profiles::User::new("sa", "").with_role("system-administrator"));
+    let store = rbac_profiles::MemoryStore::new(Directory::builtin_with(org).unwrap());
+    for def in store.directory().privileges() {
+        let level = privilege_level(&store, uid("sa"), &def.key).unwrap();
+        assert_eq!(level, AccessLevel::Organization, "{}", def.key);
+    }
+    let routes = rbac_profiles::explain_privilege(&store, "sa", "shift_report:read").unwrap();
+    assert_eq!(
+        routes[0].to_string(),
+        "system-administrator grants organization, held directly"
+    );
+}
+
 #[test]
 fn roles_the_seed_table_does_not_mark_grant_none_of_its_keys() {
     let store = one_user_per_builtin_role();
@@ -240,7 +266,6 @@ fn roles_the_seed_table_does_not_mark_grant_none_of_its_keys() {
         .collect();
     for role in [
         "basic-user",
-        "system-administrator",
         "omnichannel-api-access",
         "customer-service-manager",
         "customer-service-representative",

@@ -16,8 +16,8 @@ use common::{one_user_per_builtin_role, seed_file, store_with, uid};
 use rbac_profiles::{
     AdminOp, Change, ColumnAccess, ColumnGrant, ColumnKey, ColumnPermission, ColumnProfile,
     Directory, DirectoryDoc, EntityKind, EntityRef, Error, Holding, KeyError, MemoryStore,
-    Requirement, Role, StoreMut, Team, User, administer, catalog, column_access,
-    explain_column_access,
+    Privilege, PrivilegeDef, Requirement, Role, StoreMut, Team, User, administer, catalog,
+    column_access, explain_column_access,
 };
 
 /// The seed's "Entity / Secret attributes" table, transcribed by hand: an
@@ -176,12 +176,36 @@ fn no_builtin_role_alone_opens_a_secured_column_except_system_administrator() {
     }
 }
 
-/// Profile `readers` lists `direct` and grants read on every secured
-/// column; profile `writers` lists team `t` and grants update and create.
-/// `member` is in `t`; `both` is listed and in `t`; `admin` holds
-/// Omnichannel administrator; `sys-team` holds System Administrator through
-/// a team, `sys-included` through a custom role that includes it.
+/// The read, write and create privileges of every secured column's table
+/// the catalogue does not define, and a role `tables` granting all of them
+/// at `user` level: a secured column narrows what the table opens.
+fn tables() -> (Vec<PrivilegeDef>, Role) {
+    let builtin = DirectoryDoc::builtin();
+    let mut defs = Vec::new();
+    let mut role = Role::new("tables", "Secret tables");
+    for (entity, _) in SEED_SECRETS {
+        for action in ["read", "write", "create"] {
+            let key = Privilege::new(format!("{entity}:{action}")).unwrap();
+            if !builtin.privileges.iter().any(|p| p.key == key)
+                && !defs.iter().any(|p: &PrivilegeDef| p.key == key)
+            {
+                defs.push(PrivilegeDef::new(key.clone(), ""));
+            }
+            role = role.with_grant(key, rbac_profiles::AccessLevel::User);
+        }
+    }
+    (defs, role)
+}
+
+/// Profile `readers` lists `direct`, `both` and `listed-only` and grants
+/// read on every secured column; profile `writers` lists team `t` and
+/// grants update and create. `direct` and team `t` hold `tables`, which
+/// reads, writes and creates the secured columns' tables; `listed-only`
+/// holds nothing. `member` is in `t`; `both` is listed and in `t`; `admin`
+/// holds Omnichannel administrator; `sys-team` holds System Administrator
+/// through a team, `sys-included` through a custom role that includes it.
 fn profiles() -> MemoryStore {
+    let (privileges, tables) = tables();
     let update_create = ColumnAccess {
         update: true,
         create: true,
@@ -189,16 +213,22 @@ fn profiles() -> MemoryStore {
     };
     let mut readers = ColumnProfile::new("readers", "Readers")
         .with_user("direct")
-        .with_user("both");
+        .with_user("both")
+        .with_user("listed-only");
     let mut writers = ColumnProfile::new("writers", "Writers").with_team("t");
     for column in secured() {
         readers = readers.with_permission(column.clone(), ColumnAccess::read_only());
         writers = writers.with_permission(column, update_create);
     }
     store_with(DirectoryDoc {
-        roles: vec![Role::new("super", "Super").with_include("system-administrator")],
+        privileges,
+        roles: vec![
+            Role::new("super", "Super").with_include("system-administrator"),
+            tables,
+        ],
         teams: vec![
             Team::new("t", "T")
+                .with_role("tables")
                 .with_member("member")
                 .with_member("both"),
             Team::new("admins", "Admins")
@@ -206,10 +236,15 @@ fn profiles() -> MemoryStore {
                 .with_member("sys-team"),
         ],
         users: vec![
-            User::new("direct", "").with_role("basic-user"),
+            User::new("direct", "")
+                .with_role("basic-user")
+                .with_role("tables"),
+            User::new("listed-only", "").with_role("basic-user"),
             User::new("member", "").with_team("t"),
             User::new("both", "").with_team("t"),
-            User::new("admin", "").with_role("omnichannel-administrator"),
+            User::new("admin", "")
+                .with_role("omnichannel-administrator")
+                .with_role("tables"),
             User::new("sys-team", "").with_team("admins"),
             User::new("sys-included", "").with_role("super"),
         ],
@@ -234,6 +269,8 @@ fn profiles_open_secured_columns_directly_and_through_teams() {
             "{column}"
         );
         assert_eq!(access("both"), ColumnAccess::ALL, "{column}");
+        // Listed, but no record of the table to read: nothing.
+        assert_eq!(access("listed-only"), ColumnAccess::NONE, "{column}");
         assert_eq!(access("admin"), ColumnAccess::NONE, "{column}");
         assert_eq!(access("sys-team"), ColumnAccess::ALL, "{column}");
         assert_eq!(access("sys-included"), ColumnAccess::ALL, "{column}");
@@ -279,6 +316,7 @@ fn explanations_name_the_profile_and_the_team_and_match_the_answer() {
     // column, secured or not.
     for user in [
         "direct",
+        "listed-only",
         "member",
         "both",
         "admin",
@@ -313,7 +351,7 @@ fn columns_that_are_not_secured_follow_table_privileges() {
         create: true,
     };
     let store = one_user_per_builtin_role();
-    let cases: [(&str, &str, ColumnAccess); 12] = [
+    let cases: [(&str, &str, ColumnAccess); 13] = [
         // The seed grants bots create/write/delete but no read.
         ("omnichannel-administrator", "bot.name", UC),
         ("omnichannel-administrator", "queue.name", ALL),
@@ -331,8 +369,10 @@ fn columns_that_are_not_secured_follow_table_privileges() {
         ("productivity-tools-user", "agent_script.name", R),
         // A table the catalogue doesn't know: nothing, and no error.
         ("omnichannel-administrator", "nosuchtable.name", NONE),
-        // System Administrator grants no table privilege of the catalogue.
-        ("system-administrator", "queue.name", NONE),
+        // System Administrator holds every privilege of the catalogue, and
+        // only those.
+        ("system-administrator", "queue.name", ALL),
+        ("system-administrator", "nosuchtable.name", NONE),
         ("basic-user", "case.title", NONE),
     ];
     for (role, column, expected) in cases {
@@ -524,7 +564,9 @@ fn column_documents_refuse_repeated_columns_and_unknown_fields() {
 #[test]
 fn custom_secured_columns_and_profiles_load_answer_and_round_trip() {
     let json = r#"{
-        "users": [ { "id": "u1" } ],
+        "privileges": [ { "key": "shift_report:read" } ],
+        "roles": [ { "id": "reports", "grants": { "shift_report:read": "user" } } ],
+        "users": [ { "id": "u1", "roles": ["reports"] } ],
         "secured_columns": ["shift_report.salary"],
         "column_profiles": [ { "id": "hr", "name": "HR", "users": ["u1"],
                                "permissions": { "shift_report.salary": { "read": true } } } ]

@@ -75,7 +75,10 @@ fn directory(users: Vec<User>) -> Directory {
 
 fn user(id: &str, roles: &[&str]) -> User {
     let mut user = User::new(id, "");
-    user.roles = roles.iter().map(|r| RoleId::from(*r)).collect();
+    user.roles = roles
+        .iter()
+        .map(|r| rbac_profiles::RoleAssignment::from(*r))
+        .collect();
     user
 }
 
@@ -516,7 +519,10 @@ fn org_doc() -> impl Strategy<Value = DirectoryDoc> {
                 .enumerate()
                 .map(|(i, (roles, user_teams))| {
                     let mut user = User::new(format!("u{i}"), "");
-                    user.roles = roles.into_iter().map(RoleId::from).collect();
+                    user.roles = roles
+                        .into_iter()
+                        .map(rbac_profiles::RoleAssignment::from)
+                        .collect();
                     user.teams = user_teams.into_iter().map(TeamId::from).collect();
                     for t in &user.teams {
                         teams

@@ -52,7 +52,7 @@ fn the_small_organisation_and_the_example_load() {
     assert!(Directory::try_from(small()).is_ok());
     let contoso = Directory::builtin_with(serde_json::from_str(CONTOSO).unwrap()).unwrap();
     assert_eq!(contoso.users().len(), 6);
-    assert_eq!(contoso.roles().len(), 14);
+    assert_eq!(contoso.roles().len(), 15);
     assert_eq!(contoso.role("night-shift-lead").unwrap().grants.len(), 2);
 }
 

@@ -23,8 +23,9 @@ use proptest::sample::{Index, select};
 use proptest::test_runner::TestCaseError;
 use rbac_profiles::testkit::strategies::{CATALOGUE_KEYS, Conflicts, org, shuffled};
 use rbac_profiles::{
-    AccessLevel, Directory, DirectoryDoc, Holding, MemoryStore, Privilege, Role, RoleId, Route,
-    Team, TeamId, User, UserId, explain_privilege, has_privilege, privilege_level,
+    AccessLevel, BusinessUnitId, Directory, DirectoryDoc, Holding, MemoryStore, Privilege, Role,
+    RoleAssignment, RoleId, Route, Team, TeamId, User, UserId, explain_privilege, has_privilege,
+    privilege_level,
 };
 
 // ---------------------------------------------------------------------------
@@ -131,7 +132,9 @@ fn relabelled(mut doc: DirectoryDoc, words: &[String], names: Vec<String>) -> Di
     for user in &mut doc.users {
         user.id = users[&user.id].clone();
         user.name = names.next().unwrap();
-        rename(&mut user.roles, &roles);
+        for assignment in &mut user.roles {
+            assignment.role = roles[&assignment.role].clone();
+        }
         rename(&mut user.teams, &teams);
     }
     for profile in &mut doc.profiles {
@@ -343,38 +346,58 @@ fn all_routes(
 // The naive reference resolver
 // ---------------------------------------------------------------------------
 
-/// A route as plain data, in the order explanations are sorted.
-type RouteRow = (RoleId, Holding, Vec<RoleId>, AccessLevel);
+/// A route as plain data, in the order explanations are sorted: granting
+/// role, holding, chain, level and the number of other paths.
+type RouteRow = (RoleId, Holding, Vec<RoleId>, AccessLevel, u64);
+
+/// What a role's own grants give `key`: System Administrator holds every
+/// privilege at organization level.
+fn grant(doc: &DirectoryDoc, role: &RoleId, key: &Privilege) -> Option<AccessLevel> {
+    if role.as_str() == "system-administrator" {
+        return Some(AccessLevel::Organization);
+    }
+    find_role(doc, role).grants.get(key).copied()
+}
 
 /// What the reference resolver works out for one user, from the document
 /// alone.
 struct Reference {
-    /// Roles held before inclusion, with how: direct roles, then team roles.
-    roots: Vec<(Holding, RoleId)>,
+    /// Roles held before inclusion, with how and in which unit: direct
+    /// roles, then team roles; each once.
+    roots: Vec<(Holding, RoleId, Option<BusinessUnitId>)>,
     /// Every role held, closed over inclusion by fixpoint.
     held: BTreeSet<RoleId>,
-    /// Per root: every role reachable from it, with the shortest chain to it
-    /// (ties: the smallest chain compared id by id).
-    chains: Vec<BTreeMap<RoleId, Vec<RoleId>>>,
+    /// Per root: every inclusion path from it, enumerated.
+    paths: Vec<Vec<Vec<RoleId>>>,
 }
 
 impl Reference {
     #[track_caller]
     fn new(doc: &DirectoryDoc, user: &User) -> Self {
-        let mut roots: Vec<(Holding, RoleId)> = user
+        let mut roots: Vec<(Holding, RoleId, Option<BusinessUnitId>)> = user
             .roles
             .iter()
-            .map(|r| (Holding::Direct, r.clone()))
+            .map(|a| {
+                let unit = a
+                    .business_unit
+                    .clone()
+                    .or_else(|| user.business_unit.clone());
+                (Holding::Direct, a.role.clone(), unit)
+            })
             .collect();
         for t in &user.teams {
             let team = find_team(doc, t);
-            roots.extend(
-                team.roles
-                    .iter()
-                    .map(|r| (Holding::Team(t.clone()), r.clone())),
-            );
+            roots.extend(team.roles.iter().map(|r| {
+                (
+                    Holding::Team(t.clone()),
+                    r.clone(),
+                    team.business_unit.clone(),
+                )
+            }));
         }
-        let mut held: BTreeSet<RoleId> = roots.iter().map(|(_, r)| r.clone()).collect();
+        roots.sort();
+        roots.dedup();
+        let mut held: BTreeSet<RoleId> = roots.iter().map(|(_, r, _)| r.clone()).collect();
         loop {
             let more: Vec<RoleId> = held
                 .iter()
@@ -387,46 +410,56 @@ impl Reference {
             }
             held.extend(more);
         }
-        let chains = roots
+        let paths = roots
             .iter()
-            .map(|(_, root)| best_chains(doc, root))
+            .map(|(_, root, _)| every_path(doc, root))
             .collect();
-        Self {
-            roots,
-            held,
-            chains,
-        }
+        Self { roots, held, paths }
     }
 
     /// The highest level any held role grants `key`.
     fn level(&self, doc: &DirectoryDoc, key: &Privilege) -> AccessLevel {
         self.held
             .iter()
-            .filter_map(|r| find_role(doc, r).grants.get(key).copied())
+            .filter_map(|r| grant(doc, r, key))
             .max()
             .unwrap_or(AccessLevel::None)
     }
 
-    /// One row per (root, granting role reachable from it), sorted.
+    /// One row per granting role: of every (holding, path) reaching it,
+    /// the shortest path, ties going to the first holding, then the
+    /// smaller ids along the path; with the number of the others.
     fn routes(&self, doc: &DirectoryDoc, key: &Privilege) -> Vec<RouteRow> {
-        let mut rows = Vec::new();
-        for ((holding, _), chains) in self.roots.iter().zip(&self.chains) {
-            for (end, chain) in chains {
-                let granted = find_role(doc, end).grants.get(key).copied();
-                if let Some(level) = granted.filter(|l| *l > AccessLevel::None) {
-                    rows.push((end.clone(), holding.clone(), chain.clone(), level));
+        // Per granting role: (length, holding, path) of every way to it.
+        type Way<'a> = (usize, &'a Holding, &'a Vec<RoleId>);
+        let mut candidates: BTreeMap<RoleId, Vec<Way<'_>>> = BTreeMap::new();
+        for ((holding, _, _), paths) in self.roots.iter().zip(&self.paths) {
+            for path in paths {
+                let end = path.last().unwrap();
+                if grant(doc, end, key).is_some_and(|l| l > AccessLevel::None) {
+                    candidates
+                        .entry(end.clone())
+                        .or_default()
+                        .push((path.len(), holding, path));
                 }
             }
         }
-        rows.sort();
-        rows
+        candidates
+            .into_iter()
+            .map(|(role, mut found)| {
+                found.sort();
+                let (_, holding, path) = found[0];
+                let level = grant(doc, &role, key).unwrap();
+                let others = found.len() as u64 - 1;
+                (role, holding.clone(), path.clone(), level, others)
+            })
+            .collect()
     }
 }
 
-/// Enumerates every inclusion path from `root` and keeps, per end role, the
-/// shortest (then smallest) one.
-fn best_chains(doc: &DirectoryDoc, root: &RoleId) -> BTreeMap<RoleId, Vec<RoleId>> {
-    let mut best: BTreeMap<RoleId, Vec<RoleId>> = BTreeMap::new();
+/// Every inclusion path from `root` (the generated graphs are acyclic).
+fn every_path(doc: &DirectoryDoc, root: &RoleId) -> Vec<Vec<RoleId>> {
+    let mut found = Vec::new();
     let mut stack = vec![vec![root.clone()]];
     while let Some(path) = stack.pop() {
         let end = path.last().unwrap().clone();
@@ -437,15 +470,9 @@ fn best_chains(doc: &DirectoryDoc, root: &RoleId) -> BTreeMap<RoleId, Vec<RoleId
                 stack.push(longer);
             }
         }
-        let better = match best.get(&end) {
-            Some(known) => (path.len(), &path) < (known.len(), known),
-            None => true,
-        };
-        if better {
-            best.insert(end, path);
-        }
+        found.push(path);
     }
-    best
+    found
 }
 
 /// A route the crate gave is well formed against the document itself.
@@ -460,7 +487,7 @@ fn check_route(
     };
     match &route.holding {
         Holding::Direct => prop_assert!(
-            user.roles.contains(first),
+            user.holds_directly(first),
             "{} does not hold {} directly: {:?}",
             user.id,
             first,
@@ -493,10 +520,7 @@ fn check_route(
     }
     prop_assert_eq!(route.chain.last(), Some(&route.role));
     prop_assert!(route.level > AccessLevel::None, "{:?}", route);
-    prop_assert_eq!(
-        find_role(doc, &route.role).grants.get(key).copied(),
-        Some(route.level)
-    );
+    prop_assert_eq!(grant(doc, &route.role, key), Some(route.level));
     Ok(())
 }
 
@@ -527,7 +551,15 @@ fn check_resolution(doc: &DirectoryDoc, store: &MemoryStore) -> Result<(), TestC
             }
             let rows: Vec<RouteRow> = routes
                 .iter()
-                .map(|r| (r.role.clone(), r.holding.clone(), r.chain.clone(), r.level))
+                .map(|r| {
+                    (
+                        r.role.clone(),
+                        r.holding.clone(),
+                        r.chain.clone(),
+                        r.level,
+                        r.other_paths,
+                    )
+                })
                 .collect();
             prop_assert_eq!(
                 rows,
@@ -665,7 +697,7 @@ proptest! {
             .flat_map(|u| {
                 doc.roles
                     .iter()
-                    .filter(|r| !u.roles.contains(&r.id))
+                    .filter(|r| !u.holds_directly(&r.id))
                     .map(|r| (u.id.clone(), r.id.clone()))
             })
             .collect();
@@ -674,7 +706,9 @@ proptest! {
         let (user_id, added) = missing[pick.index(missing.len())].clone();
 
         let mut grown = doc.clone();
-        find_user_mut(&mut grown, &user_id).roles.push(added.clone());
+        find_user_mut(&mut grown, &user_id)
+            .roles
+            .push(RoleAssignment::new(added.clone()));
         let change = format!("{user_id} gaining {added}");
         check_growth(&doc, &grown, &BTreeSet::from([user_id]), &change)?;
     }
@@ -765,10 +799,7 @@ proptest! {
 
         for key in keys(&doc) {
             let before = explain_privilege(&store, &user_id, key)?;
-            let kept: Vec<Route> =
-                before.iter().filter(|r| r.holding != via_team).cloned().collect();
-            let expected = kept.iter().map(|r| r.level).max().unwrap_or(AccessLevel::None);
-
+            let after = explain_privilege(&left_store, &user_id, key)?;
             let level = privilege_level(&left_store, &user_id, key)?;
             prop_assert_eq!(
                 level,
@@ -776,8 +807,18 @@ proptest! {
                 "{} after {} left {}",
                 key, user_id, team_id
             );
-            prop_assert_eq!(level, expected, "{} after {} left {}", key, user_id, team_id);
-            prop_assert_eq!(explain_privilege(&left_store, &user_id, key)?, kept);
+            // Nothing comes through the team any more, nothing new comes,
+            // and no role is reached in more ways than before.
+            prop_assert!(after.iter().all(|r| r.holding != via_team));
+            for route in &after {
+                let was = before.iter().find(|b| b.role == route.role);
+                prop_assert!(was.is_some(), "{} is new after leaving: {:?}", route.role, route);
+                prop_assert!(was.is_some_and(|b| b.other_paths >= route.other_paths));
+            }
+            // A role reached only through the team is gone.
+            for route in before.iter().filter(|r| r.holding == via_team && r.other_paths == 0) {
+                prop_assert!(after.iter().all(|a| a.role != route.role));
+            }
         }
         check_resolution(&left, &left_store)?;
     }

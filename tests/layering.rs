@@ -13,6 +13,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     // Model types.
     "id",
+    "business_unit",
     "unique_map",
     "profile",
     "error",
@@ -22,14 +23,17 @@ const LAYERS: &[&str] = &[
     "team",
     "user",
     "column",
+    "record",
     "catalog",
     // The document and its checks.
     "directory",
     // Storage.
     "store",
     // Questions.
+    "routes",
     "held",
     "access",
+    "record_access",
     "resolve",
     "column_access",
     // Administration.

@@ -53,7 +53,7 @@ fn reference(doc: &DirectoryDoc, user: &User) -> Resolution {
     }
     let mut ranked: Vec<(u32, &ProfileId, &RoleId)> = Vec::new();
     for p in &profiles {
-        let mut held: Vec<&RoleId> = p.roles.iter().filter(|r| user.roles.contains(r)).collect();
+        let mut held: Vec<&RoleId> = p.roles.iter().filter(|r| user.holds_directly(r)).collect();
         held.sort();
         if let (Some(rank), Some(role)) = (p.rank, held.first()) {
             ranked.push((rank, &p.id, role));
@@ -83,7 +83,7 @@ fn check_reason(directory: &Directory, user: &User, r: &Resolution) -> Result<()
             let held = profile
                 .roles
                 .iter()
-                .filter(|x| user.roles.contains(x))
+                .filter(|x| user.holds_directly(x))
                 .min();
             prop_assert_eq!(held, Some(role));
         }

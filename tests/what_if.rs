@@ -68,10 +68,10 @@ fn apply(store: &MemoryStore, proposal: &Proposal) -> Result<MemoryStore, Error>
                 target: EntityRef::Team(team.clone()),
             });
         }
-        Proposal::AddUserRole { role, .. } if !doc.users[at].roles.contains(role) => {
-            doc.users[at].roles.push(role.clone());
+        Proposal::AddUserRole { role, .. } if !doc.users[at].holds_directly(role) => {
+            doc.users[at].roles.push(role.clone().into());
         }
-        Proposal::RemoveUserRole { role, .. } => doc.users[at].roles.retain(|r| r != role),
+        Proposal::RemoveUserRole { role, .. } => doc.users[at].roles.retain(|r| r.role != *role),
         Proposal::AddTeamMember { team, .. } => {
             for t in doc
                 .teams

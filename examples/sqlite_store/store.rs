@@ -15,9 +15,10 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use rbac_profiles::{
-    AccessLevel, Change, ColumnAccess, ColumnKey, ColumnProfile, ColumnProfileId, Directory,
-    DirectoryDoc, Privilege, PrivilegeDef, ProductivityPane, Profile, ProfileId, ProfileSettings,
-    Role, RoleId, Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, User, UserId,
+    AccessLevel, BusinessUnit, BusinessUnitId, Change, ColumnAccess, ColumnKey, ColumnProfile,
+    ColumnProfileId, Directory, DirectoryDoc, Privilege, PrivilegeDef, ProductivityPane, Profile,
+    ProfileId, ProfileSettings, Role, RoleAssignment, RoleId, Store, StoreError, StoreMut, Team,
+    TeamId, Template, TemplateId, User, UserId,
 };
 use rusqlite::{Connection, OptionalExtension, Params, Transaction, params};
 use serde::Serialize;
@@ -25,15 +26,25 @@ use serde::de::DeserializeOwned;
 
 /// The schema. Every id is non-empty text; every list row has a position.
 const SCHEMA: &str = "
+-- The business-unit tree: one root (a unique index on the constant 1 of
+-- every row without a parent).
+CREATE TABLE IF NOT EXISTS business_units (
+    id       TEXT PRIMARY KEY CHECK (id <> ''),
+    name     TEXT NOT NULL,
+    parent   TEXT REFERENCES business_units (id),
+    position INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS one_root ON business_units ((1)) WHERE parent IS NULL;
 CREATE TABLE IF NOT EXISTS privileges (
     key         TEXT PRIMARY KEY CHECK (key <> ''),
     description TEXT NOT NULL,
     position    INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS roles (
-    id       TEXT PRIMARY KEY CHECK (id <> ''),
-    name     TEXT NOT NULL,
-    position INTEGER NOT NULL
+    id          TEXT PRIMARY KEY CHECK (id <> ''),
+    name        TEXT NOT NULL,
+    inheritance TEXT NOT NULL CHECK (inheritance IN ('team_privileges_only', 'direct_user_basic')),
+    position    INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS grants (
     role      TEXT NOT NULL REFERENCES roles (id),
@@ -50,9 +61,10 @@ CREATE TABLE IF NOT EXISTS inclusions (
     PRIMARY KEY (role, included)
 );
 CREATE TABLE IF NOT EXISTS teams (
-    id       TEXT PRIMARY KEY CHECK (id <> ''),
-    name     TEXT NOT NULL,
-    position INTEGER NOT NULL
+    id            TEXT PRIMARY KEY CHECK (id <> ''),
+    name          TEXT NOT NULL,
+    business_unit TEXT REFERENCES business_units (id),
+    position      INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS team_roles (
     team     TEXT NOT NULL REFERENCES teams (id),
@@ -61,16 +73,21 @@ CREATE TABLE IF NOT EXISTS team_roles (
     PRIMARY KEY (team, role)
 );
 CREATE TABLE IF NOT EXISTS users (
-    id       TEXT PRIMARY KEY CHECK (id <> ''),
-    name     TEXT NOT NULL,
-    position INTEGER NOT NULL
+    id            TEXT PRIMARY KEY CHECK (id <> ''),
+    name          TEXT NOT NULL,
+    business_unit TEXT REFERENCES business_units (id),
+    position      INTEGER NOT NULL
 );
+-- A role assigned to a user, in the user's own unit (NULL) or another.
 CREATE TABLE IF NOT EXISTS user_roles (
-    user     TEXT NOT NULL REFERENCES users (id),
-    role     TEXT NOT NULL REFERENCES roles (id),
-    position INTEGER NOT NULL,
-    PRIMARY KEY (user, role)
+    user          TEXT NOT NULL REFERENCES users (id),
+    role          TEXT NOT NULL REFERENCES roles (id),
+    business_unit TEXT REFERENCES business_units (id),
+    position      INTEGER NOT NULL,
+    PRIMARY KEY (user, position)
 );
+CREATE UNIQUE INDEX IF NOT EXISTS user_role_once
+    ON user_roles (user, role, IFNULL(business_unit, ''));
 -- One row a membership: the team lists the user and the user the team.
 CREATE TABLE IF NOT EXISTS memberships (
     team          TEXT NOT NULL REFERENCES teams (id),
@@ -237,6 +254,31 @@ impl SqliteStore {
     pub fn import(&mut self, directory: &Directory) -> Result<(), StoreError> {
         let doc = DirectoryDoc::from(directory.clone());
         let tx = self.conn.transaction().map_err(db)?;
+        // Parents first: a unit refers to its parent. A checked directory's
+        // units form one tree, so each round adds at least one.
+        let mut added: Vec<&BusinessUnitId> = Vec::new();
+        while added.len() < doc.business_units.len() {
+            let before = added.len();
+            for (i, unit) in doc.business_units.iter().enumerate() {
+                let ready = unit.parent.as_ref().is_none_or(|p| added.contains(&p));
+                if ready && !added.contains(&&unit.id) {
+                    execute(
+                        &tx,
+                        "INSERT INTO business_units (id, name, parent, position) VALUES (?1, ?2, ?3, ?4)",
+                        params![
+                            unit.id.as_str(),
+                            unit.name,
+                            unit.parent.as_ref().map(|p| p.as_str()),
+                            position(i)
+                        ],
+                    )?;
+                    added.push(&unit.id);
+                }
+            }
+            if added.len() == before {
+                return Err(StoreError::new("business units are not one tree"));
+            }
+        }
         for (i, def) in doc.privileges.iter().enumerate() {
             execute(
                 &tx,
@@ -248,8 +290,13 @@ impl SqliteStore {
         for (i, role) in doc.roles.iter().enumerate() {
             execute(
                 &tx,
-                "INSERT INTO roles (id, name, position) VALUES (?1, ?2, ?3)",
-                params![role.id.as_str(), role.name, position(i)],
+                "INSERT INTO roles (id, name, inheritance, position) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    role.id.as_str(),
+                    role.name,
+                    name_of(&role.inheritance)?,
+                    position(i)
+                ],
             )?;
         }
         for role in &doc.roles {
@@ -270,8 +317,13 @@ impl SqliteStore {
         for (i, team) in doc.teams.iter().enumerate() {
             execute(
                 &tx,
-                "INSERT INTO teams (id, name, position) VALUES (?1, ?2, ?3)",
-                params![team.id.as_str(), team.name, position(i)],
+                "INSERT INTO teams (id, name, business_unit, position) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    team.id.as_str(),
+                    team.name,
+                    team.business_unit.as_ref().map(|b| b.as_str()),
+                    position(i)
+                ],
             )?;
             insert_list(
                 &tx,
@@ -283,15 +335,26 @@ impl SqliteStore {
         for (i, user) in doc.users.iter().enumerate() {
             execute(
                 &tx,
-                "INSERT INTO users (id, name, position) VALUES (?1, ?2, ?3)",
-                params![user.id.as_str(), user.name, position(i)],
+                "INSERT INTO users (id, name, business_unit, position) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    user.id.as_str(),
+                    user.name,
+                    user.business_unit.as_ref().map(|b| b.as_str()),
+                    position(i)
+                ],
             )?;
-            insert_list(
-                &tx,
-                "INSERT INTO user_roles (user, role, position) VALUES (?1, ?2, ?3)",
-                user.id.as_str(),
-                user.roles.iter().map(RoleId::as_str),
-            )?;
+            for (i, assignment) in user.roles.iter().enumerate() {
+                execute(
+                    &tx,
+                    "INSERT INTO user_roles (user, role, business_unit, position) VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        user.id.as_str(),
+                        assignment.role.as_str(),
+                        assignment.business_unit.as_ref().map(|b| b.as_str()),
+                        position(i)
+                    ],
+                )?;
+            }
         }
         // A checked directory states every membership on both sides.
         for team in &doc.teams {
@@ -495,23 +558,39 @@ fn put_column_profile(tx: &Transaction<'_>, profile: &ColumnProfile) -> Result<(
 impl Store for SqliteStore {
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
         let key = id.as_str();
-        let Some(name) = self.row("SELECT name FROM users WHERE id = ?1", key, |r| {
-            r.get::<_, String>(0)
-        })?
+        let Some((name, unit)) = self.row(
+            "SELECT name, business_unit FROM users WHERE id = ?1",
+            key,
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
+        )?
         else {
             return Ok(None);
         };
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT role, business_unit FROM user_roles WHERE user = ?1 ORDER BY position",
+            )
+            .map_err(db)?;
+        let roles = statement
+            .query_map([key], |row| {
+                Ok(RoleAssignment {
+                    role: RoleId::from(row.get::<_, String>(0)?),
+                    business_unit: row.get::<_, Option<String>>(1)?.map(BusinessUnitId::from),
+                })
+            })
+            .map_err(db)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
         Ok(Some(Cow::Owned(User {
             id: id.clone(),
             name,
-            roles: self.list(
-                "SELECT role FROM user_roles WHERE user = ?1 ORDER BY position",
-                [key],
-            )?,
+            roles,
             teams: self.list(
                 "SELECT team FROM memberships WHERE user = ?1 ORDER BY user_position",
                 [key],
             )?,
+            business_unit: unit.map(BusinessUnitId::from),
         })))
     }
 
@@ -519,17 +598,52 @@ impl Store for SqliteStore {
         self.list("SELECT id FROM users ORDER BY position", [])
     }
 
+    fn team_ids(&self) -> Result<Vec<TeamId>, StoreError> {
+        self.list("SELECT id FROM teams ORDER BY position", [])
+    }
+
+    fn business_unit(
+        &self,
+        id: &BusinessUnitId,
+    ) -> Result<Option<Cow<'_, BusinessUnit>>, StoreError> {
+        let row = self.row(
+            "SELECT name, parent FROM business_units WHERE id = ?1",
+            id.as_str(),
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
+        )?;
+        Ok(row.map(|(name, parent)| {
+            Cow::Owned(BusinessUnit {
+                id: id.clone(),
+                name,
+                parent: parent.map(BusinessUnitId::from),
+            })
+        }))
+    }
+
+    fn business_unit_ids(&self) -> Result<Vec<BusinessUnitId>, StoreError> {
+        self.list("SELECT id FROM business_units ORDER BY position", [])
+    }
+
+    fn root_business_unit(&self) -> Result<Option<BusinessUnitId>, StoreError> {
+        let root: Vec<BusinessUnitId> =
+            self.list("SELECT id FROM business_units WHERE parent IS NULL", [])?;
+        Ok(root.into_iter().next())
+    }
+
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         let key = id.as_str();
-        let Some(name) = self.row("SELECT name FROM teams WHERE id = ?1", key, |r| {
-            r.get::<_, String>(0)
-        })?
+        let Some((name, unit)) = self.row(
+            "SELECT name, business_unit FROM teams WHERE id = ?1",
+            key,
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
+        )?
         else {
             return Ok(None);
         };
         Ok(Some(Cow::Owned(Team {
             id: id.clone(),
             name,
+            business_unit: unit.map(BusinessUnitId::from),
             roles: self.list(
                 "SELECT role FROM team_roles WHERE team = ?1 ORDER BY position",
                 [key],
@@ -543,9 +657,11 @@ impl Store for SqliteStore {
 
     fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
         let key = id.as_str();
-        let Some(name) = self.row("SELECT name FROM roles WHERE id = ?1", key, |r| {
-            r.get::<_, String>(0)
-        })?
+        let Some((name, inheritance)) = self.row(
+            "SELECT name, inheritance FROM roles WHERE id = ?1",
+            key,
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )?
         else {
             return Ok(None);
         };
@@ -558,7 +674,7 @@ impl Store for SqliteStore {
                 Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
             })
             .map_err(db)?;
-        let mut role = Role::new(id.clone(), name);
+        let mut role = Role::new(id.clone(), name).with_inheritance(parse(inheritance)?);
         for row in rows {
             let (key, level) = row.map_err(db)?;
             let key = Privilege::new(key).map_err(StoreError::new)?;

@@ -6,11 +6,13 @@ use std::hash::Hash;
 use indexmap::{IndexMap, IndexSet};
 
 use super::profiles::{check_profiles, index_profiles, index_templates};
+use super::units;
 use super::{Directory, DirectoryDoc};
+use crate::business_unit::BusinessUnit;
 use crate::catalog;
 use crate::column::ColumnProfile;
 use crate::error::{EntityKind, EntityRef, Error};
-use crate::id::{RoleId, TeamId, UserId};
+use crate::id::{BusinessUnitId, RoleId, TeamId, UserId};
 use crate::key::ColumnKey;
 use crate::role::Role;
 use crate::team::Team;
@@ -49,6 +51,12 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
         |p| p.id.clone(),
         EntityRef::ColumnProfile,
     )?;
+    let business_units = index(
+        doc.business_units,
+        |b| b.id.clone(),
+        EntityRef::BusinessUnit,
+    )?;
+    let root = units::check_tree(&business_units)?;
 
     for role in roles.values() {
         let owner = EntityRef::Role(role.id.clone());
@@ -66,11 +74,10 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
         let owner = EntityRef::Team(team.id.clone());
         check_refs(&owner, &team.roles, &roles, EntityRef::Role)?;
         check_refs(&owner, &team.members, &users, EntityRef::User)?;
+        check_unit(&owner, team.business_unit.as_ref(), &business_units)?;
     }
     for user in users.values() {
-        let owner = EntityRef::User(user.id.clone());
-        check_refs(&owner, &user.roles, &roles, EntityRef::Role)?;
-        check_refs(&owner, &user.teams, &teams, EntityRef::Team)?;
+        check_user(user, &roles, &teams, &business_units)?;
     }
 
     for profile in column_profiles.values() {
@@ -92,6 +99,8 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
     )?;
 
     Ok(Directory {
+        business_units,
+        root,
         privileges,
         roles,
         teams,
@@ -103,6 +112,55 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
         secured_columns,
         column_profiles,
     })
+}
+
+/// A user's unit, roles (each in a known unit, each (role, unit) once) and
+/// teams exist.
+pub(crate) fn check_user(
+    user: &User,
+    roles: &IndexMap<RoleId, Role>,
+    teams: &IndexMap<TeamId, Team>,
+    business_units: &IndexMap<BusinessUnitId, BusinessUnit>,
+) -> Result<(), Error> {
+    let owner = EntityRef::User(user.id.clone());
+    check_unit(&owner, user.business_unit.as_ref(), business_units)?;
+    let mut seen = HashSet::with_capacity(user.roles.len());
+    for assignment in &user.roles {
+        if !roles.contains_key(&assignment.role) {
+            return Err(Error::UnknownReference {
+                owner,
+                target: EntityRef::Role(assignment.role.clone()),
+            });
+        }
+        check_unit(&owner, assignment.business_unit.as_ref(), business_units)?;
+        // A role in the user's own unit, named or not, is one assignment.
+        let unit = assignment
+            .business_unit
+            .as_ref()
+            .or(user.business_unit.as_ref());
+        if !seen.insert((&assignment.role, unit)) {
+            return Err(Error::DuplicateReference {
+                owner,
+                target: EntityRef::Role(assignment.role.clone()),
+            });
+        }
+    }
+    check_refs(&owner, &user.teams, teams, EntityRef::Team)
+}
+
+/// `unit`, when named, is a business unit of the directory.
+fn check_unit(
+    owner: &EntityRef,
+    unit: Option<&BusinessUnitId>,
+    business_units: &IndexMap<BusinessUnitId, BusinessUnit>,
+) -> Result<(), Error> {
+    match unit {
+        Some(unit) if !business_units.contains_key(unit) => Err(Error::UnknownReference {
+            owner: owner.clone(),
+            target: EntityRef::BusinessUnit(unit.clone()),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A column profile's members exist, once each, and it grants on secured

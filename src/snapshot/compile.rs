@@ -5,13 +5,17 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use super::bits::Rows;
+use super::bits::{Rows, intersects};
 use super::intern::{IdHash, IdTable, NONE};
 use super::tables::{Csr, checked_len, filled};
+use super::units::Units;
 use super::{LEVELS, Ranked, RouteTables, Snapshot};
+use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
 use crate::privilege::AccessLevel;
+use crate::record::AccessRight;
+use crate::role::Inheritance;
 use crate::store::Store;
 
 pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapshot, Error> {
@@ -25,22 +29,57 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     keys.dedup();
     let privileges = IdTable::new("privileges", keys.iter().map(|k| k.as_str()))?;
 
+    let units = Units::read(store)?;
+
     // Roles and teams get provisional indices in the order they are met;
-    // roles are renumbered in id order once all are known.
+    // both are renumbered in id order once all are known. Every team of
+    // the store is met, members or not: a team owns records.
     let mut roles = Met::<RoleId>::default();
     let mut teams = Met::<TeamId>::default();
+    let mut listed_teams = store.team_ids()?;
+    listed_teams.sort_unstable();
+    for team in &listed_teams {
+        teams.meet(team, || EntityRef::Team(team.clone()));
+    }
     let mut direct = Csr::default();
     let mut user_teams = Csr::default();
-    for id in &user_ids {
+    let mut user_units = filled(users.len(), NONE, "user units")?;
+    // (user, role, unit) held in another unit than the user's, and
+    // whether the role is also held in the user's own.
+    let mut away: Vec<(u32, u32, u32, bool)> = Vec::new();
+    for (ix, id) in (0u32..).zip(&user_ids) {
         let user = store
             .user(id)?
             .ok_or_else(|| Error::UnknownUser { user: id.clone() })?;
         let owner = || EntityRef::User(id.clone());
-        direct.push_row(user.roles.iter().map(|r| roles.meet(r, owner)))?;
+        let own = units.index_of(user.business_unit.as_ref(), owner)?;
+        if let Some(slot) = user_units.get_mut(ix as usize) {
+            *slot = own;
+        }
+        let mut row = Vec::with_capacity(user.roles.len());
+        for assignment in &user.roles {
+            let role = roles.meet(&assignment.role, owner);
+            let unit = match &assignment.business_unit {
+                Some(_) => units.index_of(assignment.business_unit.as_ref(), owner)?,
+                None => own,
+            };
+            let in_own = user.roles.iter().any(|a| {
+                a.role == assignment.role
+                    && a.business_unit
+                        .as_ref()
+                        .is_none_or(|u| units.table.get(u.as_str()) == Some(own))
+            });
+            if unit != own {
+                away.push((ix, role, unit, in_own));
+            }
+            row.push(role);
+        }
+        direct.push_row(row)?;
         user_teams.push_row(user.teams.iter().map(|t| teams.meet(t, owner)))?;
     }
 
     let mut team_roles = Csr::default();
+    let mut team_units_met = Vec::with_capacity(teams.list.len());
     for (id, owner) in teams.list.clone() {
         let team = store.team(&id)?.ok_or_else(|| Error::UnknownReference {
             owner,
@@ -48,6 +87,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         })?;
         let owner = || EntityRef::Team(id.clone());
         team_roles.push_row(team.roles.iter().map(|r| roles.meet(r, owner)))?;
+        team_units_met.push(units.index_of(team.business_unit.as_ref(), owner)?);
     }
 
     let profile_list = store.profiles()?;
@@ -67,6 +107,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     // Every role met so far, and every role they include, transitively.
     let mut includes = Csr::default();
     let mut granted: Vec<Vec<(u32, AccessLevel)>> = Vec::new();
+    let mut member_owned_met: Vec<bool> = Vec::new();
     let mut at = 0;
     while let Some((id, owner)) = roles.list.get(at).cloned() {
         let role = store.role(&id)?.ok_or_else(|| Error::UnknownReference {
@@ -75,6 +116,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         })?;
         let owner = || EntityRef::Role(id.clone());
         includes.push_row(role.includes.iter().map(|r| roles.meet(r, owner)))?;
+        member_owned_met.push(role.inheritance == Inheritance::DirectUserBasic);
         // A key outside the catalogue can't be asked about: skip it.
         granted.push(
             role.grants
@@ -114,6 +156,24 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     let direct = direct.map(new);
     let team_roles = team_roles.map(new);
     let mapped = mapped.map(new);
+    // Roles a profile maps but nobody holds were not read: no inheritance.
+    let member_owned: Vec<bool> = order
+        .iter()
+        .map(|old| member_owned_met.get(*old as usize).copied().unwrap_or(true))
+        .collect();
+    let mut away_roles: Vec<(u32, u32, u32)> = Vec::with_capacity(away.len());
+    let mut away_only: Vec<(u32, u32)> = Vec::new();
+    for (user, role, unit, in_own) in away {
+        let role = new(&role);
+        away_roles.push((user, role, unit));
+        if !in_own {
+            away_only.push((user, role));
+        }
+    }
+    away_roles.sort_unstable();
+    away_roles.dedup();
+    away_only.sort_unstable();
+    away_only.dedup();
 
     let closure = closures(&includes, role_count)?;
 
@@ -124,6 +184,25 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
             let reached = LEVELS.iter().filter(|l| level >= *l).count();
             for l in 0..reached {
                 grants.set(*privilege as usize * LEVELS.len() + l, role);
+            }
+        }
+    }
+
+    // System Administrator holds every privilege of the catalogue at
+    // organization level.
+    let administrator = role_table.get(SYSTEM_ADMINISTRATOR.as_str());
+    if let Some(administrator) = administrator {
+        for row in 0..grant_rows {
+            grants.set(row, administrator as usize);
+        }
+    }
+    // Per privilege and level: the roles whose closure grants it.
+    let mut reach = Rows::new(grant_rows, role_count, "reach rows")?;
+    for role in 0..role_count {
+        let closure_row = closure.row(role);
+        for row in 0..grant_rows {
+            if intersects(closure_row, grants.row(row)) {
+                reach.set(row, role);
             }
         }
     }
@@ -144,7 +223,24 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         }
     }
 
-    let routes = route_tables(&teams, &team_roles, user_teams, includes)?;
+    // Teams renumbered in id order.
+    let (team_order, team_renumber) = teams.id_order("teams")?;
+    let team_new = |old: &u32| team_renumber.get(*old as usize).copied().unwrap_or(NONE);
+    let team_table = IdTable::new(
+        "teams",
+        team_order
+            .iter()
+            .map(|old| teams.id(*old).map_or("", TeamId::as_str)),
+    )?;
+    let team_units: Vec<u32> = team_order
+        .iter()
+        .map(|old| team_units_met.get(*old as usize).copied().unwrap_or(NONE))
+        .collect();
+    let user_teams = user_teams.map(team_new).sorted_rows();
+    let routes = RouteTables {
+        team_roles: team_roles.permute(&team_order, |role| *role)?.sorted_rows(),
+        includes: includes.sorted_rows(),
+    };
 
     // Best first: lower rank, then smaller profile id.
     ranked.sort_by_key(|(r, _)| (r.rank, r.profile));
@@ -195,9 +291,23 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         .collect();
     let fallback = fallback_id.and_then(|id| profiles.get(id.as_str()));
 
+    let rights = keys
+        .iter()
+        .map(|key| AccessRight::for_action(key.action()))
+        .collect();
     Ok(Snapshot {
         stamp,
         users,
+        rights,
+        user_units,
+        user_teams,
+        away: away_roles,
+        away_only,
+        units,
+        teams: team_table,
+        team_units,
+        member_owned,
+        reach,
         held,
         direct_roles,
         direct_profile,
@@ -265,35 +375,6 @@ impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
         }
         Ok((order, renumber))
     }
-}
-
-/// The tables of [`RouteTables`], from the compile's provisional ones:
-/// `team_roles` per team in the order met (role indices final),
-/// `user_teams` per user (team indices as met), `includes` per role (both
-/// final). Teams are renumbered in id order.
-fn route_tables(
-    teams: &Met<TeamId>,
-    team_roles: &Csr,
-    user_teams: Csr,
-    includes: Csr,
-) -> Result<RouteTables, Error> {
-    let (order, renumber) = teams.id_order("teams")?;
-    let new = |old: &u32| renumber.get(*old as usize).copied().unwrap_or(NONE);
-    let table = IdTable::new(
-        "teams",
-        order
-            .iter()
-            .map(|old| teams.id(*old).map_or("", TeamId::as_str)),
-    )?;
-    // Each team's members in user order, a team a user lists twice kept
-    // once.
-    let members = user_teams.map(new).transpose(order.len())?.sorted_rows();
-    Ok(RouteTables {
-        teams: table,
-        team_roles: team_roles.permute(&order, |role| *role)?.sorted_rows(),
-        members,
-        includes: includes.sorted_rows(),
-    })
 }
 
 /// Row `r`: role `r` and every role it includes, transitively.

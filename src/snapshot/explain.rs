@@ -4,9 +4,7 @@
 //!
 //! The answering tables keep only what a yes or no needs (every role held,
 //! inclusions expanded); a route also needs how each role is held and the
-//! inclusion graph itself, which [`RouteTables`] keeps.
-
-use std::collections::VecDeque;
+//! inclusion graph itself, which `RouteTables` keeps.
 
 use super::Snapshot;
 use super::intern::NONE;
@@ -15,6 +13,8 @@ use crate::error::Error;
 use crate::held::{Holding, Route};
 use crate::id::{AsId, RoleId, TeamId, UserId};
 use crate::key::{AsKey, Privilege};
+use crate::privilege::AccessLevel;
+use crate::routes::{Includes, Source, granting};
 
 impl Snapshot {
     /// Every route by which `user` holds `privilege`; empty when they
@@ -64,121 +64,107 @@ impl Snapshot {
         if !self.has_privilege_ix(user, privilege) {
             return Ok(Vec::new());
         }
-        let level = |role: u32| self.role_level(role, privilege.ix);
-        let tables = &self.routes;
-        // Held roles as (holding, role): 0 is direct, `t + 1` team `t`.
-        // Rows are sorted and repeat nothing, so neither do roots.
-        let direct = self.direct_roles.row(user.index()).iter().map(|r| (0, *r));
-        let teams = (0..tables.members.len())
-            .filter(|t| tables.members.row(*t).binary_search(&user.ix).is_ok())
-            .flat_map(|t| {
-                let holding = u32::try_from(t + 1).unwrap_or(NONE);
-                tables.team_roles.row(t).iter().map(move |r| (holding, *r))
-            });
-        let mut found: Vec<(u32, u32, Vec<u32>)> = Vec::new();
-        let mut walk = Walk::new(self.roles.len());
-        for (holding, root) in direct.chain(teams) {
-            walk.from(root, &tables.includes, |role, chain| {
-                if level(role).is_granted() {
-                    found.push((role, holding, chain()));
-                }
-            });
-        }
-        // Indices are in id order: sorting them sorts the routes.
-        found.sort_unstable();
-        found.dedup();
+        let holdings = self.holdings(user.ix);
+        let sources: Vec<Source> = (0u32..)
+            .zip(&holdings)
+            .map(|(order, hold)| Source {
+                node: hold.node,
+                order,
+                threshold: AccessLevel::User,
+            })
+            .collect();
+        let found = granting(&self.routes.includes, &sources, |role| {
+            self.role_level(role, privilege.ix)
+        });
         Ok(found
             .into_iter()
-            .map(|(role, holding, chain)| Route {
-                role: self.role(role),
-                level: level(role),
-                holding: match holding.checked_sub(1) {
-                    None => Holding::Direct,
-                    Some(team) => {
-                        Holding::Team(TeamId::from(tables.teams.id(team).unwrap_or_default()))
-                    }
-                },
-                chain: chain.into_iter().map(|r| self.role(r)).collect(),
+            .map(|f| Route {
+                role: self.role_of(f.node),
+                level: f.level,
+                holding: holdings
+                    .get(f.source)
+                    .map_or(Holding::Direct, |h| self.holding(h.team)),
+                chain: f.chain.into_iter().map(|r| self.role_of(r)).collect(),
+                other_paths: f.other_paths,
             })
             .collect())
     }
 
-    fn role(&self, ix: u32) -> RoleId {
+    /// Every way user `user` holds a role, in route order: direct ones by
+    /// role, then unit; then each team's (teams in id order) by role. The
+    /// store path's holdings, in indices.
+    pub(super) fn holdings(&self, user: u32) -> Vec<SnapHold> {
+        let own = self.user_units.get(user as usize).copied().unwrap_or(NONE);
+        let away_from = self.away.partition_point(|(u, _, _)| *u < user);
+        let away = self.away.get(away_from..).unwrap_or_default();
+        let away = away.iter().take_while(|(u, _, _)| *u == user);
+        let mut holdings: Vec<SnapHold> = self
+            .direct_roles
+            .row(user as usize)
+            .iter()
+            .filter(|role| self.away_only.binary_search(&(user, **role)).is_err())
+            .map(|role| SnapHold {
+                node: *role,
+                team: NONE,
+                unit: own,
+                member_owned: false,
+            })
+            .chain(away.map(|(_, role, unit)| SnapHold {
+                node: *role,
+                team: NONE,
+                unit: *unit,
+                member_owned: false,
+            }))
+            .collect();
+        holdings.sort_unstable_by_key(|h| (h.node, h.unit));
+        holdings.dedup_by_key(|h| (h.node, h.unit));
+        for team in self.user_teams.row(user as usize) {
+            let unit = self.team_units.get(*team as usize).copied().unwrap_or(NONE);
+            for role in self.routes.team_roles.row(*team as usize) {
+                holdings.push(SnapHold {
+                    node: *role,
+                    team: *team,
+                    unit,
+                    member_owned: self
+                        .member_owned
+                        .get(*role as usize)
+                        .copied()
+                        .unwrap_or(true),
+                });
+            }
+        }
+        holdings
+    }
+
+    /// How a holding of [`Snapshot::holdings`] holds its role.
+    pub(super) fn holding(&self, team: u32) -> Holding {
+        if team == NONE {
+            Holding::Direct
+        } else {
+            Holding::Team(TeamId::from(self.teams.id(team).unwrap_or_default()))
+        }
+    }
+
+    pub(super) fn role_of(&self, ix: u32) -> RoleId {
         RoleId::from(self.roles.id(ix).unwrap_or_default())
     }
 }
 
-/// A breadth-first walk of the inclusion graph, reusing its tables from
-/// one root to the next.
-struct Walk {
-    /// Per role: the role it was reached from, `NONE` for the root, or
-    /// `UNSEEN`.
-    parent: Vec<u32>,
-    queue: VecDeque<u32>,
-    seen: Vec<u32>,
+/// One way a user holds a role, in the snapshot's indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct SnapHold {
+    /// The held role.
+    pub(super) node: u32,
+    /// The team it is held through; NONE for a direct role.
+    pub(super) team: u32,
+    /// The unit it is held in.
+    pub(super) unit: u32,
+    /// A team holding that lets members reach their own records.
+    pub(super) member_owned: bool,
 }
 
-/// Not reached yet (`NONE` marks the root).
-const UNSEEN: u32 = NONE - 1;
-
-impl Walk {
-    fn new(roles: usize) -> Self {
-        Self {
-            parent: vec![UNSEEN; roles],
-            queue: VecDeque::new(),
-            seen: Vec::new(),
-        }
-    }
-
-    /// Calls `visit` with every role `root` reaches, itself included, and
-    /// a function giving the chain to it. Children are visited in index
-    /// (id) order, so the first path to reach a role is the shortest, ties
-    /// going to smaller ids: the store path's walk.
-    fn from(
-        &mut self,
-        root: u32,
-        includes: &Csr,
-        mut visit: impl FnMut(u32, &dyn Fn() -> Vec<u32>),
-    ) {
-        for role in self.seen.drain(..) {
-            if let Some(p) = self.parent.get_mut(role as usize) {
-                *p = UNSEEN;
-            }
-        }
-        self.queue.clear();
-        self.reach(root, NONE);
-        while let Some(role) = self.queue.pop_front() {
-            visit(role, &|| self.chain_to(role));
-            for child in includes.row(role as usize) {
-                if self.parent.get(*child as usize) == Some(&UNSEEN) {
-                    self.reach(*child, role);
-                }
-            }
-        }
-    }
-
-    fn reach(&mut self, role: u32, from: u32) {
-        if let Some(p) = self.parent.get_mut(role as usize) {
-            *p = from;
-            self.seen.push(role);
-            self.queue.push_back(role);
-        }
-    }
-
-    /// The roles from the root down to `role`.
-    fn chain_to(&self, role: u32) -> Vec<u32> {
-        let mut chain = vec![role];
-        let mut at = role;
-        while let Some(up) = self
-            .parent
-            .get(at as usize)
-            .copied()
-            .filter(|p| *p < UNSEEN)
-        {
-            chain.push(up);
-            at = up;
-        }
-        chain.reverse();
-        chain
+impl Includes for Csr {
+    fn includes(&self, node: u32) -> &[u32] {
+        self.row(node as usize)
     }
 }

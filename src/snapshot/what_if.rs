@@ -321,8 +321,7 @@ impl Snapshot {
         };
         let ix = self.users.get(user.as_str()).ok_or_else(stale)?;
         let mut roles = stored
-            .roles
-            .iter()
+            .role_ids()
             .map(|r| self.roles.get(r.as_str()))
             .collect::<Option<Vec<u32>>>()
             .ok_or_else(stale)?;

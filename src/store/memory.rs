@@ -2,10 +2,11 @@
 
 use std::borrow::Cow;
 
+use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
 use crate::directory::Directory;
 use crate::error::{EntityKind, Error, StoreError};
-use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{BusinessUnitId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
 use crate::privilege::PrivilegeDef;
@@ -109,6 +110,32 @@ impl Store for MemoryStore {
 
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         Ok(self.directory.team(id.as_str()).map(Cow::Borrowed))
+    }
+
+    /// In id order.
+    fn team_ids(&self) -> Result<Vec<TeamId>, StoreError> {
+        let mut ids: Vec<TeamId> = self.directory.teams().map(|t| t.id.clone()).collect();
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    fn business_unit(
+        &self,
+        id: &BusinessUnitId,
+    ) -> Result<Option<Cow<'_, BusinessUnit>>, StoreError> {
+        Ok(self.directory.business_unit(id).map(Cow::Borrowed))
+    }
+
+    fn business_unit_ids(&self) -> Result<Vec<BusinessUnitId>, StoreError> {
+        Ok(self
+            .directory
+            .business_units()
+            .map(|b| b.id.clone())
+            .collect())
+    }
+
+    fn root_business_unit(&self) -> Result<Option<BusinessUnitId>, StoreError> {
+        Ok(self.directory.root_business_unit().cloned())
     }
 
     fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {

@@ -112,7 +112,8 @@ impl fmt::Display for ConformanceReport {
 /// exactly it (for a database, a new, empty database with the directory
 /// imported); it is called many times. The checks, by name:
 ///
-/// - `reads`: every read returns what the directory holds — the seed 004
+/// - `reads`: every read returns what the directory holds (business units,
+///   the root and every team listed included) — the seed 004
 ///   scenario and [`GENERATED_CASES`] generated organisations — and
 ///   `Ok(None)` (or `false`) for ids it does not. Lists inside an entity
 ///   (a user's roles, a profile's templates, …) may come back in any order.
@@ -127,8 +128,9 @@ impl fmt::Display for ConformanceReport {
 ///   roles, `explain_privilege`'s route through a team, and unknown users
 ///   and privilege keys as errors.
 /// - `column security`: a column security profile created through
-///   administration opens its secured column to its user and team members,
-///   System Administrator opens it too, others get nothing.
+///   administration opens its secured column to its user and team members
+///   who can read the column's table, System Administrator opens it too,
+///   others get nothing.
 /// - `refusals change nothing`: every kind of refused operation is refused
 ///   with the error a [`MemoryStore`] gives, and the store reads exactly as
 ///   before.
@@ -307,6 +309,22 @@ fn not_secured() -> ColumnKey {
 /// inside entities sorted, and its fallback named.
 fn read_back<S: Store + ?Sized>(store: &S, probe: &Probe) -> Result<DirectoryDoc, String> {
     let mut doc = DirectoryDoc::default();
+    let mut units = ok(store.business_unit_ids(), "business_unit_ids")?;
+    units.sort();
+    for id in units {
+        let unit = ok(store.business_unit(&id), format!("business unit {id}"))?;
+        let unit = unit
+            .ok_or_else(|| format!("business_unit_ids lists {id}, business_unit({id}) is None"))?;
+        doc.business_units.push(unit.into_owned());
+    }
+    let root = ok(store.root_business_unit(), "root_business_unit")?;
+    let parentless = doc.business_units.iter().find(|u| u.parent.is_none());
+    if root.as_ref() != parentless.map(|u| &u.id) {
+        return Err(format!(
+            "root_business_unit is {root:?}, the unit without a parent {:?}",
+            parentless.map(|u| &u.id)
+        ));
+    }
     let mut keys = ok(store.privilege_keys(), "privilege_keys")?;
     keys.sort();
     for key in keys {
@@ -324,6 +342,12 @@ fn read_back<S: Store + ?Sized>(store: &S, probe: &Probe) -> Result<DirectoryDoc
         if let Some(team) = ok(store.team(id), format!("team {id}"))? {
             doc.teams.push(team.into_owned());
         }
+    }
+    let mut listed = ok(store.team_ids(), "team_ids")?;
+    listed.sort();
+    let held: Vec<&TeamId> = doc.teams.iter().map(|t| &t.id).collect();
+    if listed.iter().collect::<Vec<_>>() != held {
+        return Err(format!("team_ids lists {listed:?}, team() holds {held:?}"));
     }
     let mut users = ok(store.user_ids(), "user_ids")?;
     users.sort();
@@ -368,6 +392,7 @@ fn read_back<S: Store + ?Sized>(store: &S, probe: &Probe) -> Result<DirectoryDoc
 
 /// `doc` sorted: entities by id, the lists inside them by value.
 fn normalized(mut doc: DirectoryDoc) -> DirectoryDoc {
+    doc.business_units.sort_by(|a, b| a.id.cmp(&b.id));
     doc.privileges.sort_by(|a, b| a.key.cmp(&b.key));
     doc.roles.sort_by(|a, b| a.id.cmp(&b.id));
     for role in &mut doc.roles {
@@ -434,30 +459,35 @@ fn difference(found: &DirectoryDoc, expected: &DirectoryDoc) -> Option<String> {
             }
         })
     }
-    first("privileges", &found.privileges, &expected.privileges)
-        .or_else(|| first("roles", &found.roles, &expected.roles))
-        .or_else(|| first("teams", &found.teams, &expected.teams))
-        .or_else(|| first("users", &found.users, &expected.users))
-        .or_else(|| first("templates", &found.templates, &expected.templates))
-        .or_else(|| first("profiles", &found.profiles, &expected.profiles))
-        .or_else(|| {
-            let (f, e) = (&found.fallback_profile, &expected.fallback_profile);
-            (f != e).then(|| format!("fallback profile: expected {e:?}, found {f:?}"))
-        })
-        .or_else(|| {
-            first(
-                "secured columns",
-                &found.secured_columns,
-                &expected.secured_columns,
-            )
-        })
-        .or_else(|| {
-            first(
-                "column profiles",
-                &found.column_profiles,
-                &expected.column_profiles,
-            )
-        })
+    first(
+        "business units",
+        &found.business_units,
+        &expected.business_units,
+    )
+    .or_else(|| first("privileges", &found.privileges, &expected.privileges))
+    .or_else(|| first("roles", &found.roles, &expected.roles))
+    .or_else(|| first("teams", &found.teams, &expected.teams))
+    .or_else(|| first("users", &found.users, &expected.users))
+    .or_else(|| first("templates", &found.templates, &expected.templates))
+    .or_else(|| first("profiles", &found.profiles, &expected.profiles))
+    .or_else(|| {
+        let (f, e) = (&found.fallback_profile, &expected.fallback_profile);
+        (f != e).then(|| format!("fallback profile: expected {e:?}, found {f:?}"))
+    })
+    .or_else(|| {
+        first(
+            "secured columns",
+            &found.secured_columns,
+            &expected.secured_columns,
+        )
+    })
+    .or_else(|| {
+        first(
+            "column profiles",
+            &found.column_profiles,
+            &expected.column_profiles,
+        )
+    })
 }
 
 /// The store holds exactly `expected` (normalized).
@@ -714,9 +744,32 @@ where
     S: StoreMut,
     F: FnMut(Directory) -> Result<S, StoreError>,
 {
-    let mut store = seed004_store(factory, false)?;
+    // The seed's organisation, with a role reading the secured column's
+    // table for Kayla and Tess's team: a secured column narrows what the
+    // table privilege opens, it never opens a record by itself.
+    let mut org = seed004::org();
+    let read = Privilege::from_owned_unchecked("msdyn_ocwhatsappchannelaccount:read".to_owned());
+    org.privileges.push(crate::PrivilegeDef::new(
+        read.clone(),
+        "Read WhatsApp accounts",
+    ));
+    org.roles.push(
+        crate::Role::new("channel-reader", "Channel reader").with_grant(read, AccessLevel::User),
+    );
+    for user in org
+        .users
+        .iter_mut()
+        .filter(|u| u.id.as_str() == "kayla-lewis")
+    {
+        user.roles
+            .push(crate::RoleAssignment::new("channel-reader"));
+    }
+    for team in &mut org.teams {
+        team.roles.push(RoleId::from("channel-reader"));
+    }
+    let (mut store, _) = build(factory, org)?;
     let op = AdminOp::CreateColumnProfile {
-        profile: whatsapp_secrets(),
+        profile: whatsapp_secrets().with_user("sam-supervisor"),
     };
     ok(
         administer(&mut store, seed004::ADMIN, &op),
@@ -726,6 +779,8 @@ where
     let cases = [
         ("kayla-lewis", ColumnAccess::read_only()),
         ("tess-team", ColumnAccess::read_only()),
+        // Listed by the profile, but no record of the table to read.
+        ("sam-supervisor", ColumnAccess::NONE),
         // System Administrator bypasses column security.
         (seed004::ADMIN, ColumnAccess::ALL),
         ("alex-agent", ColumnAccess::NONE),

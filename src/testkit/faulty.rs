@@ -4,9 +4,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
 use crate::error::StoreError;
-use crate::id::{ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{BusinessUnitId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
 use crate::privilege::PrivilegeDef;

@@ -33,19 +33,20 @@ use proptest::collection::{SizeRange, vec};
 use proptest::prelude::*;
 use proptest::sample::select;
 
+use crate::business_unit::BusinessUnit;
 use crate::catalog;
 use crate::column::{ColumnAccess, ColumnProfile};
 use crate::directory::{Directory, DirectoryDoc};
-use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
 use crate::privilege::{AccessLevel, PrivilegeDef};
 use crate::profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileSettings, Template, TemplateKind,
 };
-use crate::role::Role;
+use crate::role::{Inheritance, Role};
 use crate::team::Team;
-use crate::user::User;
+use crate::user::{RoleAssignment, User};
 use crate::{AdminOp, Proposal};
 
 /// The id of the one user of a generated organisation who may administer:
@@ -120,6 +121,7 @@ const MAX_USERS: usize = 10;
 const MAX_TEMPLATES: usize = 3;
 const MAX_PROFILES: usize = 5;
 const MAX_COLUMN_PROFILES: usize = 2;
+const MAX_UNITS: usize = 5;
 
 macro_rules! numbered_id {
     ($(#[$doc:meta])* $name:ident -> $ty:ty, $prefix:literal) => {
@@ -244,8 +246,15 @@ fn roles(custom: usize, p: f64, p_builtin: f64) -> impl Strategy<Value = Vec<Rol
 fn role(i: usize, privileges: usize) -> impl Strategy<Value = Role> {
     let custom = vec(prop::option::weighted(0.4, level()), privileges);
     let catalogue = vec(prop::option::weighted(0.15, level()), CATALOGUE_KEYS.len());
-    (text(), custom, catalogue, roles(i, 0.35, 0.1)).prop_map(
-        move |(name, custom, catalogue, includes)| {
+    let inheritance = prop::bool::weighted(0.3).prop_map(|team_only| {
+        if team_only {
+            Inheritance::TeamPrivilegesOnly
+        } else {
+            Inheritance::DirectUserBasic
+        }
+    });
+    (text(), custom, catalogue, roles(i, 0.35, 0.1), inheritance).prop_map(
+        move |(name, custom, catalogue, includes, inheritance)| {
             let custom = (0..).map(privilege_key).zip(custom);
             let catalogue = CATALOGUE_KEYS
                 .iter()
@@ -259,6 +268,7 @@ fn role(i: usize, privileges: usize) -> impl Strategy<Value = Role> {
                     .filter_map(|(key, level)| Some((key, level?)))
                     .collect(),
                 includes,
+                inheritance,
             }
         },
     )
@@ -395,13 +405,27 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
         0..=MAX_TEMPLATES,
         0..=MAX_PROFILES,
         0..=MAX_COLUMN_PROFILES,
+        0..=MAX_UNITS,
     );
     sizes
-        .prop_flat_map(|(np, nr, nt, nu, ntpl, nprof, ncp)| {
+        .prop_flat_map(|(np, nr, nt, nu, ntpl, nprof, ncp, nb)| {
             let privileges = vec(text(), np);
             let roles_ = (0..nr).map(|i| role(i, np)).collect::<Vec<_>>();
-            let teams = vec((text(), roles(nr, 0.35, 0.1)), nt);
-            let users = vec((text(), roles(nr, 0.35, 0.15), subset(nt, 0.35)), nu);
+            // Unit 0 is the root; unit i's parent is an earlier unit.
+            let units = (1..nb).map(|i| 0..i).collect::<Vec<_>>();
+            let unit = move || unit_choice(nb);
+            let teams = vec((text(), roles(nr, 0.35, 0.1), unit()), nt);
+            let away = move |n: usize| vec(prop::option::weighted(0.15, 0..nb.max(1)), n);
+            let users = vec(
+                (
+                    text(),
+                    roles(nr, 0.35, 0.15),
+                    subset(nt, 0.35),
+                    unit(),
+                    away(nr + 12),
+                ),
+                nu,
+            );
             let templates = vec((text(), template_kind()), ntpl);
             let mapping = prop_oneof![
                 2 => Just(Mapping::None),
@@ -424,7 +448,7 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
             (
                 privileges,
                 roles_,
-                teams,
+                (teams, units, Just(nb)),
                 users,
                 profiles,
                 direct,
@@ -435,7 +459,7 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
             move |(
                 privileges,
                 roles,
-                teams,
+                (teams, units, unit_count),
                 users,
                 (templates, mappings, settings),
                 direct,
@@ -448,13 +472,15 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
                         .map(|(key, description)| PrivilegeDef::new(key, description))
                         .collect(),
                     roles,
+                    business_units: business_units(unit_count, &units),
                     teams: (0..)
                         .zip(teams)
-                        .map(|(i, (name, roles))| Team {
+                        .map(|(i, (name, roles, unit))| Team {
                             id: team_id(i),
                             name,
                             roles,
                             members: Vec::new(),
+                            business_unit: unit.map(unit_id),
                         })
                         .collect(),
                     templates: (0..)
@@ -464,12 +490,20 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
                     column_profiles,
                     ..DirectoryDoc::default()
                 };
-                for (i, (name, roles, teams)) in (0..).zip(users) {
+                for (i, (name, roles, teams, unit, away)) in (0..).zip(users) {
                     let user = User {
                         id: user_id(i),
                         name,
-                        roles,
+                        roles: roles
+                            .into_iter()
+                            .zip(away)
+                            .map(|(role, away)| RoleAssignment {
+                                role,
+                                business_unit: away.filter(|u| *u < unit_count).map(unit_id),
+                            })
+                            .collect(),
                         teams: teams.into_iter().map(team_id).collect(),
+                        business_unit: unit.map(unit_id),
                     };
                     for team in &mut doc.teams {
                         if user.teams.contains(&team.id) {
@@ -492,6 +526,33 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
                 doc
             },
         )
+}
+
+/// A unit for a user or team: none (the root) or one of `units`.
+fn unit_choice(units: usize) -> impl Strategy<Value = Option<usize>> {
+    if units == 0 {
+        Just(None).boxed()
+    } else {
+        prop::option::weighted(0.7, 0..units).boxed()
+    }
+}
+
+/// Generated business unit `i`: `unit-0` is the root.
+fn unit_id(i: usize) -> BusinessUnitId {
+    BusinessUnitId::from(format!("unit-{i}"))
+}
+
+/// The `count` units of a generated tree: `parents[i - 1]` is unit `i`'s
+/// parent.
+fn business_units(count: usize, parents: &[usize]) -> Vec<BusinessUnit> {
+    if count == 0 {
+        return Vec::new();
+    }
+    let mut units = vec![BusinessUnit::new(unit_id(0), "root")];
+    units.extend((1..).zip(parents).map(|(i, parent)| {
+        BusinessUnit::new(unit_id(i), format!("unit {i}")).with_parent(unit_id(*parent))
+    }));
+    units
 }
 
 /// The custom profiles: ranked, default or neither as `mappings` say,

@@ -3,10 +3,11 @@
 
 use std::ops::RangeInclusive;
 
+use crate::business_unit::BusinessUnit;
 use crate::catalog;
 use crate::directory::{Directory, DirectoryDoc};
 use crate::error::Error;
-use crate::id::{ProfileId, RoleId, TeamId, UserId};
+use crate::id::{BusinessUnitId, ProfileId, RoleId, TeamId, UserId};
 use crate::key::Privilege;
 use crate::privilege::{AccessLevel, PrivilegeDef};
 use crate::profile::Profile;
@@ -14,7 +15,7 @@ use crate::role::Role;
 use crate::snapshot::{PrivilegeIx, Snapshot, UserIx};
 use crate::store::MemoryStore;
 use crate::team::Team;
-use crate::user::User;
+use crate::user::{RoleAssignment, User};
 
 /// The shape of a synthetic organisation, on top of the built-in catalogue.
 ///
@@ -70,6 +71,10 @@ pub struct Workload {
     pub roles_per_team: RangeInclusive<usize>,
     /// Share of users directly assigned a profile, in percent.
     pub direct_percent: u32,
+    /// Business units, in a tree at most six levels deep; users and teams
+    /// are spread over them. None (the default) keeps everybody in one
+    /// implicit unit.
+    pub business_units: usize,
     /// The seed everything random is drawn from.
     pub seed: u64,
 }
@@ -95,8 +100,23 @@ impl Workload {
             teams_per_user: 0..=2,
             roles_per_team: 1..=2,
             direct_percent: 1,
+            business_units: 0,
             seed: 1,
         }
+    }
+
+    /// The same shape over `units` business units: a tree at most six
+    /// levels deep, each unit's parent drawn among the units above that
+    /// depth; every user and team in a random unit.
+    ///
+    /// ```
+    /// let doc = rbac_profiles::testkit::Workload::new(100).with_business_units(10).doc();
+    /// assert_eq!(doc.business_units.len(), 10);
+    /// assert!(doc.users.iter().all(|u| u.business_unit.is_some()));
+    /// ```
+    pub fn with_business_units(mut self, units: usize) -> Self {
+        self.business_units = units;
+        self
     }
 
     /// The same shape from another seed.
@@ -160,8 +180,31 @@ impl Workload {
             doc.roles.push(role);
         }
 
+        // Unit 0 is the root; unit i hangs under an earlier unit less than
+        // six levels deep.
+        let mut depth: Vec<usize> = Vec::with_capacity(self.business_units);
+        for u in 0..self.business_units {
+            let id = self.unit_id(u);
+            let mut unit = BusinessUnit::new(id, format!("Unit {u}"));
+            if u > 0 {
+                let shallow: Vec<usize> = (0..u)
+                    .filter(|p| depth.get(*p).is_some_and(|d| *d < 5))
+                    .collect();
+                let parent = pick(&mut rng, &shallow).copied().unwrap_or(0);
+                unit.parent = Some(self.unit_id(parent));
+                depth.push(depth.get(parent).copied().unwrap_or(0) + 1);
+            } else {
+                depth.push(0);
+            }
+            doc.business_units.push(unit);
+        }
+        let unit = |rng: &mut Rng| {
+            (self.business_units > 0).then(|| self.unit_id(rng.below(self.business_units)))
+        };
+
         for t in 0..self.teams {
             let mut team = Team::new(self.team_id(t), format!("Team {t}"));
+            team.business_unit = unit(&mut rng);
             let count = draw(&mut rng, &self.roles_per_team);
             team.roles = distinct(&mut rng, &all, count);
             doc.teams.push(team);
@@ -171,7 +214,11 @@ impl Workload {
             let id = self.user_id(u);
             let mut user = User::new(id.clone(), format!("User {u}"));
             let count = draw(&mut rng, &self.roles_per_user);
-            user.roles = distinct(&mut rng, &all, count);
+            user.roles = distinct(&mut rng, &all, count)
+                .into_iter()
+                .map(RoleAssignment::new)
+                .collect();
+            user.business_unit = unit(&mut rng);
             let team_count = draw(&mut rng, &self.teams_per_user).min(self.teams);
             let mut teams: Vec<usize> = Vec::with_capacity(team_count);
             while teams.len() < team_count {
@@ -321,6 +368,10 @@ impl Workload {
 
     fn team_id(&self, n: usize) -> TeamId {
         TeamId::from(numbered("team-", n, self.teams))
+    }
+
+    fn unit_id(&self, n: usize) -> BusinessUnitId {
+        BusinessUnitId::from(numbered("unit-", n, self.business_units))
     }
 }
 

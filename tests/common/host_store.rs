@@ -5,8 +5,9 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rbac_profiles::{
-    Change, ColumnKey, ColumnProfile, DirectoryDoc, Privilege, PrivilegeDef, Profile, ProfileId,
-    Role, RoleId, Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, User, UserId,
+    BusinessUnit, BusinessUnitId, Change, ColumnKey, ColumnProfile, DirectoryDoc, Privilege,
+    PrivilegeDef, Profile, ProfileId, Role, RoleId, Store, StoreError, StoreMut, Team, TeamId,
+    Template, TemplateId, User, UserId,
 };
 
 /// A host store over hash maps, which may hold data a `Directory` would
@@ -23,6 +24,7 @@ pub struct HostStore {
     pub fallback: Option<ProfileId>,
     pub secured: HashSet<ColumnKey>,
     pub column_profiles: Vec<ColumnProfile>,
+    pub units: HashMap<BusinessUnitId, BusinessUnit>,
     pub failing: bool,
     /// `profiles()` lists every profile twice, as a careless join would.
     pub profiles_twice: bool,
@@ -58,6 +60,11 @@ impl HostStore {
             fallback,
             secured: doc.secured_columns.into_iter().collect(),
             column_profiles: doc.column_profiles,
+            units: doc
+                .business_units
+                .into_iter()
+                .map(|b| (b.id.clone(), b))
+                .collect(),
             failing: false,
             profiles_twice: false,
         }
@@ -102,6 +109,25 @@ impl Store for HostStore {
     }
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         Ok(self.teams.get(id).map(Cow::Borrowed))
+    }
+    fn team_ids(&self) -> Result<Vec<TeamId>, StoreError> {
+        Ok(self.teams.keys().cloned().collect())
+    }
+    fn business_unit(
+        &self,
+        id: &BusinessUnitId,
+    ) -> Result<Option<Cow<'_, BusinessUnit>>, StoreError> {
+        Ok(self.units.get(id).map(Cow::Borrowed))
+    }
+    fn business_unit_ids(&self) -> Result<Vec<BusinessUnitId>, StoreError> {
+        Ok(self.units.keys().cloned().collect())
+    }
+    fn root_business_unit(&self) -> Result<Option<BusinessUnitId>, StoreError> {
+        Ok(self
+            .units
+            .values()
+            .find(|b| b.parent.is_none())
+            .map(|b| b.id.clone()))
     }
     fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
         if self.failing {

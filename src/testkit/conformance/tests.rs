@@ -64,6 +64,21 @@ impl Store for Flawed {
             })
         }))
     }
+    fn team_ids(&self) -> Result<Vec<TeamId>, StoreError> {
+        self.inner.team_ids()
+    }
+    fn business_unit(
+        &self,
+        id: &crate::id::BusinessUnitId,
+    ) -> Result<Option<Cow<'_, crate::business_unit::BusinessUnit>>, StoreError> {
+        self.inner.business_unit(id)
+    }
+    fn business_unit_ids(&self) -> Result<Vec<crate::id::BusinessUnitId>, StoreError> {
+        self.inner.business_unit_ids()
+    }
+    fn root_business_unit(&self) -> Result<Option<crate::id::BusinessUnitId>, StoreError> {
+        self.inner.root_business_unit()
+    }
     fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
         self.inner.role(id)
     }
@@ -175,7 +190,10 @@ fn each_flaw_fails_the_checks_that_should_see_it() {
             ],
         ),
         (Flaw::KeepsRemoved, &[agrees]),
-        (Flaw::TeamsWithoutRoles, &["reads", "privileges", agrees]),
+        (
+            Flaw::TeamsWithoutRoles,
+            &["reads", "privileges", "column security", agrees],
+        ),
         (Flaw::NothingSecured, &["reads", "column security", agrees]),
         (Flaw::NoFallback, &["reads", "worked examples", agrees]),
         // A compiled snapshot then knows no privilege.

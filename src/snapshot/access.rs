@@ -1,0 +1,734 @@
+//! Record access from the snapshot: [`Snapshot::can_access`],
+//! [`Snapshot::explain_access`] and [`Snapshot::access_filter`], the same
+//! answers as the store path on the store compiled.
+//!
+//! A check reads the user's held-role row first: no grant at all, or an
+//! `organization` grant, decides at once. Otherwise each holding (the
+//! user's direct roles, each team's) is asked from the unit it is held in:
+//! the depth rule gives the level the record needs from it, and one bit of
+//! the `reach` rows (the roles whose closure grants the privilege at a
+//! level) says whether the held role has it.
+
+use super::bits::{has_bit, intersects};
+use super::explain::SnapHold;
+use super::intern::NONE;
+use super::{BusinessUnitIx, LEVELS, PrivilegeIx, Snapshot, TeamIx, UserIx};
+use crate::error::{EntityRef, Error};
+use crate::held::Holding;
+use crate::id::{AsId, BusinessUnitId, TeamId, UserId};
+use crate::key::{AsKey, Privilege};
+use crate::privilege::AccessLevel;
+use crate::record::{AccessRights, Owner, Principal, Record};
+use crate::record_access::{
+    AccessFilter, AccessRoute, Context, PrincipalId, Reach, Target, threshold,
+};
+use crate::routes::{Source, granting};
+
+/// Who owns a record, in a snapshot's handles.
+///
+/// ```
+/// use rbac_profiles::OwnerIx;
+///
+/// assert_eq!(OwnerIx::Organization, OwnerIx::Organization);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OwnerIx {
+    /// A user.
+    User(UserIx),
+    /// A team.
+    Team(TeamIx),
+    /// The organisation.
+    Organization,
+}
+
+/// A user or team a record is shared with, in a snapshot's handles.
+///
+/// ```
+/// use rbac_profiles::{Directory, MemoryStore, PrincipalIx, Snapshot};
+///
+/// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::from_json(r#"{ "users": [ { "id": "u" } ] }"#)?))?;
+/// let principal = PrincipalIx::User(snapshot.user_ix("u").unwrap());
+/// assert!(matches!(principal, PrincipalIx::User(_)));
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PrincipalIx {
+    /// A user.
+    User(UserIx),
+    /// A team.
+    Team(TeamIx),
+}
+
+/// A share, in a snapshot's handles.
+///
+/// ```
+/// use rbac_profiles::{AccessRights, Directory, MemoryStore, PrincipalIx, ShareIx, Snapshot};
+///
+/// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::from_json(r#"{ "users": [ { "id": "u" } ] }"#)?))?;
+/// let share = ShareIx { principal: PrincipalIx::User(snapshot.user_ix("u").unwrap()), rights: AccessRights::ALL };
+/// assert_eq!(share.rights, AccessRights::ALL);
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ShareIx {
+    /// Who the record is shared with.
+    pub principal: PrincipalIx,
+    /// What the share lets them do.
+    pub rights: AccessRights,
+}
+
+/// A [`Record`] in a snapshot's handles: for hot paths that look the ids up
+/// once ([`Snapshot::record_ix`]) and ask [`Snapshot::can_access_ix`] many
+/// times.
+///
+/// ```
+/// use rbac_profiles::{Directory, MemoryStore, OwnerIx, RecordIx, Snapshot};
+///
+/// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::from_json(r#"{ "users": [ { "id": "u" } ] }"#)?))?;
+/// let record = RecordIx::owned_by(OwnerIx::User(snapshot.user_ix("u").unwrap()));
+/// assert!(record.business_unit.is_none());
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecordIx<'a> {
+    /// Who owns it.
+    pub owner: OwnerIx,
+    /// The owning unit; `None` for the owner's.
+    pub business_unit: Option<BusinessUnitIx>,
+    /// Who it is shared with.
+    pub shares: &'a [ShareIx],
+}
+
+impl<'a> RecordIx<'a> {
+    /// A record owned by `owner`, in the owner's unit, shared with nobody.
+    ///
+    /// ```
+    /// use rbac_profiles::{OwnerIx, RecordIx};
+    ///
+    /// assert!(RecordIx::owned_by(OwnerIx::Organization).shares.is_empty());
+    /// ```
+    pub fn owned_by(owner: OwnerIx) -> Self {
+        Self {
+            owner,
+            business_unit: None,
+            shares: &[],
+        }
+    }
+
+    /// The same record, owned by `business_unit`.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, OwnerIx, RecordIx, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::from_json(r#"{ "business_units": [ { "id": "c" } ] }"#)?))?;
+    /// let unit = snapshot.business_unit_ix("c").unwrap();
+    /// assert_eq!(RecordIx::owned_by(OwnerIx::Organization).in_business_unit(unit).business_unit, Some(unit));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    #[must_use]
+    pub fn in_business_unit(mut self, business_unit: BusinessUnitIx) -> Self {
+        self.business_unit = Some(business_unit);
+        self
+    }
+
+    /// The same record, with these shares.
+    ///
+    /// ```
+    /// use rbac_profiles::{OwnerIx, RecordIx};
+    ///
+    /// assert!(RecordIx::owned_by(OwnerIx::Organization).with_shares(&[]).shares.is_empty());
+    /// ```
+    #[must_use]
+    pub fn with_shares(mut self, shares: &'a [ShareIx]) -> Self {
+        self.shares = shares;
+        self
+    }
+}
+
+/// A principal as the depth rule compares it, in indices.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    User(u32),
+    Team(u32),
+}
+
+/// A record resolved to indices: owner, owning unit, and whether a share
+/// opens it to the user (for the privilege asked).
+struct At {
+    owner: Option<Who>,
+    unit: u32,
+    shared: bool,
+}
+
+impl Snapshot {
+    /// The handle of `team`; `None` when the store had no such team.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::from_json(r#"{ "teams": [ { "id": "t" } ] }"#)?))?;
+    /// assert!(snapshot.team_ix("t").is_some());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn team_ix(&self, team: impl AsId<TeamId>) -> Option<TeamIx> {
+        self.teams.get(team.id_str()).map(|ix| TeamIx {
+            stamp: self.stamp,
+            ix,
+        })
+    }
+
+    /// The handle of `business_unit`; `None` when the store had no such
+    /// unit.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::from_json(r#"{ "business_units": [ { "id": "c" } ] }"#)?))?;
+    /// assert!(snapshot.business_unit_ix("c").is_some());
+    /// assert!(snapshot.business_unit_ix("d").is_none());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn business_unit_ix(
+        &self,
+        business_unit: impl AsId<BusinessUnitId>,
+    ) -> Option<BusinessUnitIx> {
+        self.units
+            .table
+            .get(business_unit.id_str())
+            .map(|ix| BusinessUnitIx {
+                stamp: self.stamp,
+                ix,
+            })
+    }
+
+    /// `record` in handles, with its shares written to `shares` (cleared
+    /// first): what [`Snapshot::can_access_ix`] takes.
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::can_access`] for the record: an unknown owner, unit
+    /// or share principal.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Record, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::from_json(r#"{ "users": [ { "id": "u" } ] }"#)?))?;
+    /// let mut shares = Vec::new();
+    /// let record = snapshot.record_ix(&Record::owned_by_user("u"), &mut shares)?;
+    /// assert!(record.shares.is_empty());
+    /// assert!(snapshot.record_ix(&Record::owned_by_user("v"), &mut shares).is_err());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn record_ix<'s>(
+        &self,
+        record: &Record<'_>,
+        shares: &'s mut Vec<ShareIx>,
+    ) -> Result<RecordIx<'s>, Error> {
+        let owner = match record.owner {
+            Owner::User(id) => OwnerIx::User(
+                self.user_ix(id)
+                    .ok_or_else(|| in_record("owned by", EntityRef::User(id.into())))?,
+            ),
+            Owner::Team(id) => OwnerIx::Team(
+                self.team_ix(id)
+                    .ok_or_else(|| in_record("owned by", EntityRef::Team(id.into())))?,
+            ),
+            Owner::Organization => OwnerIx::Organization,
+        };
+        shares.clear();
+        for share in record.shares {
+            let principal = match share.principal {
+                Principal::User(id) => PrincipalIx::User(
+                    self.user_ix(id)
+                        .ok_or_else(|| in_record("shared with", EntityRef::User(id.into())))?,
+                ),
+                Principal::Team(id) => PrincipalIx::Team(
+                    self.team_ix(id)
+                        .ok_or_else(|| in_record("shared with", EntityRef::Team(id.into())))?,
+                ),
+            };
+            shares.push(ShareIx {
+                principal,
+                rights: share.rights,
+            });
+        }
+        let business_unit = match record.business_unit {
+            None => None,
+            Some(id) => {
+                Some(
+                    self.business_unit_ix(id)
+                        .ok_or_else(|| Error::UnknownBusinessUnit {
+                            business_unit: id.into(),
+                        })?,
+                )
+            }
+        };
+        Ok(RecordIx {
+            owner,
+            business_unit,
+            shares,
+        })
+    }
+
+    /// Whether `user` may do `privilege` to `record`: the same answer as
+    /// [`can_access`](crate::can_access) on the store compiled.
+    ///
+    /// # Errors
+    ///
+    /// As [`can_access`](crate::can_access), in its order: an invalid key,
+    /// an unknown user, an unknown privilege, an unknown owner, share
+    /// principal or business unit.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Record, Snapshot};
+    ///
+    /// let store = MemoryStore::new(Directory::from_json(r#"{
+    ///     "privileges": [ { "key": "ticket:read" } ],
+    ///     "roles": [ { "id": "mine", "grants": { "ticket:read": "user" } } ],
+    ///     "users": [ { "id": "ana", "roles": ["mine"] }, { "id": "bo" } ]
+    /// }"#)?);
+    /// let snapshot = Snapshot::compile(&store)?;
+    /// assert!(snapshot.can_access("ana", "ticket:read", &Record::owned_by_user("ana"))?);
+    /// assert!(!snapshot.can_access("ana", "ticket:read", &Record::owned_by_user("bo"))?);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn can_access(
+        &self,
+        user: impl AsId<UserId>,
+        privilege: impl AsKey<Privilege>,
+        record: &Record<'_>,
+    ) -> Result<bool, Error> {
+        let (user, privilege) = self.handles(user, privilege)?;
+        let at = self.resolve_record(user.ix, privilege.ix, record)?;
+        Ok(self.access_at(user.ix, privilege.ix, &at))
+    }
+
+    /// [`Snapshot::can_access`] by handles: no hashing, no allocation. A
+    /// handle this snapshot did not issue answers `false`.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, OwnerIx, RecordIx, Snapshot};
+    ///
+    /// let store = MemoryStore::new(Directory::from_json(r#"{
+    ///     "users": [ { "id": "ana", "roles": ["customer-service-representative"] } ]
+    /// }"#)?);
+    /// let snapshot = Snapshot::compile(&store)?;
+    /// let ana = snapshot.user_ix("ana").unwrap();
+    /// let write = snapshot.privilege_ix("case:write").unwrap();
+    /// assert!(snapshot.can_access_ix(ana, write, &RecordIx::owned_by(OwnerIx::User(ana))));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    #[inline]
+    pub fn can_access_ix(
+        &self,
+        user: UserIx,
+        privilege: PrivilegeIx,
+        record: &RecordIx<'_>,
+    ) -> bool {
+        if !self.issued(user, privilege) {
+            return false;
+        }
+        let owner = match record.owner {
+            OwnerIx::User(u) if u.stamp == self.stamp => Some(Who::User(u.ix)),
+            OwnerIx::Team(t) if t.stamp == self.stamp => Some(Who::Team(t.ix)),
+            OwnerIx::Organization => None,
+            _ => return false,
+        };
+        let unit = match record.business_unit {
+            Some(b) if b.stamp == self.stamp => b.ix,
+            Some(_) => return false,
+            None => self.owner_unit(owner),
+        };
+        let right = self.rights.get(privilege.index()).copied().flatten();
+        let shared = right.is_some_and(|right| {
+            record.shares.iter().any(|share| {
+                share.rights.contains(right)
+                    && match share.principal {
+                        PrincipalIx::User(u) => u.stamp == self.stamp && u.ix == user.ix,
+                        PrincipalIx::Team(t) => {
+                            t.stamp == self.stamp && self.in_team(user.ix, t.ix)
+                        }
+                    }
+            })
+        });
+        self.access_at(
+            user.ix,
+            privilege.ix,
+            &At {
+                owner,
+                unit,
+                shared,
+            },
+        )
+    }
+
+    /// Every route by which `user` may do `privilege` to `record`: the
+    /// same routes, in the same order, as
+    /// [`explain_access`](crate::explain_access) on the store compiled.
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::can_access`].
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Reach, Record, Snapshot};
+    ///
+    /// let store = MemoryStore::new(Directory::from_json(r#"{
+    ///     "users": [ { "id": "ana", "roles": ["customer-service-representative"] } ]
+    /// }"#)?);
+    /// let snapshot = Snapshot::compile(&store)?;
+    /// let routes = snapshot.explain_access("ana", "case:read", &Record::owned_by_organization())?;
+    /// assert_eq!(routes[0].reach, Reach::OrganizationOwned);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn explain_access(
+        &self,
+        user: impl AsId<UserId>,
+        privilege: impl AsKey<Privilege>,
+        record: &Record<'_>,
+    ) -> Result<Vec<AccessRoute>, Error> {
+        let (user, privilege) = self.handles(user, privilege)?;
+        let at = self.resolve_record(user.ix, privilege.ix, record)?;
+        let holdings = self.holdings(user.ix);
+        let level = |role| self.role_level(role, privilege.ix);
+        let mut sources = Vec::with_capacity(holdings.len());
+        let mut reaches = Vec::with_capacity(holdings.len());
+        for (order, hold) in (0u32..).zip(&holdings) {
+            let (threshold, reach) = self.threshold_of(user.ix, hold, &at);
+            sources.push(Source {
+                node: hold.node,
+                order,
+                threshold,
+            });
+            reaches.push(reach);
+        }
+        let mut routes = Vec::new();
+        for found in granting(&self.routes.includes, &sources, level) {
+            let (Some(hold), Some(reach)) = (holdings.get(found.source), reaches.get(found.source))
+            else {
+                continue;
+            };
+            routes.push(self.access_route(
+                hold,
+                found.node,
+                found.level,
+                &found.chain,
+                reach.clone(),
+                found.other_paths,
+            ));
+        }
+        let right = self.rights.get(privilege.index()).copied().flatten();
+        if let Some(right) = right {
+            let any: Vec<Source> = sources
+                .iter()
+                .map(|s| Source {
+                    threshold: AccessLevel::User,
+                    ..*s
+                })
+                .collect();
+            let found = granting(&self.routes.includes, &any, level);
+            if let (Some(first), true) = (found.first(), at.shared) {
+                let hold = holdings.get(first.source);
+                for share in record.shares {
+                    if share.rights.contains(right)
+                        && self.is_me_or_my_team(user.ix, share.principal)
+                    {
+                        if let Some(hold) = hold {
+                            let with = match share.principal {
+                                Principal::User(id) => PrincipalId::User(id.into()),
+                                Principal::Team(id) => PrincipalId::Team(id.into()),
+                            };
+                            routes.push(self.access_route(
+                                hold,
+                                first.node,
+                                first.level,
+                                &first.chain,
+                                Reach::Shared { with, right },
+                                first.other_paths,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(routes)
+    }
+
+    /// What a list view may show `user` for `privilege`: the same filter as
+    /// [`access_filter`](crate::access_filter) on the store compiled.
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::has_privilege`].
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let store = MemoryStore::new(Directory::from_json(r#"{
+    ///     "users": [ { "id": "ana", "roles": ["customer-service-representative"] } ]
+    /// }"#)?);
+    /// let snapshot = Snapshot::compile(&store)?;
+    /// assert!(snapshot.access_filter("ana", "case:read")?.everything);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn access_filter(
+        &self,
+        user: impl AsId<UserId>,
+        privilege: impl AsKey<Privilege>,
+    ) -> Result<AccessFilter, Error> {
+        let (user, privilege) = self.handles(user, privilege)?;
+        let mut filter = AccessFilter::default();
+        let me = PrincipalId::User(UserId::from(self.users.id(user.ix).unwrap_or_default()));
+        for hold in self.holdings(user.ix) {
+            let level = self.closure_level(hold.node, privilege.ix);
+            if !level.is_granted() {
+                continue;
+            }
+            filter.organization_owned = true;
+            if level == AccessLevel::Organization {
+                filter.everything = true;
+            }
+            filter.owners.push(match self.holding(hold.team) {
+                Holding::Team(team) => PrincipalId::Team(team),
+                Holding::Direct => me.clone(),
+            });
+            if hold.team != NONE && hold.member_owned {
+                filter.owners.push(me.clone());
+            }
+            if hold.unit != NONE {
+                if level >= AccessLevel::BusinessUnit {
+                    filter.business_units.push(self.unit_id(hold.unit));
+                }
+                if level >= AccessLevel::ParentChildBusinessUnit {
+                    filter
+                        .business_units
+                        .extend(self.units.below(hold.unit).map(|u| self.unit_id(u)));
+                }
+            }
+        }
+        if filter.organization_owned {
+            if let Some(right) = self.rights.get(privilege.index()).copied().flatten() {
+                filter.right = Some(right);
+                filter.shared_with.push(me);
+                filter
+                    .shared_with
+                    .extend(self.user_teams.row(user.index()).iter().map(|t| {
+                        PrincipalId::Team(TeamId::from(self.teams.id(*t).unwrap_or_default()))
+                    }));
+            }
+        }
+        Ok(filter.normalized())
+    }
+
+    /// The record's owner and unit in indices, checked as the store path
+    /// checks them (owner, shares, then unit).
+    fn resolve_record(&self, user: u32, privilege: u32, record: &Record<'_>) -> Result<At, Error> {
+        let owner = match record.owner {
+            Owner::User(id) => {
+                Some(Who::User(self.users.get(id).ok_or_else(|| {
+                    in_record("owned by", EntityRef::User(id.into()))
+                })?))
+            }
+            Owner::Team(id) => {
+                Some(Who::Team(self.teams.get(id).ok_or_else(|| {
+                    in_record("owned by", EntityRef::Team(id.into()))
+                })?))
+            }
+            Owner::Organization => None,
+        };
+        for share in record.shares {
+            let (known, entity) = match share.principal {
+                Principal::User(id) => (self.users.get(id).is_some(), EntityRef::User(id.into())),
+                Principal::Team(id) => (self.teams.get(id).is_some(), EntityRef::Team(id.into())),
+            };
+            if !known {
+                return Err(in_record("shared with", entity));
+            }
+        }
+        let unit = match record.business_unit {
+            Some(id) => self
+                .units
+                .table
+                .get(id)
+                .ok_or_else(|| Error::UnknownBusinessUnit {
+                    business_unit: id.into(),
+                })?,
+            None => self.owner_unit(owner),
+        };
+        let right = self.rights.get(privilege as usize).copied().flatten();
+        let shared = right.is_some_and(|right| {
+            record
+                .shares
+                .iter()
+                .any(|s| s.rights.contains(right) && self.is_me_or_my_team(user, s.principal))
+        });
+        Ok(At {
+            owner,
+            unit,
+            shared,
+        })
+    }
+
+    /// The unit owning a record of `owner` that names none.
+    fn owner_unit(&self, owner: Option<Who>) -> u32 {
+        match owner {
+            Some(Who::User(u)) => self.user_units.get(u as usize).copied().unwrap_or(NONE),
+            Some(Who::Team(t)) => self.team_units.get(t as usize).copied().unwrap_or(NONE),
+            None => self.units.root,
+        }
+    }
+
+    /// Whether user `user` is in team `team`.
+    fn in_team(&self, user: u32, team: u32) -> bool {
+        self.user_teams
+            .row(user as usize)
+            .binary_search(&team)
+            .is_ok()
+    }
+
+    fn is_me_or_my_team(&self, user: u32, principal: Principal<'_>) -> bool {
+        match principal {
+            Principal::User(id) => self.users.get(id) == Some(user),
+            Principal::Team(id) => self.teams.get(id).is_some_and(|t| self.in_team(user, t)),
+        }
+    }
+
+    /// The record-access check on indices.
+    #[inline]
+    fn access_at(&self, user: u32, privilege: u32, at: &At) -> bool {
+        let held = self.held.row(user as usize);
+        let first = privilege as usize * LEVELS.len();
+        // No grant at all: neither a role nor a share opens anything.
+        if !intersects(held, self.grants.row(first)) {
+            return false;
+        }
+        // An organization grant (System Administrator's included) reaches
+        // every record; any grant reaches an organisation-owned one.
+        if at.owner.is_none() || at.shared || intersects(held, self.grants.row(first + 3)) {
+            return true;
+        }
+        let reach = |level: AccessLevel, role: u32| match level_row(level) {
+            Some(l) => has_bit(self.reach.row(first + l), role as usize),
+            None => false,
+        };
+        let target = Target {
+            owner: at.owner,
+            unit: at.unit,
+            user: Who::User(user),
+        };
+        let depth = |principal: Who, unit: u32, member_owned: bool| {
+            threshold(
+                &Context {
+                    principal,
+                    unit,
+                    member_owned,
+                },
+                &target,
+                |a, b| self.units.is_above(a, b),
+            )
+            .0
+        };
+        let own = self.user_units.get(user as usize).copied().unwrap_or(NONE);
+        let direct = depth(Who::User(user), own, false);
+        for role in self.direct_roles.row(user as usize) {
+            if reach(direct, *role) && self.away_only.binary_search(&(user, *role)).is_err() {
+                return true;
+            }
+        }
+        let away_from = self.away.partition_point(|(u, _, _)| *u < user);
+        for (_, role, unit) in self
+            .away
+            .get(away_from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(u, _, _)| *u == user)
+        {
+            if reach(depth(Who::User(user), *unit, false), *role) {
+                return true;
+            }
+        }
+        for team in self.user_teams.row(user as usize) {
+            let unit = self.team_units.get(*team as usize).copied().unwrap_or(NONE);
+            let plain = depth(Who::Team(*team), unit, false);
+            let members = depth(Who::Team(*team), unit, true);
+            for role in self.routes.team_roles.row(*team as usize) {
+                let member_owned = self
+                    .member_owned
+                    .get(*role as usize)
+                    .copied()
+                    .unwrap_or(true);
+                if reach(if member_owned { members } else { plain }, *role) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The level a holding needs to reach the record, and how it does.
+    fn threshold_of(&self, user: u32, hold: &SnapHold, at: &At) -> (AccessLevel, Reach) {
+        let principal = if hold.team == NONE {
+            Who::User(user)
+        } else {
+            Who::Team(hold.team)
+        };
+        threshold(
+            &Context {
+                principal,
+                unit: hold.unit,
+                member_owned: hold.team != NONE && hold.member_owned,
+            },
+            &Target {
+                owner: at.owner,
+                unit: at.unit,
+                user: Who::User(user),
+            },
+            |a, b| self.units.is_above(a, b),
+        )
+    }
+
+    /// The highest level at which role `role` or a role it includes grants
+    /// privilege `privilege`.
+    fn closure_level(&self, role: u32, privilege: u32) -> AccessLevel {
+        let first = privilege as usize * LEVELS.len();
+        LEVELS
+            .iter()
+            .enumerate()
+            .take_while(|(l, _)| has_bit(self.reach.row(first + l), role as usize))
+            .last()
+            .map_or(AccessLevel::None, |(_, level)| *level)
+    }
+
+    fn unit_id(&self, unit: u32) -> BusinessUnitId {
+        BusinessUnitId::from(self.units.table.id(unit).unwrap_or_default())
+    }
+
+    fn access_route(
+        &self,
+        hold: &SnapHold,
+        node: u32,
+        level: AccessLevel,
+        chain: &[u32],
+        reach: Reach,
+        other_paths: u64,
+    ) -> AccessRoute {
+        AccessRoute {
+            role: self.role_of(node),
+            level,
+            holding: self.holding(hold.team),
+            business_unit: (hold.unit != NONE).then(|| self.unit_id(hold.unit)),
+            chain: chain.iter().map(|r| self.role_of(*r)).collect(),
+            reach,
+            other_paths,
+        }
+    }
+}
+
+/// The row of a level among `LEVELS`; `None` for `AccessLevel::None`.
+fn level_row(level: AccessLevel) -> Option<usize> {
+    LEVELS.iter().position(|l| *l == level)
+}
+
+fn in_record(part: &'static str, entity: EntityRef) -> Error {
+    Error::UnknownInRecord { part, entity }
+}
