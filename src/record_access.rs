@@ -438,13 +438,19 @@ pub fn access_filter<S: Store + ?Sized>(
         if hold.member_owned {
             filter.owners.push(me.clone());
         }
-        if let Some(unit) = &hold.unit {
-            if *level >= AccessLevel::BusinessUnit {
-                filter.business_units.push(unit.clone());
+        match &hold.unit {
+            Some(unit) => {
+                if *level >= AccessLevel::BusinessUnit {
+                    filter.business_units.push(unit.clone());
+                }
+                if *level >= AccessLevel::ParentChildBusinessUnit {
+                    below.push(unit);
+                }
             }
-            if *level >= AccessLevel::ParentChildBusinessUnit {
-                below.push(unit);
-            }
+            // Without units, everybody is in one: a business-unit grant
+            // reaches every record.
+            None if *level >= AccessLevel::BusinessUnit => filter.everything = true,
+            None => {}
         }
     }
     if !below.is_empty() {

@@ -77,7 +77,7 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
         check_unit(&owner, team.business_unit.as_ref(), &business_units)?;
     }
     for user in users.values() {
-        check_user(user, &roles, &teams, &business_units)?;
+        check_user(user, &roles, &teams, &business_units, root.as_ref())?;
     }
 
     for profile in column_profiles.values() {
@@ -121,6 +121,7 @@ pub(crate) fn check_user(
     roles: &IndexMap<RoleId, Role>,
     teams: &IndexMap<TeamId, Team>,
     business_units: &IndexMap<BusinessUnitId, BusinessUnit>,
+    root: Option<&BusinessUnitId>,
 ) -> Result<(), Error> {
     let owner = EntityRef::User(user.id.clone());
     check_unit(&owner, user.business_unit.as_ref(), business_units)?;
@@ -137,7 +138,8 @@ pub(crate) fn check_user(
         let unit = assignment
             .business_unit
             .as_ref()
-            .or(user.business_unit.as_ref());
+            .or(user.business_unit.as_ref())
+            .or(root);
         if !seen.insert((&assignment.role, unit)) {
             return Err(Error::DuplicateReference {
                 owner,

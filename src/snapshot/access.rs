@@ -495,6 +495,11 @@ impl Snapshot {
             if hold.team != NONE && hold.member_owned {
                 filter.owners.push(me.clone());
             }
+            if hold.unit == NONE && level >= AccessLevel::BusinessUnit {
+                // Without units, everybody is in one: a business-unit grant
+                // reaches every record.
+                filter.everything = true;
+            }
             if hold.unit != NONE {
                 if level >= AccessLevel::BusinessUnit {
                     filter.business_units.push(self.unit_id(hold.unit));
