@@ -225,7 +225,7 @@ fn case() -> impl Strategy<Value = (Directory, Vec<Row>)> {
                     let shares = shares
                         .into_iter()
                         .take(3)
-                        .filter_map(|(team, who, bits)| {
+                        .map(|(team, who, bits)| {
                             let rights = AccessRight::ALL
                                 .into_iter()
                                 .enumerate()
@@ -234,9 +234,9 @@ fn case() -> impl Strategy<Value = (Directory, Vec<Row>)> {
                                 .collect();
                             match team {
                                 true if !teams.is_empty() => {
-                                    Some((true, who.get(&teams).clone(), rights))
+                                    (true, who.get(&teams).clone(), rights)
                                 }
-                                _ => Some((false, who.get(&users).clone(), rights)),
+                                _ => (false, who.get(&users).clone(), rights),
                             }
                         })
                         .collect();
