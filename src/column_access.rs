@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::column::{ColumnAccess, ColumnPermission, ColumnProfile};
 use crate::error::Error;
-use crate::held::{Holding, Reached, Route, load_user, walk_held_roles};
+use crate::held::{Holding, Reached, Route, holds_role, load_user, walk_held_roles};
 use crate::id::{AsId, ColumnProfileId, UserId};
 use crate::key::Privilege;
 use crate::key::{AsKey, ColumnKey};
 use crate::privilege::AccessLevel;
+use crate::record::Record;
+use crate::record_access::can_access;
 use crate::routes::granting;
 use crate::store::Store;
 use crate::user::User;
@@ -98,6 +100,67 @@ pub fn column_access<S: Store + ?Sized>(
         return Ok(table);
     }
     Ok(profile_access(store, &user, column)?.intersection(table))
+}
+
+/// What `user` may do with `column` of one `record`: [`column_access`]
+/// for that record rather than for some record the user may reach.
+///
+/// A permission needs the matching access to the record (read → `read`,
+/// update → `write`, create → `create` on the column's table, decided by
+/// [`can_access`](crate::can_access)); on a secured column also a column
+/// security profile granting it: a secured column narrows what the record
+/// access opens, it never opens more. System Administrator, held in any
+/// way, has every permission on a secured column.
+///
+/// # Errors
+///
+/// As [`can_access`](crate::can_access) for the user and the record: an
+/// unknown user, owner, share principal or business unit.
+///
+/// ```
+/// use rbac_profiles::{column_access_on, ColumnAccess, Directory, MemoryStore, Record};
+///
+/// let store = MemoryStore::new(Directory::from_json(r#"{
+///     "privileges": [ { "key": "vault:read" } ],
+///     "roles": [ { "id": "mine", "grants": { "vault:read": "user" } } ],
+///     "users": [ { "id": "ana", "roles": ["mine"] }, { "id": "bo" } ],
+///     "secured_columns": ["vault.secret"],
+///     "column_profiles": [ { "id": "p", "users": ["ana"],
+///                            "permissions": { "vault.secret": { "read": true } } } ]
+/// }"#)?);
+/// // Her own record: her profile's read; Bo's: nothing, the record is closed.
+/// assert_eq!(column_access_on(&store, "ana", "vault.secret", &Record::owned_by_user("ana"))?, ColumnAccess::read_only());
+/// assert_eq!(column_access_on(&store, "ana", "vault.secret", &Record::owned_by_user("bo"))?, ColumnAccess::NONE);
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+pub fn column_access_on<S: Store + ?Sized>(
+    store: &S,
+    user: impl AsId<UserId>,
+    column: impl AsKey<ColumnKey>,
+    record: &Record<'_>,
+) -> Result<ColumnAccess, Error> {
+    let column = column.to_key()?;
+    let column = &*column;
+    let user = load_user(store, user)?;
+    let secured = store.is_secured_column(column)?;
+    if secured && holds_role(store, &user, &SYSTEM_ADMINISTRATOR)? {
+        return Ok(ColumnAccess::ALL);
+    }
+    let mut records = ColumnAccess::NONE;
+    for (permission, key) in table_keys(column)? {
+        // A table the catalogue doesn't know opens no record.
+        let open = match can_access(store, &user.id, &key, record) {
+            Err(Error::UnknownPrivilege { .. }) => false,
+            answer => answer?,
+        };
+        if open {
+            records = records.with(permission);
+        }
+    }
+    if !secured {
+        return Ok(records);
+    }
+    Ok(profile_access(store, &user, column)?.intersection(records))
 }
 
 /// What the column security profiles covering `user` grant on `column`.

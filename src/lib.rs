@@ -55,7 +55,9 @@ pub use access::{explain_privilege, has_privilege, has_privilege_at, privilege_l
 pub use admin::{AdminOp, administer, administer_all};
 pub use business_unit::BusinessUnit;
 pub use column::{ColumnAccess, ColumnPermission, ColumnProfile};
-pub use column_access::{ColumnGrant, ColumnRoute, column_access, explain_column_access};
+pub use column_access::{
+    ColumnGrant, ColumnRoute, column_access, column_access_on, explain_column_access,
+};
 pub use diagnose::{Diagnostic, DiagnosticCode, Severity, diagnose, diagnose_user};
 pub use directory::{Conflict, Directory, DirectoryDoc};
 pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule, Requirement, StoreError};

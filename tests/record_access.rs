@@ -17,10 +17,10 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use rbac_profiles::testkit::strategies::{CATALOGUE_KEYS, Conflicts, org};
 use rbac_profiles::{
-    AccessLevel, AccessRight, AccessRights, BusinessUnit, BusinessUnitId, Directory, DirectoryDoc,
-    Error, Holding, Inheritance, MemoryStore, Owner, Principal, Privilege, PrivilegeDef, Reach,
-    Record, Role, RoleAssignment, Share, Snapshot, Team, TeamId, User, UserId, access_filter,
-    can_access, explain_access,
+    AccessLevel, AccessRight, AccessRights, BusinessUnit, BusinessUnitId, ColumnAccess, ColumnKey,
+    ColumnPermission, Directory, DirectoryDoc, Error, Holding, Inheritance, MemoryStore, Owner,
+    Principal, Privilege, PrivilegeDef, Reach, Record, Role, RoleAssignment, Share, Snapshot, Team,
+    TeamId, User, UserId, access_filter, can_access, column_access_on, explain_access,
 };
 
 // ---------------------------------------------------------------------------
@@ -334,6 +334,51 @@ proptest! {
         }
     }
 
+    /// The record-aware column access is the record access of the
+    /// column's table, narrowed on a secured column by the profiles (System
+    /// Administrator aside).
+    #[test]
+    fn column_access_on_a_record_is_record_access_narrowed((directory, rows) in case()) {
+        let store = MemoryStore::new(directory.clone());
+        let mut columns: Vec<ColumnKey> = directory.secured_columns().cloned().collect();
+        columns.truncate(3);
+        columns.push("e0.name".parse().unwrap());
+        for who in directory.users() {
+            for column in &columns {
+                for row in &rows {
+                    let mut shares = Vec::new();
+                    let record = row.record(&mut shares);
+                    let mut open = ColumnAccess::NONE;
+                    for (permission, action) in [
+                        (ColumnPermission::Read, "read"),
+                        (ColumnPermission::Update, "write"),
+                        (ColumnPermission::Create, "create"),
+                    ] {
+                        let key = Privilege::new(format!("{}:{action}", column.entity())).unwrap();
+                        if directory.privilege(&key).is_some()
+                            && can_access(&store, &who.id, &key, &record).unwrap()
+                        {
+                            open = open.with(permission);
+                        }
+                    }
+                    let expected = if !directory.is_secured_column(column) {
+                        open
+                    } else if reference_is_admin(&directory, who) {
+                        ColumnAccess::ALL
+                    } else {
+                        let profiles = directory
+                            .column_profiles()
+                            .filter(|p| p.users.contains(&who.id) || p.teams.iter().any(|t| who.teams.contains(t)))
+                            .filter_map(|p| p.permissions.get(column).copied())
+                            .fold(ColumnAccess::NONE, ColumnAccess::union);
+                        profiles.intersection(open)
+                    };
+                    prop_assert_eq!(column_access_on(&store, &who.id, column, &record).unwrap(), expected);
+                }
+            }
+        }
+    }
+
     /// Adding a direct role, a share or a team membership never takes
     /// access away.
     #[test]
@@ -401,6 +446,15 @@ proptest! {
             prop_assert_eq!(can_access(&store, "prober", &key, &record).unwrap(), below, "{} under {}", unit, top);
         }
     }
+}
+
+/// Whether `who` holds System Administrator in any way.
+fn reference_is_admin(doc: &Directory, who: &User) -> bool {
+    holds(doc, who).iter().any(|(root, ..)| {
+        closure(doc, root)
+            .iter()
+            .any(|r| r.as_str() == "system-administrator")
+    })
 }
 
 fn doc_users(directory: &Directory) -> Vec<String> {
