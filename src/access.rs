@@ -153,9 +153,12 @@ pub fn explain_privilege<S: Store + ?Sized>(
     let user = load_user(store, user)?;
     require_privilege(store, &privilege)?;
     let reached = Reached::load(store, user)?;
-    let found = granting(reached.includes.as_slice(), &reached.sources(), |node| {
-        reached.level(node, &privilege)
-    });
+    let found = granting(
+        reached.includes.as_slice(),
+        &reached.sources(),
+        |node| reached.level(node, &privilege),
+        |node| reached.role_id(node),
+    );
     Ok(reached.routes(found))
 }
 

@@ -294,11 +294,15 @@ impl ColumnGrant {
 /// As [`column_access`].
 ///
 /// ```
-/// use rbac_profiles::{explain_column_access, ColumnAccess, ColumnGrant, ColumnProfile, Directory, DirectoryDoc, Holding, MemoryStore, Team, User};
+/// use rbac_profiles::{explain_column_access, AccessLevel, ColumnAccess, ColumnGrant, ColumnProfile, Directory, DirectoryDoc, Holding, MemoryStore, PrivilegeDef, Role, Team, User};
 ///
 /// let token = "msdyn_ocwhatsappchannelaccount.msdyn_secureauthenticationtoken".parse()?;
+/// let read: rbac_profiles::Privilege = "msdyn_ocwhatsappchannelaccount:read".parse()?;
 /// let mut org = DirectoryDoc::default();
-/// org.teams.push(Team::new("tier-2", "Tier 2").with_member("kayla"));
+/// // The profile's read counts with the table's read privilege.
+/// org.privileges.push(PrivilegeDef::new(read.clone(), ""));
+/// org.roles.push(Role::new("channel-reader", "").with_grant(read, AccessLevel::Organization));
+/// org.teams.push(Team::new("tier-2", "Tier 2").with_member("kayla").with_role("channel-reader"));
 /// org.users.push(User::new("kayla", "Kayla").with_team("tier-2"));
 /// org.column_profiles.push(
 ///     ColumnProfile::new("whatsapp", "WhatsApp").with_team("tier-2")
@@ -325,13 +329,18 @@ pub fn explain_column_access<S: Store + ?Sized>(
     let sources = reached.sources();
     let mut routes = Vec::new();
     if secured {
-        let admin = granting(reached.includes.as_slice(), &sources, |node| {
-            if reached.role_id(node) == SYSTEM_ADMINISTRATOR {
-                AccessLevel::Organization
-            } else {
-                AccessLevel::None
-            }
-        });
+        let admin = granting(
+            reached.includes.as_slice(),
+            &sources,
+            |node| {
+                if reached.role_id(node) == SYSTEM_ADMINISTRATOR {
+                    AccessLevel::Organization
+                } else {
+                    AccessLevel::None
+                }
+            },
+            |node| reached.role_id(node),
+        );
         for route in reached.routes(admin) {
             for permission in ColumnPermission::ALL {
                 routes.push(ColumnRoute {
@@ -365,9 +374,12 @@ pub fn explain_column_access<S: Store + ?Sized>(
             if store.privilege(&key)?.is_none() {
                 continue;
             }
-            let found = granting(reached.includes.as_slice(), &sources, |node| {
-                reached.level(node, &key)
-            });
+            let found = granting(
+                reached.includes.as_slice(),
+                &sources,
+                |node| reached.level(node, &key),
+                |node| reached.role_id(node),
+            );
             routes.extend(reached.routes(found).into_iter().map(|route| ColumnRoute {
                 permission,
                 grant: ColumnGrant::TablePrivilege {

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::SYSTEM_ADMINISTRATOR;
+use crate::chain::Chain;
 use crate::error::{EntityRef, Error};
 use crate::id::{AsId, BusinessUnitId, RoleId, TeamId, UserId};
 use crate::key::Privilege;
@@ -85,7 +86,7 @@ pub struct Route {
     /// The roles from the one the user holds down to `role`, both included;
     /// a single role when the user holds `role` itself. The shortest chain,
     /// ties broken by role id.
-    pub chain: Vec<RoleId>,
+    pub chain: Chain,
     /// How many other ways (holdings and inclusion chains) lead to `role`;
     /// an explanation names one way per granting role, and counts the
     /// rest here (saturating).
@@ -125,13 +126,7 @@ impl fmt::Display for Route {
             self.role, self.level, self.holding
         )?;
         if self.chain.len() > 1 {
-            f.write_str(" by ")?;
-            for (at, role) in self.chain.iter().enumerate() {
-                if at > 0 {
-                    f.write_str(" > ")?;
-                }
-                write!(f, "{role}")?;
-            }
+            write!(f, " by {}", self.chain)?;
         }
         Ok(())
     }
@@ -321,7 +316,7 @@ impl<'s> Reached<'s> {
                     .holdings
                     .get(f.source)
                     .map_or(Holding::Direct, |h| h.holding.clone()),
-                chain: f.chain.iter().map(|n| self.role_id(*n)).collect(),
+                chain: f.chain,
                 other_paths: f.other_paths,
             })
             .collect()

@@ -6,6 +6,7 @@
 // the built-in catalogue's data.
 mod business_unit;
 pub mod catalog;
+mod chain;
 mod column;
 mod error;
 mod id;
@@ -54,6 +55,7 @@ pub mod guide {
 pub use access::{explain_privilege, has_privilege, has_privilege_at, privilege_level};
 pub use admin::{AdminOp, administer, administer_all};
 pub use business_unit::BusinessUnit;
+pub use chain::Chain;
 pub use column::{ColumnAccess, ColumnPermission, ColumnProfile};
 pub use column_access::{
     ColumnGrant, ColumnRoute, column_access, column_access_on, explain_column_access,

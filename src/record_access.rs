@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::require_privilege;
 use crate::business_unit::BusinessUnit;
+use crate::chain::Chain;
 use crate::error::{EntityRef, Error};
 use crate::held::{Hold, Holding, Reached, load_user};
 use crate::id::{AsId, BusinessUnitId, RoleId, TeamId, UserId};
@@ -173,7 +174,7 @@ pub struct AccessRoute {
     /// none).
     pub business_unit: Option<BusinessUnitId>,
     /// The roles from the one held down to `role`; the shortest chain.
-    pub chain: Vec<RoleId>,
+    pub chain: Chain,
     /// How the grant reaches this record.
     pub reach: Reach,
     /// How many other ways (holdings and chains) lead to `role` and count
@@ -197,13 +198,7 @@ impl fmt::Display for AccessRoute {
             write!(f, " in {unit}")?;
         }
         if self.chain.len() > 1 {
-            f.write_str(" by ")?;
-            for (at, role) in self.chain.iter().enumerate() {
-                if at > 0 {
-                    f.write_str(" > ")?;
-                }
-                write!(f, "{role}")?;
-            }
+            write!(f, " by {}", self.chain)?;
         }
         write!(f, ": {}", self.reach)
     }
@@ -348,7 +343,8 @@ pub fn explain_access<S: Store + ?Sized>(
     let reached = &question.reached;
     let level = |node| reached.level(node, &question.privilege);
     let mut routes = Vec::new();
-    for found in granting(reached.includes.as_slice(), &sources, level) {
+    let name = |node| reached.role_id(node);
+    for found in granting(reached.includes.as_slice(), &sources, level, name) {
         let Some(hold) = reached.holdings.get(found.source) else {
             continue;
         };
@@ -358,13 +354,13 @@ pub fn explain_access<S: Store + ?Sized>(
             level: found.level,
             holding: hold.holding.clone(),
             business_unit: hold.unit.clone(),
-            chain: found.chain.iter().map(|n| reached.role_id(*n)).collect(),
+            chain: found.chain,
             reach,
             other_paths: found.other_paths,
         });
     }
     if let Some(right) = question.right() {
-        let any: Vec<_> = granting(reached.includes.as_slice(), &reached.sources(), level);
+        let any: Vec<_> = granting(reached.includes.as_slice(), &reached.sources(), level, name);
         if let Some(first) = any.first() {
             let hold = reached.holdings.get(first.source);
             for share in question.record.shares {
@@ -374,7 +370,7 @@ pub fn explain_access<S: Store + ?Sized>(
                         level: first.level,
                         holding: hold.map_or(Holding::Direct, |h| h.holding.clone()),
                         business_unit: hold.and_then(|h| h.unit.clone()),
-                        chain: first.chain.iter().map(|n| reached.role_id(*n)).collect(),
+                        chain: first.chain.clone(),
                         reach: Reach::Shared {
                             with: PrincipalId::of(share.principal),
                             right,
@@ -591,11 +587,9 @@ fn principal_of(reached: &Reached<'_>, hold: &Hold) -> PrincipalId {
 /// ```
 /// use rbac_profiles::{AccessFilter, PrincipalId, Record};
 ///
-/// let filter = AccessFilter {
-///     owners: vec![PrincipalId::User("ana".into())],
-///     business_units: vec!["emea".into()],
-///     ..AccessFilter::default()
-/// };
+/// let mut filter = AccessFilter::default();
+/// filter.owners.push(PrincipalId::User("ana".into()));
+/// filter.business_units.push("emea".into());
 /// assert!(filter.admits(&Record::owned_by_user("ana").in_business_unit("apac")));
 /// assert!(filter.admits(&Record::owned_by_user("bo").in_business_unit("emea")));
 /// assert!(!filter.admits(&Record::owned_by_user("bo").in_business_unit("apac")));
@@ -627,7 +621,8 @@ impl AccessFilter {
     /// ```
     /// use rbac_profiles::{AccessFilter, Record};
     ///
-    /// let everything = AccessFilter { everything: true, ..AccessFilter::default() };
+    /// let mut everything = AccessFilter::default();
+    /// everything.everything = true;
     /// assert!(everything.admits(&Record::owned_by_team("t")));
     /// assert!(!AccessFilter::default().admits(&Record::owned_by_organization()));
     /// ```

@@ -15,6 +15,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::chain::Chain;
+use crate::id::RoleId;
 use crate::privilege::AccessLevel;
 
 /// The inclusion edges of a role graph.
@@ -48,8 +50,9 @@ pub(crate) struct Found {
     pub(crate) level: AccessLevel,
     /// The index in the sources given of the holding the chain starts at.
     pub(crate) source: usize,
-    /// Nodes from the held role to `node`, both included.
-    pub(crate) chain: Vec<u32>,
+    /// Roles from the held role to `node`, both included; the chains of
+    /// one answer share their prefixes.
+    pub(crate) chain: Chain,
     /// How many other paths (holding and chain) reach `node` from sources
     /// that count for its level; saturating.
     pub(crate) other_paths: u64,
@@ -60,11 +63,13 @@ pub(crate) struct Found {
 /// of a source that reaches it. `sources` must be sorted by `order`.
 ///
 /// One breadth-first walk per distinct granting level (at most four), each
-/// linear in the part of the graph reached.
+/// linear in the part of the graph reached; `name` gives a node's role id,
+/// called at most once per node and walk.
 pub(crate) fn granting<G: Includes + ?Sized>(
     graph: &G,
     sources: &[Source],
     level: impl Fn(u32) -> AccessLevel,
+    name: impl Fn(u32) -> RoleId,
 ) -> Vec<Found> {
     // A node of level L counts through the sources whose threshold is at
     // most L: one walk per level, over those sources.
@@ -85,6 +90,7 @@ pub(crate) fn granting<G: Includes + ?Sized>(
             continue;
         }
         let walk = Walk::from(graph, &from);
+        let mut chains: HashMap<u32, Chain> = HashMap::new();
         for node in &walk.order {
             if level(*node) == pass {
                 if let Some(visit) = walk.visits.get(node) {
@@ -92,7 +98,7 @@ pub(crate) fn granting<G: Includes + ?Sized>(
                         node: *node,
                         level: pass,
                         source: visit.source,
-                        chain: walk.chain(*node),
+                        chain: walk.chain(*node, &mut chains, &name),
                         other_paths: visit.paths.saturating_sub(1),
                     });
                 }
@@ -245,16 +251,38 @@ impl Walk {
         }
     }
 
-    /// The nodes from the source down to `node`, both included.
-    fn chain(&self, node: u32) -> Vec<u32> {
-        let mut chain = vec![node];
+    /// The roles from the source down to `node`, both included, sharing
+    /// the links already in `chains` (which it extends): over one walk,
+    /// every node is named and linked once.
+    fn chain(
+        &self,
+        node: u32,
+        chains: &mut HashMap<u32, Chain>,
+        name: &impl Fn(u32) -> RoleId,
+    ) -> Chain {
+        // Up to the first node already linked (or the source), then down.
+        let mut path = vec![node];
         let mut at = node;
-        while let Some(parent) = self.visits.get(&at).and_then(|v| v.parent) {
-            chain.push(parent);
-            at = parent;
+        let mut base = Chain::default();
+        loop {
+            if let Some(known) = chains.get(&at) {
+                path.pop();
+                base = known.clone();
+                break;
+            }
+            match self.visits.get(&at).and_then(|v| v.parent) {
+                Some(parent) => {
+                    path.push(parent);
+                    at = parent;
+                }
+                None => break,
+            }
         }
-        chain.reverse();
-        chain
+        for node in path.into_iter().rev() {
+            base = base.then(name(node));
+            chains.insert(node, base.clone());
+        }
+        base
     }
 }
 
@@ -268,6 +296,14 @@ impl Includes for [Vec<u32>] {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    fn name(node: u32) -> RoleId {
+        RoleId::from(node.to_string())
+    }
+
+    fn nodes(chain: &Chain) -> Vec<u32> {
+        chain.iter().map(|r| r.as_str().parse().unwrap()).collect()
+    }
 
     fn source(node: u32, order: u32) -> Source {
         Source {
@@ -285,7 +321,12 @@ mod tests {
             .map(|i| if i + 1 < n { vec![i + 1] } else { vec![] })
             .collect();
         let sources: Vec<Source> = (0..n).map(|t| source(0, t)).collect();
-        let found = granting(graph.as_slice(), &sources, |_| AccessLevel::Organization);
+        let found = granting(
+            graph.as_slice(),
+            &sources,
+            |_| AccessLevel::Organization,
+            name,
+        );
         assert_eq!(found.len(), n as usize);
         for f in &found {
             assert_eq!(f.source, 0);
@@ -298,15 +339,20 @@ mod tests {
     fn the_shortest_chain_wins_then_the_earlier_source() {
         // 0 -> 1 -> 3, 2 -> 3; sources 0 (order 0) and 2 (order 1).
         let graph = vec![vec![1], vec![3], vec![3], vec![]];
-        let found = granting(graph.as_slice(), &[source(0, 0), source(2, 1)], |n| {
-            if n == 3 {
-                AccessLevel::User
-            } else {
-                AccessLevel::None
-            }
-        });
+        let found = granting(
+            graph.as_slice(),
+            &[source(0, 0), source(2, 1)],
+            |n| {
+                if n == 3 {
+                    AccessLevel::User
+                } else {
+                    AccessLevel::None
+                }
+            },
+            name,
+        );
         assert_eq!(found.len(), 1);
-        assert_eq!((found[0].source, found[0].chain.clone()), (1, vec![2, 3]));
+        assert_eq!((found[0].source, nodes(&found[0].chain)), (1, vec![2, 3]));
         assert_eq!(found[0].other_paths, 1);
     }
 
@@ -334,7 +380,7 @@ mod tests {
                 AccessLevel::None
             }
         };
-        let found = granting(graph.as_slice(), &sources, level);
+        let found = granting(graph.as_slice(), &sources, level, name);
         assert_eq!((found[0].source, found[0].other_paths), (1, 0));
         assert!(any_granting(graph.as_slice(), &sources, level));
         assert!(!any_granting(graph.as_slice(), &sources[..1], level));
@@ -343,8 +389,13 @@ mod tests {
     #[test]
     fn a_cycle_is_walked_once() {
         let graph = vec![vec![1], vec![2], vec![0]];
-        let found = granting(graph.as_slice(), &[source(0, 0)], |_| AccessLevel::User);
+        let found = granting(
+            graph.as_slice(),
+            &[source(0, 0)],
+            |_| AccessLevel::User,
+            name,
+        );
         assert_eq!(found.len(), 3);
-        assert_eq!(found[2].chain, vec![0, 1, 2]);
+        assert_eq!(nodes(&found[2].chain), vec![0, 1, 2]);
     }
 }

@@ -101,7 +101,7 @@ fn assert_routes_are_real(
             }
             other => prop_assert!(false, "unexpected holding {:?}", other),
         }
-        for step in route.chain.windows(2) {
+        for step in route.chain.to_vec().windows(2) {
             let role = directory.role(step[0].as_str()).unwrap();
             prop_assert!(role.includes.contains(&step[1]), "{:?}", route);
         }

@@ -34,9 +34,9 @@ use proptest::test_runner::TestCaseError;
 use rbac_profiles::testkit::strategies::{Conflicts, org};
 use rbac_profiles::{
     AccessLevel, AdminOp, Change, ColumnKey, ColumnProfile, Directory, DirectoryDoc, EntityKind,
-    Error, MemoryStore, Privilege, PrivilegeDef, Profile, Reason, Resolution, Role, RoleId,
-    StoreMut, Team, Template, TemplateKind, User, UserId, administer, catalog, diagnose,
-    diagnose_user, explain_privilege, has_privilege, resolve_profile,
+    Error, MemoryStore, Privilege, PrivilegeDef, Profile, Reason, Record, Resolution, Role, RoleId,
+    Snapshot, StoreMut, Team, Template, TemplateKind, User, UserId, administer, catalog, diagnose,
+    diagnose_user, explain_access, explain_privilege, has_privilege, resolve_profile,
 };
 use serde_json::{Value, json};
 
@@ -305,6 +305,42 @@ fn a_10000_deep_inclusion_chain_loads_and_answers() {
     };
     administer(&mut store, &top, &op).unwrap();
     assert!(store.directory().profile("deep").is_none());
+}
+
+/// Every role of a 10 000-deep chain grants: 10 000 routes whose chains add
+/// up to 50 million roles, but share their links, so the answer stays the
+/// size of the chain (a copy per route would take gigabytes).
+#[test]
+fn a_10000_deep_granting_chain_explains_in_linear_size() {
+    let roles: Vec<Role> = chain(DEPTH)
+        .into_iter()
+        .map(|role| role.with_grant(key("shift_report:read"), AccessLevel::User))
+        .collect();
+    let mut org = DirectoryDoc {
+        privileges: vec![PrivilegeDef::new(key("shift_report:read"), "")],
+        roles,
+        ..DirectoryDoc::default()
+    };
+    org.users
+        .push(User::new("top", "Top").with_role(chain_role(0)));
+    let store = MemoryStore::new(Directory::builtin_with(org).unwrap());
+    let snapshot = Snapshot::compile(&store).unwrap();
+    let record = Record::owned_by_user("top");
+    let by_store = explain_privilege(&store, "top", key("shift_report:read")).unwrap();
+    let by_snapshot = snapshot
+        .explain_privilege("top", key("shift_report:read"))
+        .unwrap();
+    let access = explain_access(&store, "top", key("shift_report:read"), &record).unwrap();
+    assert_eq!(by_store.len(), DEPTH);
+    assert_eq!(access.len(), DEPTH);
+    assert_eq!(by_store, by_snapshot);
+    // Routes come in role id order (c0, c1, c10, …): each chain ends at its
+    // role and is as long as the role is deep.
+    for route in &by_store {
+        let depth: usize = route.role.as_str()[1..].parse().unwrap();
+        assert_eq!(route.chain.len(), depth + 1);
+        assert_eq!(route.chain.last(), Some(&route.role));
+    }
 }
 
 #[test]

@@ -509,7 +509,7 @@ fn check_route(
             return Err(TestCaseError::fail(format!("unexpected holding {other:?}")));
         }
     }
-    for pair in route.chain.windows(2) {
+    for pair in route.chain.to_vec().windows(2) {
         prop_assert!(
             find_role(doc, &pair[0]).includes.contains(&pair[1]),
             "{} does not include {}: {:?}",
@@ -555,7 +555,7 @@ fn check_resolution(doc: &DirectoryDoc, store: &MemoryStore) -> Result<(), TestC
                     (
                         r.role.clone(),
                         r.holding.clone(),
-                        r.chain.clone(),
+                        r.chain.to_vec(),
                         r.level,
                         r.other_paths,
                     )

@@ -13,6 +13,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     // Model types.
     "id",
+    "chain",
     "business_unit",
     "unique_map",
     "profile",
