@@ -51,7 +51,7 @@ pub use access::{OwnerIx, PrincipalIx, RecordIx, ShareIx};
 use bits::{Rows, has_bit, intersects};
 pub use diff::{LevelChange, UserDiff};
 use intern::{IdTable, NONE};
-use tables::{Csr, len_u32};
+use tables::{Csr, UserPlaces, len_u32};
 use units::Units;
 pub use what_if::{ProfileMove, Proposal};
 
@@ -115,10 +115,9 @@ pub struct Snapshot {
     /// Per privilege: the share right its action matches, if any.
     rights: Vec<Option<AccessRight>>,
     /// Per user: the index of their business unit (the root's when they
-    /// name none; NONE when the store has no units).
-    user_units: Vec<u32>,
-    /// Per user: their teams, in id order.
-    user_teams: Csr,
+    /// name none; NONE when the store has no units) and their teams, in id
+    /// order.
+    places: UserPlaces,
     /// `(user, role, unit)`, sorted: direct roles held in another unit than
     /// the user's.
     away: Vec<(u32, u32, u32)>,
@@ -920,8 +919,7 @@ impl Snapshot {
     /// ```
     pub fn heap_bytes(&self) -> usize {
         self.users.heap_bytes()
-            + self.user_units.capacity() * size_of::<u32>()
-            + self.user_teams.heap_bytes()
+            + self.places.heap_bytes()
             + self.away.capacity() * size_of::<(u32, u32, u32)>()
             + self.away_only.capacity() * size_of::<(u32, u32)>()
             + self.units.heap_bytes()

@@ -13,6 +13,7 @@ use super::bits::{has_bit, intersects};
 use super::explain::SnapHold;
 use super::intern::NONE;
 use super::{BusinessUnitIx, LEVELS, PrivilegeIx, Snapshot, TeamIx, UserIx};
+use crate::chain::Chain;
 use crate::error::{EntityRef, Error};
 use crate::held::Holding;
 use crate::id::{AsId, BusinessUnitId, TeamId, UserId};
@@ -403,7 +404,9 @@ impl Snapshot {
             reaches.push(reach);
         }
         let mut routes = Vec::new();
-        for found in granting(&self.routes.includes, &sources, level) {
+        for found in granting(&self.routes.includes, &sources, level, |role| {
+            self.role_of(role)
+        }) {
             let (Some(hold), Some(reach)) = (holdings.get(found.source), reaches.get(found.source))
             else {
                 continue;
@@ -426,7 +429,9 @@ impl Snapshot {
                     ..*s
                 })
                 .collect();
-            let found = granting(&self.routes.includes, &any, level);
+            let found = granting(&self.routes.includes, &any, level, |role| {
+                self.role_of(role)
+            });
             if let (Some(first), true) = (found.first(), at.shared) {
                 let hold = holdings.get(first.source);
                 for share in record.shares {
@@ -517,7 +522,7 @@ impl Snapshot {
                 filter.shared_with.push(me);
                 filter
                     .shared_with
-                    .extend(self.user_teams.row(user.index()).iter().map(|t| {
+                    .extend(self.places.teams(user.ix).iter().map(|t| {
                         PrincipalId::Team(TeamId::from(self.teams.id(*t).unwrap_or_default()))
                     }));
             }
@@ -542,12 +547,16 @@ impl Snapshot {
             Owner::Organization => None,
         };
         for share in record.shares {
-            let (known, entity) = match share.principal {
-                Principal::User(id) => (self.users.get(id).is_some(), EntityRef::User(id.into())),
-                Principal::Team(id) => (self.teams.get(id).is_some(), EntityRef::Team(id.into())),
-            };
-            if !known {
-                return Err(in_record("shared with", entity));
+            // The error's ids are built only on the error path: a check
+            // does not allocate.
+            match share.principal {
+                Principal::User(id) if self.users.get(id).is_none() => {
+                    return Err(in_record("shared with", EntityRef::User(id.into())));
+                }
+                Principal::Team(id) if self.teams.get(id).is_none() => {
+                    return Err(in_record("shared with", EntityRef::Team(id.into())));
+                }
+                _ => {}
             }
         }
         let unit = match record.business_unit {
@@ -577,7 +586,7 @@ impl Snapshot {
     /// The unit owning a record of `owner` that names none.
     fn owner_unit(&self, owner: Option<Who>) -> u32 {
         match owner {
-            Some(Who::User(u)) => self.user_units.get(u as usize).copied().unwrap_or(NONE),
+            Some(Who::User(u)) => self.places.unit(u),
             Some(Who::Team(t)) => self.team_units.get(t as usize).copied().unwrap_or(NONE),
             None => self.units.root,
         }
@@ -585,10 +594,7 @@ impl Snapshot {
 
     /// Whether user `user` is in team `team`.
     fn in_team(&self, user: u32, team: u32) -> bool {
-        self.user_teams
-            .row(user as usize)
-            .binary_search(&team)
-            .is_ok()
+        self.places.teams(user).binary_search(&team).is_ok()
     }
 
     fn is_me_or_my_team(&self, user: u32, principal: Principal<'_>) -> bool {
@@ -633,7 +639,7 @@ impl Snapshot {
             )
             .0
         };
-        let own = self.user_units.get(user as usize).copied().unwrap_or(NONE);
+        let own = self.places.unit(user);
         let direct = depth(Who::User(user), own, false);
         for role in self.direct_roles.row(user as usize) {
             if reach(direct, *role) && self.away_only.binary_search(&(user, *role)).is_err() {
@@ -652,7 +658,7 @@ impl Snapshot {
                 return true;
             }
         }
-        for team in self.user_teams.row(user as usize) {
+        for team in self.places.teams(user) {
             let unit = self.team_units.get(*team as usize).copied().unwrap_or(NONE);
             let plain = depth(Who::Team(*team), unit, false);
             let members = depth(Who::Team(*team), unit, true);
@@ -713,7 +719,7 @@ impl Snapshot {
         hold: &SnapHold,
         node: u32,
         level: AccessLevel,
-        chain: &[u32],
+        chain: &Chain,
         reach: Reach,
         other_paths: u64,
     ) -> AccessRoute {
@@ -722,7 +728,7 @@ impl Snapshot {
             level,
             holding: self.holding(hold.team),
             business_unit: (hold.unit != NONE).then(|| self.unit_id(hold.unit)),
-            chain: chain.iter().map(|r| self.role_of(*r)).collect(),
+            chain: chain.clone(),
             reach,
             other_paths,
         }

@@ -7,7 +7,7 @@ use std::hash::Hash;
 
 use super::bits::{Rows, intersects};
 use super::intern::{IdHash, IdTable, NONE};
-use super::tables::{Csr, checked_len, filled};
+use super::tables::{Csr, UserPlaces, checked_len, filled};
 use super::units::Units;
 use super::{LEVELS, Ranked, RouteTables, Snapshot};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
@@ -236,7 +236,8 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         .iter()
         .map(|old| team_units_met.get(*old as usize).copied().unwrap_or(NONE))
         .collect();
-    let user_teams = user_teams.map(team_new).sorted_rows();
+    let places = UserPlaces::new(&user_units, &user_teams.map(team_new).sorted_rows())?;
+    drop(user_units);
     let routes = RouteTables {
         team_roles: team_roles.permute(&team_order, |role| *role)?.sorted_rows(),
         includes: includes.sorted_rows(),
@@ -299,8 +300,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         stamp,
         users,
         rights,
-        user_units,
-        user_teams,
+        places,
         away: away_roles,
         away_only,
         units,

@@ -148,3 +148,69 @@ impl Csr {
         (self.starts.capacity() + self.values.capacity()) * size_of::<u32>()
     }
 }
+
+/// Each user's business unit and teams in one 12-byte entry, so that a
+/// record-access check reads both from one cache line: `[unit, a, b]`,
+/// where `a == NONE` means no team, `b == NONE` one team `a`, and `a` with
+/// [`UserPlaces::MANY`] set the row of a user in more than two teams, kept
+/// in an overflow table.
+#[derive(Default)]
+pub(crate) struct UserPlaces {
+    entries: Vec<[u32; 3]>,
+    overflow: Csr,
+}
+
+impl UserPlaces {
+    /// Marks an overflow row; team indices stay below it.
+    const MANY: u32 = 1 << 31;
+
+    /// From each user's unit and sorted team row.
+    pub(super) fn new(units: &[u32], teams: &Csr) -> Result<Self, Error> {
+        let mut entries = filled(units.len(), [NONE; 3], "user places")?;
+        let mut overflow = Csr::default();
+        for (user, (entry, unit)) in entries.iter_mut().zip(units).enumerate() {
+            let row = teams.row(user);
+            *entry = match *row {
+                [] => [*unit, NONE, NONE],
+                [a] if a < Self::MANY => [*unit, a, NONE],
+                [a, b] if a < Self::MANY && b < Self::MANY => [*unit, a, b],
+                _ => {
+                    let at = u32::try_from(overflow.len())
+                        .ok()
+                        .filter(|at| *at < Self::MANY - 1)
+                        .ok_or(Error::SnapshotLimit {
+                            what: "users in more than two teams",
+                            limit: u64::from(Self::MANY - 2),
+                        })?;
+                    overflow.push_row(row.iter().copied())?;
+                    [*unit, Self::MANY | at, NONE]
+                }
+            };
+        }
+        Ok(Self { entries, overflow })
+    }
+
+    /// The user's business unit; [`NONE`] without units.
+    #[inline]
+    pub(crate) fn unit(&self, user: u32) -> u32 {
+        self.entries.get(user as usize).map_or(NONE, |e| e[0])
+    }
+
+    /// The user's teams, in index order.
+    #[inline]
+    pub(crate) fn teams(&self, user: u32) -> &[u32] {
+        let Some(entry) = self.entries.get(user as usize) else {
+            return &[];
+        };
+        match entry {
+            [_, NONE, _] => &[],
+            [_, a, NONE] if *a & Self::MANY == 0 => entry.get(1..2).unwrap_or_default(),
+            [_, a, _] if *a & Self::MANY != 0 => self.overflow.row((*a & !Self::MANY) as usize),
+            _ => entry.get(1..3).unwrap_or_default(),
+        }
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * size_of::<[u32; 3]>() + self.overflow.heap_bytes()
+    }
+}
