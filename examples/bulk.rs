@@ -3,13 +3,17 @@
 //!
 //! ```text
 //! cargo run --release --example bulk -- --users 1000000
+//! cargo run --release --example bulk -- --users 1000000 --business-units 1000
 //! ```
 //!
 //! Prints one line per measure, `measure=<name> users=<N> ns_per_op=<x>
 //! total_ms=<y>` (the median of several rounds), and the snapshot's size.
 //! The organisation is `testkit::Workload::new(N)`: 200 custom roles, 500
 //! custom privileges (5 % of cells granted), 1 000 ranked profiles of 5
-//! roles, 1–4 direct roles and 0–2 teams a user.
+//! roles, 1–4 direct roles and 0–2 teams a user; with `--business-units`,
+//! that many units in a tree at most six deep, users and teams spread over
+//! them, and record-access measures: `can_access` by handle and by id on
+//! random records, and `access_filter`.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -21,7 +25,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use rbac_profiles::testkit::Workload;
-use rbac_profiles::{Snapshot, has_privilege};
+use rbac_profiles::{Record, RecordIx, Share, Snapshot, has_privilege};
 
 /// Rounds per measure; the median is printed.
 const ROUNDS: usize = 5;
@@ -31,15 +35,17 @@ const QUERIES: usize = 1_000_000;
 const STORE_QUERIES: usize = 20_000;
 
 const USAGE: &str = "\
-usage: cargo run --release --example bulk -- [--users N]
+usage: cargo run --release --example bulk -- [--users N] [--business-units B]
 
-Compiles a snapshot of testkit::Workload::new(N) (default 100000 users) and
-prints one line per measure: compile, resolve_all, privilege checks by
-handle, by id and on the store path, single resolutions, and the size.";
+Compiles a snapshot of testkit::Workload::new(N) (default 100000 users, no
+business units) and prints one line per measure: compile, resolve_all,
+privilege checks by handle, by id and on the store path, single
+resolutions, and the size. With B > 0 business units, also record access:
+can_access by handle and by id, and access_filter.";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let users = match users_from_args() {
-        Ok(Some(users)) => users,
+    let (users, units) = match args() {
+        Ok(Some(args)) => args,
         Ok(None) => {
             println!("{USAGE}");
             return Ok(());
@@ -50,7 +56,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let started = Instant::now();
-    let store = Workload::new(users).store()?;
+    let workload = Workload::new(users).with_business_units(units);
+    let store = workload.store()?;
     eprintln!(
         "generated {users} users in {} ms",
         started.elapsed().as_millis()
@@ -63,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(all.len(), users);
     report("resolve_all", users, resolve_all, users);
 
-    let queries = Workload::new(users).queries(QUERIES, 42);
+    let queries = workload.queries(QUERIES, 42);
     let handles = Workload::handles(&snapshot, &queries).unwrap();
     let (by_handle, granted) = median_of(ROUNDS, || {
         handles
@@ -97,6 +104,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     report("resolve_profile_str", users, single, some.len());
 
+    if units > 0 {
+        record_access(&workload, &snapshot, &queries)?;
+    }
+
     let bytes = snapshot.heap_bytes();
     println!(
         "snapshot_bytes={bytes} bytes_per_user={:.1}",
@@ -114,24 +125,95 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The users asked for; `None` when help was asked for.
-fn users_from_args() -> Result<Option<usize>, String> {
+/// `can_access` by handle and by id on random records
+/// ([`Workload::records`]), and `access_filter` for users with 4 roles
+/// and 2 teams.
+fn record_access(
+    workload: &Workload,
+    snapshot: &Snapshot,
+    queries: &[(rbac_profiles::UserId, rbac_profiles::Privilege)],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let users = workload.users;
+    let samples = workload.records(queries.len(), 7);
+    let shares: Vec<Vec<Share<'_>>> = samples.iter().map(|s| s.shares()).collect();
+    let records: Vec<Record<'_>> = samples
+        .iter()
+        .zip(&shares)
+        .map(|(s, sh)| s.record(sh))
+        .collect();
+    let handles = Workload::handles(snapshot, queries).ok_or("queries outside the snapshot")?;
+    let record_handles = samples
+        .iter()
+        .map(|s| s.handles(snapshot))
+        .collect::<Result<Vec<_>, _>>()?;
+    let record_ix: Vec<RecordIx<'_>> = record_handles.iter().map(|r| r.record()).collect();
+
+    let (by_handle, granted) = median_of(ROUNDS, || {
+        handles
+            .iter()
+            .zip(&record_ix)
+            .filter(|((u, p), r)| snapshot.can_access_ix(*u, *p, r))
+            .count()
+    });
+    report("can_access_handle", users, by_handle, handles.len());
+    let (by_str, granted_str) = median_of(ROUNDS, || {
+        queries
+            .iter()
+            .zip(&records)
+            .filter(|((u, p), r)| snapshot.can_access(u, p, r).unwrap())
+            .count()
+    });
+    assert_eq!(granted, granted_str);
+    report("can_access_str", users, by_str, queries.len());
+
+    // A user with 4 direct roles and 2 teams, as the issue's target states.
+    let filters = STORE_QUERIES.min(queries.len());
+    let doc = workload.doc();
+    let typical: Vec<&rbac_profiles::UserId> = doc
+        .users
+        .iter()
+        .filter(|u| u.roles.len() == 4 && u.teams.len() == 2)
+        .map(|u| &u.id)
+        .collect();
+    let asked: Vec<(&rbac_profiles::UserId, &rbac_profiles::Privilege)> = queries
+        .iter()
+        .take(filters)
+        .enumerate()
+        .map(|(n, (_, p))| (typical[n % typical.len().max(1)], p))
+        .collect();
+    let (filter, _) = median_of(ROUNDS, || {
+        for (u, p) in &asked {
+            black_box(snapshot.access_filter(*u, *p).unwrap());
+        }
+    });
+    report("access_filter", users, filter, asked.len());
+    eprintln!("{granted} of {} record checks granted", handles.len());
+    Ok(())
+}
+
+/// The users and business units asked for; `None` when help was asked for.
+fn args() -> Result<Option<(usize, usize)>, String> {
     let mut args = std::env::args().skip(1);
-    let mut users = 100_000;
+    let (mut users, mut units) = (100_000, 0);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--help" | "-h" => return Ok(None),
-            "--users" => {
-                let value = args.next().ok_or("--users needs a number")?;
-                users = value
+            "--users" | "--business-units" => {
+                let value = args.next().ok_or(format!("{arg} needs a number"))?;
+                let n = value
                     .replace('_', "")
                     .parse()
-                    .map_err(|e| format!("--users {value}: {e}"))?;
+                    .map_err(|e| format!("{arg} {value}: {e}"))?;
+                if arg == "--users" {
+                    users = n;
+                } else {
+                    units = n;
+                }
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(Some(users))
+    Ok(Some((users, units)))
 }
 
 /// Runs `f` `rounds` times; the median time and the last result.

@@ -310,7 +310,7 @@ impl Directory {
     /// let err = Directory::from_json(r#"{ "users": [ { "id": "kayla", "role": [] } ] }"#).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "invalid document at line 1, column 36: unknown field `role`, expected one of `id`, `name`, `roles`, `teams`"
+    ///     "invalid document at line 1, column 36: unknown field `role`, expected one of `id`, `name`, `roles`, `teams`, `business_unit`"
     /// );
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```

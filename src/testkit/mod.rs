@@ -22,7 +22,8 @@
 //!   built-in catalogue, their lists permuted, and administration
 //!   operations over their ids.
 //! - [`Workload`]: a synthetic organisation of any size, deterministic from
-//!   a seed, for benchmarks and scale tests.
+//!   a seed, for benchmarks and scale tests, with random records
+//!   ([`SampleRecord`]) for record-access questions.
 
 pub mod conformance;
 mod faulty;
@@ -31,4 +32,4 @@ pub mod strategies;
 mod workload;
 
 pub use faulty::{Fault, FaultyStore};
-pub use workload::Workload;
+pub use workload::{SampleRecord, SampleRecordIx, Workload};

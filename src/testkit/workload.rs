@@ -11,8 +11,10 @@ use crate::id::{BusinessUnitId, ProfileId, RoleId, TeamId, UserId};
 use crate::key::Privilege;
 use crate::privilege::{AccessLevel, PrivilegeDef};
 use crate::profile::Profile;
+use crate::record::{AccessRight, AccessRights, Owner, Record, Share};
+use crate::record_access::PrincipalId;
 use crate::role::Role;
-use crate::snapshot::{PrivilegeIx, Snapshot, UserIx};
+use crate::snapshot::{BusinessUnitIx, OwnerIx, PrivilegeIx, RecordIx, ShareIx, Snapshot, UserIx};
 use crate::store::MemoryStore;
 use crate::team::Team;
 use crate::user::{RoleAssignment, User};
@@ -356,6 +358,69 @@ impl Workload {
             .collect()
     }
 
+    /// `count` random records over the workload's users, teams and
+    /// business units, deterministic from `seed`: owned by a user 70 % of
+    /// the time, by a team 20 % (a user when there are no teams), by the
+    /// organization 10 %; one in ten in a unit other than its owner's (when
+    /// there are units); one in five shared, with read and write, with a
+    /// user or a team.
+    ///
+    /// ```
+    /// use rbac_profiles::testkit::Workload;
+    /// use rbac_profiles::Snapshot;
+    ///
+    /// let workload = Workload::new(100).with_business_units(5);
+    /// let snapshot = Snapshot::compile(&workload.store()?)?;
+    /// let records = workload.records(10, 3);
+    /// assert_eq!(records, workload.records(10, 3));
+    /// for (sample, (user, privilege)) in records.iter().zip(workload.queries(10, 1)) {
+    ///     let shares = sample.shares();
+    ///     let record = sample.record(&shares);
+    ///     let by_id = snapshot.can_access(&user, &privilege, &record)?;
+    ///     let handles = sample.handles(&snapshot)?;
+    ///     let (u, p) = (snapshot.user_ix(&user).unwrap(), snapshot.privilege_ix(&privilege).unwrap());
+    ///     assert_eq!(snapshot.can_access_ix(u, p, &handles.record()), by_id);
+    /// }
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn records(&self, count: usize, seed: u64) -> Vec<SampleRecord> {
+        if self.users == 0 {
+            return Vec::new();
+        }
+        let mut rng = Rng::new(seed);
+        (0..count)
+            .map(|_| {
+                let owner = match rng.below(10) {
+                    0 => None,
+                    1 | 2 if self.teams > 0 => {
+                        Some(PrincipalId::Team(self.team_id(rng.below(self.teams))))
+                    }
+                    _ => Some(PrincipalId::User(self.user_id(rng.below(self.users)))),
+                };
+                let business_unit = (self.business_units > 0 && rng.below(10) == 0)
+                    .then(|| self.unit_id(rng.below(self.business_units)));
+                let shares = if rng.below(5) == 0 {
+                    let with = rng.below(self.users + self.teams);
+                    let principal = match with.checked_sub(self.users) {
+                        Some(t) => PrincipalId::Team(self.team_id(t)),
+                        None => PrincipalId::User(self.user_id(with)),
+                    };
+                    vec![(
+                        principal,
+                        AccessRights::from([AccessRight::Read, AccessRight::Write]),
+                    )]
+                } else {
+                    Vec::new()
+                };
+                SampleRecord {
+                    owner,
+                    business_unit,
+                    shares,
+                }
+            })
+            .collect()
+    }
+
     /// The id of user number `n`.
     ///
     /// ```
@@ -451,5 +516,113 @@ impl Rng {
 
     fn percent(&mut self, percent: u32) -> bool {
         self.below(100) < percent as usize
+    }
+}
+
+/// A record of [`Workload::records`], with owned ids; borrow it as a
+/// [`Record`] with [`SampleRecord::record`], or as handles with
+/// [`SampleRecord::handles`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SampleRecord {
+    /// The owner; `None` for the organization.
+    pub owner: Option<PrincipalId>,
+    /// The owning unit, when not the owner's.
+    pub business_unit: Option<BusinessUnitId>,
+    /// Who it is shared with, and how.
+    pub shares: Vec<(PrincipalId, AccessRights)>,
+}
+
+impl SampleRecord {
+    /// The shares, borrowed: what [`SampleRecord::record`] takes.
+    ///
+    /// ```
+    /// let sample = &rbac_profiles::testkit::Workload::new(10).records(1, 0)[0];
+    /// assert_eq!(sample.shares().len(), sample.shares.len());
+    /// ```
+    pub fn shares(&self) -> Vec<Share<'_>> {
+        self.shares
+            .iter()
+            .map(|(principal, rights)| match principal {
+                PrincipalId::User(user) => Share::user(user, *rights),
+                PrincipalId::Team(team) => Share::team(team, *rights),
+            })
+            .collect()
+    }
+
+    /// The record, with `shares` (from [`SampleRecord::shares`]).
+    ///
+    /// ```
+    /// let sample = &rbac_profiles::testkit::Workload::new(10).records(1, 0)[0];
+    /// let shares = sample.shares();
+    /// assert_eq!(sample.record(&shares).shares.len(), sample.shares.len());
+    /// ```
+    pub fn record<'a>(&'a self, shares: &'a [Share<'a>]) -> Record<'a> {
+        let owner = match &self.owner {
+            Some(PrincipalId::User(user)) => Owner::User(user.as_str()),
+            Some(PrincipalId::Team(team)) => Owner::Team(team.as_str()),
+            None => Owner::Organization,
+        };
+        let record = Record::owned_by(owner).with_shares(shares);
+        match &self.business_unit {
+            Some(unit) => record.in_business_unit(unit),
+            None => record,
+        }
+    }
+
+    /// The record in `snapshot`'s handles.
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::record_ix`]: an id the snapshot lacks.
+    ///
+    /// ```
+    /// use rbac_profiles::testkit::Workload;
+    ///
+    /// let workload = Workload::new(10);
+    /// let snapshot = rbac_profiles::Snapshot::compile(&workload.store()?)?;
+    /// let handles = workload.records(1, 0)[0].handles(&snapshot)?;
+    /// let _ = handles.record();
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn handles(&self, snapshot: &Snapshot) -> Result<SampleRecordIx, Error> {
+        let shares = self.shares();
+        let mut share_ix = Vec::with_capacity(shares.len());
+        let record = snapshot.record_ix(&self.record(&shares), &mut share_ix)?;
+        Ok(SampleRecordIx {
+            owner: record.owner,
+            business_unit: record.business_unit,
+            shares: share_ix,
+        })
+    }
+}
+
+/// A [`SampleRecord`] in a snapshot's handles; [`SampleRecordIx::record`]
+/// borrows it as a [`RecordIx`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SampleRecordIx {
+    owner: OwnerIx,
+    business_unit: Option<BusinessUnitIx>,
+    shares: Vec<ShareIx>,
+}
+
+impl SampleRecordIx {
+    /// The record, by handles: what [`Snapshot::can_access_ix`] takes.
+    ///
+    /// ```
+    /// use rbac_profiles::testkit::Workload;
+    ///
+    /// let workload = Workload::new(10);
+    /// let snapshot = rbac_profiles::Snapshot::compile(&workload.store()?)?;
+    /// let handles = workload.records(1, 0)[0].handles(&snapshot)?;
+    /// assert!(handles.record().shares.len() <= 1);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn record(&self) -> RecordIx<'_> {
+        let record = RecordIx::owned_by(self.owner).with_shares(&self.shares);
+        match self.business_unit {
+            Some(unit) => record.in_business_unit(unit),
+            None => record,
+        }
     }
 }
