@@ -6,7 +6,10 @@ use std::error::Error as StdError;
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{
+    ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, ToolSettingsId,
+    UserId,
+};
 use crate::key::{ColumnKey, KeyError, Privilege};
 use crate::profile::TemplateKind;
 
@@ -288,6 +291,29 @@ pub enum Error {
         /// The id that was given.
         template: TemplateId,
     },
+    /// An administrator deleted, renamed or created an out-of-box template:
+    /// the product ships those, and they stay as shipped.
+    #[error("out-of-box template {:?} {rule}", template.as_str())]
+    OutOfBoxTemplate {
+        /// The template.
+        template: TemplateId,
+        /// What it can't undergo: [`OutOfBoxRule::Delete`],
+        /// [`OutOfBoxRule::Rename`] or [`OutOfBoxRule::Create`].
+        rule: OutOfBoxRule,
+    },
+    /// An operation names productivity tool settings that do not exist.
+    #[error("unknown tool settings {:?}", settings.as_str())]
+    UnknownToolSettings {
+        /// The id that was given.
+        settings: ToolSettingsId,
+    },
+    /// An operation names a channel provider configuration that does not
+    /// exist.
+    #[error("unknown channel provider {:?}", provider.as_str())]
+    UnknownChannelProvider {
+        /// The id that was given.
+        provider: ChannelProviderId,
+    },
     /// The actor lacks the privilege or role the operation needs.
     #[error("user {:?} lacks {missing}", actor.as_str())]
     AccessDenied {
@@ -377,8 +403,8 @@ fn id_list(ids: &[ProfileId]) -> String {
     quoted.join(", ")
 }
 
-/// What an out-of-box profile can't have or undergo, as
-/// [`Error::OutOfBox`] reports it.
+/// What an out-of-box profile or template can't have or undergo, as
+/// [`Error::OutOfBox`] and [`Error::OutOfBoxTemplate`] report it.
 ///
 /// ```
 /// assert_eq!(rbac_profiles::OutOfBoxRule::Rank.to_string(), "can't have a rank");
@@ -396,6 +422,11 @@ pub enum OutOfBoxRule {
     Default,
     /// Being deleted.
     Delete,
+    /// Being renamed (templates).
+    Rename,
+    /// Being created by an administrator (templates: the product ships the
+    /// out-of-box ones).
+    Create,
 }
 
 impl fmt::Display for OutOfBoxRule {
@@ -406,6 +437,8 @@ impl fmt::Display for OutOfBoxRule {
             OutOfBoxRule::Users => "can't have directly assigned users",
             OutOfBoxRule::Default => "can't be the default",
             OutOfBoxRule::Delete => "can't be deleted",
+            OutOfBoxRule::Rename => "can't be renamed",
+            OutOfBoxRule::Create => "can't be created by an administrator",
         })
     }
 }
@@ -454,6 +487,10 @@ pub enum EntityKind {
     Column,
     /// A column security profile.
     ColumnProfile,
+    /// The settings of a productivity tool.
+    ToolSettings,
+    /// A channel provider configuration.
+    ChannelProvider,
 }
 
 impl fmt::Display for EntityKind {
@@ -467,6 +504,8 @@ impl fmt::Display for EntityKind {
             EntityKind::Template => "template",
             EntityKind::Column => "column",
             EntityKind::ColumnProfile => "column profile",
+            EntityKind::ToolSettings => "tool settings",
+            EntityKind::ChannelProvider => "channel provider",
         })
     }
 }
@@ -498,6 +537,10 @@ pub enum EntityRef {
     Column(ColumnKey),
     /// A column security profile id.
     ColumnProfile(ColumnProfileId),
+    /// A productivity tool settings id.
+    ToolSettings(ToolSettingsId),
+    /// A channel provider configuration id.
+    ChannelProvider(ChannelProviderId),
 }
 
 impl EntityRef {
@@ -518,6 +561,8 @@ impl EntityRef {
             EntityRef::Template(_) => EntityKind::Template,
             EntityRef::Column(_) => EntityKind::Column,
             EntityRef::ColumnProfile(_) => EntityKind::ColumnProfile,
+            EntityRef::ToolSettings(_) => EntityKind::ToolSettings,
+            EntityRef::ChannelProvider(_) => EntityKind::ChannelProvider,
         }
     }
 
@@ -538,6 +583,8 @@ impl EntityRef {
             EntityRef::Template(t) => t.as_str(),
             EntityRef::Column(c) => c.as_str(),
             EntityRef::ColumnProfile(p) => p.as_str(),
+            EntityRef::ToolSettings(s) => s.as_str(),
+            EntityRef::ChannelProvider(p) => p.as_str(),
         }
     }
 }

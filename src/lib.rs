@@ -6,9 +6,12 @@
 // the built-in catalogue's data.
 pub mod catalog;
 mod column;
+mod configuration;
+mod environment;
 mod error;
 mod id;
 mod key;
+mod licence;
 mod privilege;
 mod profile;
 mod role;
@@ -24,6 +27,7 @@ mod store;
 mod access;
 mod column_access;
 mod held;
+mod profile_use;
 mod resolve;
 // Administration.
 mod admin;
@@ -51,17 +55,24 @@ pub use access::{explain_privilege, has_privilege, has_privilege_at, privilege_l
 pub use admin::{AdminOp, administer, administer_all};
 pub use column::{ColumnAccess, ColumnPermission, ColumnProfile};
 pub use column_access::{ColumnGrant, ColumnRoute, column_access, explain_column_access};
+pub use configuration::{ChannelProvider, ToolSettings};
 pub use diagnose::{Diagnostic, DiagnosticCode, Severity, diagnose, diagnose_user};
 pub use directory::{Conflict, Directory, DirectoryDoc};
+pub use environment::Environment;
 pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule, Requirement, StoreError};
 pub use held::{Holding, Route};
-pub use id::{AsId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+pub use id::{
+    AsId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId,
+    ToolSettingsId, UserId,
+};
 pub use key::{AsKey, ColumnKey, KeyError, Privilege};
+pub use licence::Licence;
 pub use privilege::{AccessLevel, PrivilegeDef};
 pub use profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileKind, ProfileSettings, Template,
-    TemplateKind,
+    TemplateKind, TemplateOrigin,
 };
+pub use profile_use::{Inert, ProfileUse, Usability, profile_use};
 pub use resolve::{Reason, Resolution, resolve_profile};
 pub use role::Role;
 pub use snapshot::{

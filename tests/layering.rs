@@ -15,6 +15,9 @@ const LAYERS: &[&str] = &[
     "id",
     "unique_map",
     "profile",
+    "environment",
+    "licence",
+    "configuration",
     "error",
     "key",
     "privilege",
@@ -31,6 +34,7 @@ const LAYERS: &[&str] = &[
     "held",
     "access",
     "resolve",
+    "profile_use",
     "column_access",
     // Administration.
     "admin",

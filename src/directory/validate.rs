@@ -49,6 +49,12 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
         |p| p.id.clone(),
         EntityRef::ColumnProfile,
     )?;
+    let tool_settings = index(doc.tool_settings, |s| s.id.clone(), EntityRef::ToolSettings)?;
+    let channel_providers = index(
+        doc.channel_providers,
+        |p| p.id.clone(),
+        EntityRef::ChannelProvider,
+    )?;
 
     for role in roles.values() {
         let owner = EntityRef::Role(role.id.clone());
@@ -102,6 +108,9 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
         fallback,
         secured_columns,
         column_profiles,
+        licences: doc.licences,
+        tool_settings,
+        channel_providers,
     })
 }
 

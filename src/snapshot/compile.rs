@@ -8,7 +8,7 @@ use std::hash::Hash;
 use super::bits::Rows;
 use super::intern::{IdHash, IdTable, NONE};
 use super::tables::{Csr, checked_len, filled};
-use super::{LEVELS, Ranked, RouteTables, Snapshot};
+use super::{LEVELS, Ranked, RouteTables, Snapshot, persona_mask};
 use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
 use crate::privilege::AccessLevel;
@@ -194,6 +194,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         .map(|(ix, _)| *ix)
         .collect();
     let fallback = fallback_id.and_then(|id| profiles.get(id.as_str()));
+    let personas = persona_mask(&role_table);
 
     Ok(Snapshot {
         stamp,
@@ -211,6 +212,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         ranked: ranked.into_iter().map(|(r, _)| r).collect(),
         role_best,
         role_ranked,
+        personas,
         defaults,
         fallback,
         routes,
