@@ -178,6 +178,29 @@ pub enum AdminOp {
     ///
     /// Refused: no fallback profile ([`Error::NoFallbackProfile`]); a
     /// template the library lacks, or one listed twice.
+    ///
+    /// The seed's own case: "if productivity pane is enabled and smart
+    /// assist is configured, the settings will be retained in the
+    /// out-of-the-box app profile".
+    ///
+    /// ```
+    /// use rbac_profiles::{
+    ///     administer, AdminOp, Directory, Environment, MemoryStore, ProductivityPane, ProductivityTool,
+    /// };
+    ///
+    /// let mut store = MemoryStore::new(Directory::from_json(r#"{
+    ///     "users": [ { "id": "avery", "roles": ["app-profile-manager-administrator"] } ]
+    /// }"#)?);
+    /// let environment = Environment::default()
+    ///     .with_productivity_pane(ProductivityPane::with_tools([ProductivityTool::SmartAssist]));
+    /// let upgrade = AdminOp::Upgrade { environment };
+    /// assert_eq!(upgrade.requirement().to_string(), r#"privilege "app_profile:write""#);
+    /// administer(&mut store, "avery", &upgrade)?;
+    ///
+    /// let pane = &store.directory().fallback_profile().unwrap().settings.productivity_pane;
+    /// assert!(pane.enabled && pane.tools.contains(&ProductivityTool::SmartAssist));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
     Upgrade {
         /// The environment's state.
         environment: Environment,

@@ -27,6 +27,7 @@ use crate::profile::{Channel, ProductivityTool};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ToolSettings {
     /// The settings' id, unique among tool settings.
     pub id: ToolSettingsId,
@@ -70,6 +71,7 @@ impl ToolSettings {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ChannelProvider {
     /// The configuration's id, unique among channel providers.
     pub id: ChannelProviderId,
