@@ -1,10 +1,12 @@
-//! Administration of profiles, templates and column security profiles:
-//! authorised, checked, and all or nothing.
+//! Administration of profiles, templates, productivity tool settings,
+//! channel providers and column security profiles: authorised, checked,
+//! and all or nothing.
 //!
 //! Every operation is made *by an actor*, a user who must meet the
 //! operation's [`Requirement`] ([`AdminOp::requirement`]): the App profile
-//! manager administrator privilege it needs for profiles and templates, the
-//! System Administrator role for column security. The operation is checked
+//! manager administrator privilege it needs for profiles, templates, tool
+//! settings and channel providers, the System Administrator role for
+//! column security. The operation is checked
 //! against the store's current state (or, in a batch, the state the earlier
 //! operations leave), and only then are its writes handed to
 //! [`StoreMut::apply`] as one change set. Any refusal, and any failure of the store's reads, leaves
@@ -19,11 +21,15 @@ use serde::{Deserialize, Serialize};
 use crate::access::has_privilege;
 use crate::catalog;
 use crate::column::ColumnProfile;
+use crate::configuration::{ChannelProvider, ToolSettings};
 use crate::directory::{check_refs_by, check_settings, check_shape};
+use crate::environment::Environment;
 use crate::error::{EntityRef, Error, OutOfBoxRule, Requirement};
 use crate::held::{holds_role, load_user};
-use crate::id::{AsId, ColumnProfileId, ProfileId, RoleId, TemplateId, UserId};
-use crate::profile::{Profile, ProfileSettings, Template};
+use crate::id::{
+    AsId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TemplateId, ToolSettingsId, UserId,
+};
+use crate::profile::{Profile, ProfileSettings, Template, TemplateKind, TemplateOrigin};
 use crate::store::{Change, Store, StoreMut};
 
 /// One administration operation on profiles or templates.
@@ -135,20 +141,111 @@ pub enum AdminOp {
         /// The users.
         users: Vec<UserId>,
     },
-    /// Adds a template to the shared library.
+    /// Adds a custom template to the shared library.
     ///
-    /// Refused: an empty or taken id.
+    /// Refused: an empty or taken id; an out-of-box template
+    /// ([`Error::OutOfBoxTemplate`]: the product ships those).
     CreateTemplate {
         /// The template.
         template: Template,
     },
-    /// Deletes a template from the library.
+    /// Deletes a custom template from the library.
     ///
-    /// Refused: an unknown template; one that profiles use
+    /// Refused: an unknown template; an out-of-box one
+    /// ([`Error::OutOfBoxTemplate`]); one that profiles use
     /// ([`Error::TemplateInUse`] lists them).
     DeleteTemplate {
         /// The template.
         template: TemplateId,
+    },
+    /// Renames a custom template of the library.
+    ///
+    /// Refused: an unknown template; an out-of-box one
+    /// ([`Error::OutOfBoxTemplate`]).
+    RenameTemplate {
+        /// The template.
+        template: TemplateId,
+        /// Its new name.
+        name: String,
+    },
+    /// The upgrade of an existing environment: sets the out-of-box
+    /// fallback profile's settings from the environment's state — its
+    /// templates in use (each to the list of its kind), its channels, its
+    /// productivity pane and the tools configured in it (seed 001: "When
+    /// you upgrade your existing environments, the settings for templates,
+    /// productivity tools, and channels configuration in the out-of-the-box
+    /// app profile will reflect the existing state of your environment").
+    ///
+    /// Refused: no fallback profile ([`Error::NoFallbackProfile`]); a
+    /// template the library lacks, or one listed twice.
+    ///
+    /// The seed's own case: "if productivity pane is enabled and smart
+    /// assist is configured, the settings will be retained in the
+    /// out-of-the-box app profile".
+    ///
+    /// ```
+    /// use rbac_profiles::{
+    ///     administer, AdminOp, Directory, Environment, MemoryStore, ProductivityPane, ProductivityTool,
+    /// };
+    ///
+    /// let mut store = MemoryStore::new(Directory::from_json(r#"{
+    ///     "users": [ { "id": "avery", "roles": ["app-profile-manager-administrator"] } ]
+    /// }"#)?);
+    /// let environment = Environment::default()
+    ///     .with_productivity_pane(ProductivityPane::with_tools([ProductivityTool::SmartAssist]));
+    /// let upgrade = AdminOp::Upgrade { environment };
+    /// assert_eq!(upgrade.requirement().to_string(), r#"privilege "app_profile:write""#);
+    /// administer(&mut store, "avery", &upgrade)?;
+    ///
+    /// let pane = &store.directory().fallback_profile().unwrap().settings.productivity_pane;
+    /// assert!(pane.enabled && pane.tools.contains(&ProductivityTool::SmartAssist));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    Upgrade {
+        /// The environment's state.
+        environment: Environment,
+    },
+    /// Creates productivity tool settings.
+    ///
+    /// Refused: an empty or taken id.
+    CreateToolSettings {
+        /// The new settings.
+        settings: ToolSettings,
+    },
+    /// Replaces productivity tool settings.
+    ///
+    /// Refused: unknown settings ([`Error::UnknownToolSettings`]).
+    UpdateToolSettings {
+        /// The settings as they should be.
+        settings: ToolSettings,
+    },
+    /// Deletes productivity tool settings.
+    ///
+    /// Refused: unknown settings.
+    DeleteToolSettings {
+        /// The settings.
+        settings: ToolSettingsId,
+    },
+    /// Creates a channel provider configuration.
+    ///
+    /// Refused: an empty or taken id.
+    CreateChannelProvider {
+        /// The new configuration.
+        provider: ChannelProvider,
+    },
+    /// Replaces a channel provider configuration.
+    ///
+    /// Refused: an unknown one ([`Error::UnknownChannelProvider`]).
+    UpdateChannelProvider {
+        /// The configuration as it should be.
+        provider: ChannelProvider,
+    },
+    /// Deletes a channel provider configuration.
+    ///
+    /// Refused: an unknown one.
+    DeleteChannelProvider {
+        /// The configuration.
+        provider: ChannelProviderId,
     },
     /// Creates a column security profile, with its members and permissions.
     ///
@@ -177,12 +274,16 @@ pub enum AdminOp {
 }
 
 impl AdminOp {
-    /// What the actor must have. Profiles and templates need a privilege of
-    /// App profile manager administrator: `app_profile:create`,
-    /// `app_profile:write` or `app_profile:delete`, `template:create` or
-    /// `template:delete`. Column security profiles need the System
-    /// Administrator role: the seeds grant no privilege over them, and in
-    /// Dataverse only system administrators manage field security.
+    /// What the actor must have. Profiles, templates, tool settings and
+    /// channel providers need a privilege of App profile manager
+    /// administrator: `app_profile:create`, `app_profile:write` (the
+    /// upgrade too: it writes the out-of-box profile) or
+    /// `app_profile:delete`; `template:create`, `template:write` (rename)
+    /// or `template:delete`; `productivity_tool_settings:create`, `write`
+    /// or `delete`; `channel_provider_settings:create`, `write` or
+    /// `delete`. Column security profiles need the System Administrator
+    /// role: the seeds grant no privilege over them, and in Dataverse only
+    /// system administrators manage field security.
     ///
     /// ```
     /// use rbac_profiles::{AdminOp, Requirement};
@@ -197,7 +298,15 @@ impl AdminOp {
             AdminOp::DeleteProfile { .. } => catalog::APP_PROFILE_DELETE,
             AdminOp::CreateTemplate { .. } => catalog::TEMPLATE_CREATE,
             AdminOp::DeleteTemplate { .. } => catalog::TEMPLATE_DELETE,
-            AdminOp::UpdateSettings { .. }
+            AdminOp::RenameTemplate { .. } => catalog::TEMPLATE_WRITE,
+            AdminOp::CreateToolSettings { .. } => catalog::TOOL_SETTINGS_CREATE,
+            AdminOp::UpdateToolSettings { .. } => catalog::TOOL_SETTINGS_WRITE,
+            AdminOp::DeleteToolSettings { .. } => catalog::TOOL_SETTINGS_DELETE,
+            AdminOp::CreateChannelProvider { .. } => catalog::CHANNEL_PROVIDER_CREATE,
+            AdminOp::UpdateChannelProvider { .. } => catalog::CHANNEL_PROVIDER_WRITE,
+            AdminOp::DeleteChannelProvider { .. } => catalog::CHANNEL_PROVIDER_DELETE,
+            AdminOp::Upgrade { .. }
+            | AdminOp::UpdateSettings { .. }
             | AdminOp::SetDefault { .. }
             | AdminOp::RemoveDefault { .. }
             | AdminOp::SetRankAndRoles { .. }
@@ -323,6 +432,8 @@ struct Staged<'s, S: ?Sized> {
     profiles: IndexMap<ProfileId, Option<Profile>>,
     templates: IndexMap<TemplateId, Option<Template>>,
     column_profiles: IndexMap<ColumnProfileId, Option<ColumnProfile>>,
+    tool_settings: IndexMap<ToolSettingsId, bool>,
+    channel_providers: IndexMap<ChannelProviderId, bool>,
     changes: Vec<Change>,
 }
 
@@ -333,6 +444,8 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
             profiles: IndexMap::new(),
             templates: IndexMap::new(),
             column_profiles: IndexMap::new(),
+            tool_settings: IndexMap::new(),
+            channel_providers: IndexMap::new(),
             changes: Vec::new(),
         }
     }
@@ -391,6 +504,76 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
             Some(staged) => Ok(staged.is_some()),
             None => Ok(self.base.column_profiles()?.iter().any(|p| p.id == *id)),
         }
+    }
+
+    fn tool_settings_exist(&self, id: &ToolSettingsId) -> Result<bool, Error> {
+        match self.tool_settings.get(id) {
+            Some(staged) => Ok(*staged),
+            None => Ok(self.base.tool_settings()?.iter().any(|s| s.id == *id)),
+        }
+    }
+
+    fn channel_provider_exists(&self, id: &ChannelProviderId) -> Result<bool, Error> {
+        match self.channel_providers.get(id) {
+            Some(staged) => Ok(*staged),
+            None => Ok(self.base.channel_providers()?.iter().any(|p| p.id == *id)),
+        }
+    }
+
+    /// The template `id`, which must exist and be custom: out-of-box
+    /// templates can't undergo `rule`.
+    fn custom_template(&self, id: &TemplateId, rule: OutOfBoxRule) -> Result<Template, Error> {
+        let template =
+            self.template(id)?
+                .map(Cow::into_owned)
+                .ok_or_else(|| Error::UnknownTemplate {
+                    template: id.clone(),
+                })?;
+        if template.origin.is_custom() {
+            Ok(template)
+        } else {
+            Err(Error::OutOfBoxTemplate {
+                template: id.clone(),
+                rule,
+            })
+        }
+    }
+
+    fn put_template(&mut self, template: &Template) {
+        self.templates
+            .insert(template.id.clone(), Some(template.clone()));
+        self.changes.push(Change::PutTemplate(template.clone()));
+    }
+
+    /// The settings an environment's state gives the out-of-box profile
+    /// `profile`: each template in use to the list of its kind.
+    fn upgraded(
+        &self,
+        profile: &ProfileId,
+        environment: &Environment,
+    ) -> Result<ProfileSettings, Error> {
+        let mut settings = ProfileSettings {
+            channels: environment.channels.clone(),
+            productivity_pane: environment.productivity_pane.clone(),
+            ..ProfileSettings::default()
+        };
+        for id in &environment.templates {
+            let Some(template) = self.template(id)? else {
+                return Err(Error::UnknownReference {
+                    owner: EntityRef::Profile(profile.clone()),
+                    target: EntityRef::Template(id.clone()),
+                });
+            };
+            let list = match template.kind {
+                TemplateKind::Session => &mut settings.session_templates,
+                TemplateKind::ApplicationTab => &mut settings.application_tab_templates,
+                TemplateKind::Notification => &mut settings.notification_templates,
+            };
+            list.push(id.clone());
+        }
+        // Kinds match by construction; this refuses a template listed twice.
+        self.check_settings(profile, &settings)?;
+        Ok(settings)
     }
 
     /// Stages `profile`, unless it is what the store already holds.
@@ -607,16 +790,23 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
             AdminOp::CreateTemplate { template } => {
                 let taken = self.template(&template.id)?.is_some();
                 new_id(EntityRef::Template(template.id.clone()), taken)?;
-                self.templates
-                    .insert(template.id.clone(), Some(template.clone()));
-                self.changes.push(Change::PutTemplate(template.clone()));
-            }
-            AdminOp::DeleteTemplate { template } => {
-                if self.template(template)?.is_none() {
-                    return Err(Error::UnknownTemplate {
-                        template: template.clone(),
+                if template.origin != TemplateOrigin::Custom {
+                    return Err(Error::OutOfBoxTemplate {
+                        template: template.id.clone(),
+                        rule: OutOfBoxRule::Create,
                     });
                 }
+                self.put_template(template);
+            }
+            AdminOp::RenameTemplate { template, name } => {
+                let mut renamed = self.custom_template(template, OutOfBoxRule::Rename)?;
+                if renamed.name != *name {
+                    renamed.name.clone_from(name);
+                    self.put_template(&renamed);
+                }
+            }
+            AdminOp::DeleteTemplate { template } => {
+                self.custom_template(template, OutOfBoxRule::Delete)?;
                 let mut users: Vec<ProfileId> = self
                     .profiles()?
                     .iter()
@@ -657,6 +847,65 @@ impl<'s, S: Store + ?Sized> Staged<'s, S> {
                 self.column_profiles.insert(profile.clone(), None);
                 self.changes
                     .push(Change::RemoveColumnProfile(profile.clone()));
+            }
+            AdminOp::Upgrade { environment } => {
+                let fallback = self
+                    .base
+                    .fallback_profile()?
+                    .ok_or(Error::NoFallbackProfile)?;
+                let mut target = self.existing(&fallback)?;
+                target.settings = self.upgraded(&fallback, environment)?;
+                self.put_profile(target)?;
+            }
+            AdminOp::CreateToolSettings { settings } => {
+                let taken = self.tool_settings_exist(&settings.id)?;
+                new_id(EntityRef::ToolSettings(settings.id.clone()), taken)?;
+                self.tool_settings.insert(settings.id.clone(), true);
+                self.changes.push(Change::PutToolSettings(settings.clone()));
+            }
+            AdminOp::UpdateToolSettings { settings } => {
+                if !self.tool_settings_exist(&settings.id)? {
+                    return Err(Error::UnknownToolSettings {
+                        settings: settings.id.clone(),
+                    });
+                }
+                self.changes.push(Change::PutToolSettings(settings.clone()));
+            }
+            AdminOp::DeleteToolSettings { settings } => {
+                if !self.tool_settings_exist(settings)? {
+                    return Err(Error::UnknownToolSettings {
+                        settings: settings.clone(),
+                    });
+                }
+                self.tool_settings.insert(settings.clone(), false);
+                self.changes
+                    .push(Change::RemoveToolSettings(settings.clone()));
+            }
+            AdminOp::CreateChannelProvider { provider } => {
+                let taken = self.channel_provider_exists(&provider.id)?;
+                new_id(EntityRef::ChannelProvider(provider.id.clone()), taken)?;
+                self.channel_providers.insert(provider.id.clone(), true);
+                self.changes
+                    .push(Change::PutChannelProvider(provider.clone()));
+            }
+            AdminOp::UpdateChannelProvider { provider } => {
+                if !self.channel_provider_exists(&provider.id)? {
+                    return Err(Error::UnknownChannelProvider {
+                        provider: provider.id.clone(),
+                    });
+                }
+                self.changes
+                    .push(Change::PutChannelProvider(provider.clone()));
+            }
+            AdminOp::DeleteChannelProvider { provider } => {
+                if !self.channel_provider_exists(provider)? {
+                    return Err(Error::UnknownChannelProvider {
+                        provider: provider.clone(),
+                    });
+                }
+                self.channel_providers.insert(provider.clone(), false);
+                self.changes
+                    .push(Change::RemoveChannelProvider(provider.clone()));
             }
         }
         Ok(())

@@ -23,7 +23,11 @@
 //! - Inclusions: Omnichannel administrator and Customer Service Manager
 //!   include App profile manager administrator; Omnichannel agent,
 //!   Omnichannel supervisor and Customer Service Representative include App
-//!   profile user.
+//!   profile user. (On Customer Service Manager the seeds disagree; see
+//!   [below](#customer-service-manager-the-seeds-disagree).)
+//! - Persona roles ([`PERSONA_ROLES`]): Omnichannel agent, Omnichannel
+//!   supervisor and Customer Service Representative, held directly, let a
+//!   user use the profile they resolve to.
 //! - Keys: a row's verbs become actions (view → `read`, add → `create`,
 //!   edit → `write`, delete and remove → `delete`; create, read, write,
 //!   append, monitor, assign and transfer keep their names) on the entity the
@@ -54,6 +58,33 @@
 //! assert_eq!(row.keys, ["conversation:monitor", "conversation:assign", "conversation:transfer"]);
 //! assert_eq!(row.roles, [catalog::OMNICHANNEL_SUPERVISOR.as_str()]);
 //! ```
+//!
+//! # Customer Service Manager: the seeds disagree
+//!
+//! Seed 001 ("Overview of app profile manager", 08/28/2020) says, under
+//! "Security roles for Customer Service workspace": "For **Customer Service
+//! Manager** role, the **App profile manager administrator** previleges are
+//! added, and for **Customer Service Representative** role, the **App
+//! profile user** previleges are added."
+//!
+//! Seed 000 ("Roles and privileges associated with app profile manager",
+//! 09/07/2020) says, under "Roles for Customer Service workspace": "By
+//! default, the privileges pertaining to the App profile user role have been
+//! added to the Customer Service Representative role out of the box. You
+//! need to manually provide the App profile manger administrator role to the
+//! user who'll create app profiles, templates, productivity tools, and
+//! channel provider configurations."
+//!
+//! The crate follows seed 001: Customer Service Manager includes App profile
+//! manager administrator, so a manager can administer profiles, templates,
+//! productivity tool settings and channel providers without a further role.
+//! Seed 001 states it as a fact of the product for that role by name, where
+//! seed 000 speaks of "the user who'll create app profiles" without naming
+//! Customer Service Manager; and the design's list of inclusions, which the
+//! catalogue ships, follows 001. A host that wants seed 000's reading
+//! takes [`DirectoryDoc::builtin`](crate::DirectoryDoc::builtin), removes
+//! the inclusion from `customer-service-manager`, and checks the result
+//! with `Directory::try_from`.
 //!
 //! # The catalogue in full
 //!
@@ -239,6 +270,32 @@ pub const APP_PROFILE_DELETE: Privilege = Privilege::from_static("app_profile:de
 pub const TEMPLATE_CREATE: Privilege = Privilege::from_static("template:create");
 /// `template:delete`: what deleting a template from the library requires.
 pub const TEMPLATE_DELETE: Privilege = Privilege::from_static("template:delete");
+/// `template:write`: what renaming a template of the library requires.
+pub const TEMPLATE_WRITE: Privilege = Privilege::from_static("template:write");
+/// `productivity_tool_settings:create`: what creating productivity tool
+/// settings requires.
+pub const TOOL_SETTINGS_CREATE: Privilege =
+    Privilege::from_static("productivity_tool_settings:create");
+/// `productivity_tool_settings:write`: what changing productivity tool
+/// settings requires.
+pub const TOOL_SETTINGS_WRITE: Privilege =
+    Privilege::from_static("productivity_tool_settings:write");
+/// `productivity_tool_settings:delete`: what deleting productivity tool
+/// settings requires.
+pub const TOOL_SETTINGS_DELETE: Privilege =
+    Privilege::from_static("productivity_tool_settings:delete");
+/// `channel_provider_settings:create`: what creating a channel provider
+/// configuration requires.
+pub const CHANNEL_PROVIDER_CREATE: Privilege =
+    Privilege::from_static("channel_provider_settings:create");
+/// `channel_provider_settings:write`: what changing a channel provider
+/// configuration requires.
+pub const CHANNEL_PROVIDER_WRITE: Privilege =
+    Privilege::from_static("channel_provider_settings:write");
+/// `channel_provider_settings:delete`: what deleting a channel provider
+/// configuration requires.
+pub const CHANNEL_PROVIDER_DELETE: Privilege =
+    Privilege::from_static("channel_provider_settings:delete");
 /// `user_role:write` ("Can edit roles of a user"): what assigning and
 /// removing a user's roles requires.
 pub const USER_ROLE_WRITE: Privilege = Privilege::from_static("user_role:write");
@@ -246,14 +303,52 @@ pub const USER_ROLE_WRITE: Privilege = Privilege::from_static("user_role:write")
 /// The privilege constants of this module, for the test that checks each is
 /// a valid key the catalogue defines.
 #[cfg(test)]
-const PRIVILEGE_CONSTANTS: [Privilege; 7] = [
+const PRIVILEGE_CONSTANTS: [Privilege; 14] = [
     APP_PROFILE_READ,
     APP_PROFILE_CREATE,
     APP_PROFILE_WRITE,
     APP_PROFILE_DELETE,
     TEMPLATE_CREATE,
     TEMPLATE_DELETE,
+    TEMPLATE_WRITE,
+    TOOL_SETTINGS_CREATE,
+    TOOL_SETTINGS_WRITE,
+    TOOL_SETTINGS_DELETE,
+    CHANNEL_PROVIDER_CREATE,
+    CHANNEL_PROVIDER_WRITE,
+    CHANNEL_PROVIDER_DELETE,
     USER_ROLE_WRITE,
+];
+
+/// The agent and supervisor roles: held *directly*, one of them lets a user
+/// see and use the settings of the profile they resolve to (seed 001:
+/// "users with the required agent or supervisor role will be able to see
+/// and use the settings that are available through the assigned app
+/// profile"; seed 003: "To be able to map roles to personas in role persona
+/// mapping, you must assign the roles to users directly and not through
+/// team memberships").
+///
+/// They are the roles the seeds name for agent and supervisor work:
+/// Omnichannel agent ("Required for performing agent tasks"), Omnichannel
+/// supervisor ("Required for performing supervisor tasks") and Customer
+/// Service Representative (seed 001's example of a role to assign, next to
+/// Omnichannel agent, and the Customer Service workspace role that gets the
+/// App profile user privileges). Customer Service Manager is not one: the
+/// seeds give it the App profile manager *administrator* privileges, the
+/// role of whoever configures profiles, not of whoever works in them. The
+/// same three are the "agent or supervisor type" roles of the seed's rule
+/// on Omnichannel API access.
+///
+/// ```
+/// use rbac_profiles::catalog;
+///
+/// assert!(catalog::PERSONA_ROLES.contains(&catalog::OMNICHANNEL_AGENT));
+/// assert!(!catalog::PERSONA_ROLES.contains(&catalog::CUSTOMER_SERVICE_MANAGER));
+/// ```
+pub const PERSONA_ROLES: [RoleId; 3] = [
+    CUSTOMER_SERVICE_REPRESENTATIVE,
+    OMNICHANNEL_AGENT,
+    OMNICHANNEL_SUPERVISOR,
 ];
 
 /// Which role includes which, from the seeds.

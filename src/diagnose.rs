@@ -22,13 +22,16 @@ use crate::error::{EntityRef, Error};
 use crate::held::{load_user, walk_held_roles, walk_roles_from};
 use crate::id::{AsId, ProfileId, RoleId, TeamId, UserId};
 use crate::key::Privilege;
+use crate::licence::{Licence, unlicensed};
 use crate::profile::Profile;
 use crate::resolve::{ProfileIndex, Reason};
 use crate::store::Store;
 use crate::user::User;
 
 /// The agent- and supervisor-type roles that must not be held together with
-/// Omnichannel API access.
+/// Omnichannel API access: the persona roles of
+/// [`catalog::PERSONA_ROLES`](crate::catalog::PERSONA_ROLES), in the order
+/// messages name them.
 static AGENT_TYPE_ROLES: [RoleId; 3] = [
     OMNICHANNEL_AGENT,
     OMNICHANNEL_SUPERVISOR,
@@ -123,6 +126,13 @@ pub enum DiagnosticCode {
     /// several custom profiles are marked default; the message names them
     /// and the tie-break winner.
     MultipleDefaults,
+    /// `unlicensed-channel` ([`Severity::Warning`], about the directory): a
+    /// profile offers conversation channels that no licence of the
+    /// organisation enables, so they do nothing (seed 001: "Omnichannel for
+    /// Customer Service is available only when you have the Chat for
+    /// Dynamics 365 license"); the message names the channels and the
+    /// licences each needs. Only when the directory lists its licences.
+    UnlicensedChannel,
 }
 
 impl DiagnosticCode {
@@ -141,6 +151,7 @@ impl DiagnosticCode {
             DiagnosticCode::TeamRoleForProfile => "team-role-for-profile",
             DiagnosticCode::DuplicateRank => "duplicate-rank",
             DiagnosticCode::MultipleDefaults => "multiple-defaults",
+            DiagnosticCode::UnlicensedChannel => "unlicensed-channel",
         }
     }
 
@@ -160,7 +171,8 @@ impl DiagnosticCode {
             | DiagnosticCode::CaseNeedsCsr
             | DiagnosticCode::TeamRoleForProfile
             | DiagnosticCode::DuplicateRank
-            | DiagnosticCode::MultipleDefaults => Severity::Warning,
+            | DiagnosticCode::MultipleDefaults
+            | DiagnosticCode::UnlicensedChannel => Severity::Warning,
         }
     }
 }
@@ -246,7 +258,8 @@ impl fmt::Display for Diagnostic {
 
 /// Every diagnostic of the organisation in `store`: first the findings
 /// about the directory as a whole (the conflicts imports leave, see
-/// [`Directory::conflicts`](crate::Directory::conflicts)), then every
+/// [`Directory::conflicts`](crate::Directory::conflicts), and profiles
+/// offering channels no licence enables), then every
 /// user's, sorted by user id, then code, then message: the order of lists
 /// in the store never changes the answer.
 ///
@@ -279,6 +292,12 @@ pub fn diagnose<S: Store + ?Sized>(store: &S) -> Result<Vec<Diagnostic>, Error> 
         .into_iter()
         .map(conflict_diagnostic)
         .collect();
+    let licences = store.licences()?;
+    found.extend(
+        profiles
+            .iter()
+            .filter_map(|p| unlicensed_diagnostic(p, licences.as_ref())),
+    );
     for id in store.user_ids()? {
         let user = load_user(store, &id)?;
         found.extend(user_diagnostics(store, &user, &facts)?);
@@ -301,6 +320,37 @@ impl<'p> Facts<'p> {
             fallback,
         }
     }
+}
+
+/// `unlicensed-channel` for `profile`, when it offers channels no licence
+/// of `licences` enables.
+fn unlicensed_diagnostic(
+    profile: &Profile,
+    licences: Option<&BTreeSet<Licence>>,
+) -> Option<Diagnostic> {
+    let channels = unlicensed(&profile.settings, licences);
+    if channels.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = channels
+        .iter()
+        .map(|channel| {
+            let needs: Vec<&str> = Licence::needed_for(*channel)
+                .iter()
+                .map(|l| l.as_str())
+                .collect();
+            format!("{channel} (needs {})", needs.join(" or "))
+        })
+        .collect();
+    Some(Diagnostic::directory(
+        DiagnosticCode::UnlicensedChannel,
+        format!(
+            "profile {:?} offers {} that no licence of the organisation enables: {}",
+            profile.id.as_str(),
+            plural("channel", channels.len()),
+            listed.join(", ")
+        ),
+    ))
 }
 
 fn conflict_diagnostic(conflict: Conflict) -> Diagnostic {

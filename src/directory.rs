@@ -6,6 +6,8 @@ mod profiles;
 mod units;
 mod validate;
 
+use std::collections::BTreeSet;
+
 use indexmap::{IndexMap, IndexSet};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -16,11 +18,14 @@ pub(crate) use validate::check_refs_by;
 use crate::business_unit::BusinessUnit;
 use crate::catalog;
 use crate::column::ColumnProfile;
+use crate::configuration::{ChannelProvider, ToolSettings};
 use crate::error::Error;
 use crate::id::{
-    AsId, BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId,
+    AsId, BusinessUnitId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId,
+    TemplateId, ToolSettingsId, UserId,
 };
 use crate::key::{AsKey, ColumnKey, Privilege};
+use crate::licence::Licence;
 use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;
@@ -81,6 +86,18 @@ pub struct DirectoryDoc {
     /// Column security profiles.
     #[serde(default)]
     pub column_profiles: Vec<ColumnProfile>,
+    /// The organisation's licences (a set: one listed twice counts once).
+    /// Left out, licences are not modelled and every conversation channel
+    /// is effective; listed, even empty, a profile's channels are effective
+    /// only with a licence enabling them (see [`Licence`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licences: Option<BTreeSet<Licence>>,
+    /// Productivity tool settings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_settings: Vec<ToolSettings>,
+    /// Channel provider configurations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channel_providers: Vec<ChannelProvider>,
 }
 
 impl DirectoryDoc {
@@ -107,9 +124,9 @@ impl DirectoryDoc {
     }
 
     /// Appends every entity of `other` after this document's own, kind by
-    /// kind; `other`'s `fallback_profile`, when it names one, replaces this
-    /// document's. Nothing is checked here; ids that clash are reported when
-    /// the result becomes a [`Directory`].
+    /// kind; `other`'s `fallback_profile` and `licences`, when it has them,
+    /// replace this document's. Nothing is checked here; ids that clash are
+    /// reported when the result becomes a [`Directory`].
     ///
     /// ```
     /// use rbac_profiles::{DirectoryDoc, User};
@@ -133,6 +150,11 @@ impl DirectoryDoc {
         }
         self.secured_columns.extend(other.secured_columns);
         self.column_profiles.extend(other.column_profiles);
+        if other.licences.is_some() {
+            self.licences = other.licences;
+        }
+        self.tool_settings.extend(other.tool_settings);
+        self.channel_providers.extend(other.channel_providers);
     }
 }
 
@@ -201,6 +223,12 @@ pub struct Directory {
     secured_columns: IndexSet<ColumnKey>,
     #[serde(serialize_with = "values")]
     column_profiles: IndexMap<ColumnProfileId, ColumnProfile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    licences: Option<BTreeSet<Licence>>,
+    #[serde(serialize_with = "values", skip_serializing_if = "IndexMap::is_empty")]
+    tool_settings: IndexMap<ToolSettingsId, ToolSettings>,
+    #[serde(serialize_with = "values", skip_serializing_if = "IndexMap::is_empty")]
+    channel_providers: IndexMap<ChannelProviderId, ChannelProvider>,
 }
 
 fn values<K, V: Serialize, S: Serializer>(
@@ -219,7 +247,8 @@ impl TryFrom<DirectoryDoc> for Directory {
     ///
     /// The first violation found, in this order: empty or duplicate ids
     /// (privileges, roles, teams, users, templates, profiles, secured
-    /// columns, column profiles), then per role, team, user and column
+    /// columns, column profiles, tool settings, channel providers), then
+    /// per role, team, user and column
     /// profile an unknown or repeated reference, then a column profile
     /// granting on a column that is not secured
     /// ([`Error::ColumnNotSecured`]), then a membership stated on one side
@@ -243,6 +272,9 @@ impl From<Directory> for DirectoryDoc {
             fallback_profile: directory.fallback_profile,
             secured_columns: directory.secured_columns.into_iter().collect(),
             column_profiles: directory.column_profiles.into_values().collect(),
+            licences: directory.licences,
+            tool_settings: directory.tool_settings.into_values().collect(),
+            channel_providers: directory.channel_providers.into_values().collect(),
         }
     }
 }
@@ -281,6 +313,9 @@ impl Directory {
             fallback: Some(catalog::OUT_OF_BOX_PROFILE),
             secured_columns: doc.secured_columns.into_iter().collect(),
             column_profiles: IndexMap::new(),
+            licences: None,
+            tool_settings: IndexMap::new(),
+            channel_providers: IndexMap::new(),
         }
     }
 
@@ -543,20 +578,21 @@ impl Directory {
         profiles::conflicts(self.profiles.values())
     }
 
-    /// The templates, profiles and column profiles, to edit aside and give
-    /// back to [`Directory::replace_profiles`]: the write path of the memory
-    /// store.
+    /// The templates, profiles, column profiles, tool settings and channel
+    /// providers, to edit aside and give back to
+    /// [`Directory::replace_profiles`]: the write path of the memory store.
     pub(crate) fn profile_parts(&self) -> ProfileParts {
         ProfileParts {
             templates: self.templates.clone(),
             profiles: self.profiles.clone(),
             column_profiles: self.column_profiles.clone(),
+            tool_settings: self.tool_settings.clone(),
+            channel_providers: self.channel_providers.clone(),
         }
     }
 
-    /// Replaces the templates, profiles and column profiles with `parts`,
-    /// when they keep every rule a loaded directory keeps; otherwise
-    /// changes nothing.
+    /// Replaces the parts administration edits with `parts`, when they
+    /// keep every rule a loaded directory keeps; otherwise changes nothing.
     pub(crate) fn replace_profiles(&mut self, parts: ProfileParts) -> Result<(), Error> {
         for profile in parts.column_profiles.values() {
             validate::check_column_profile(
@@ -576,6 +612,8 @@ impl Directory {
         self.templates = parts.templates;
         self.profiles = parts.profiles;
         self.column_profiles = parts.column_profiles;
+        self.tool_settings = parts.tool_settings;
+        self.channel_providers = parts.channel_providers;
         self.fallback = fallback;
         Ok(())
     }
@@ -617,11 +655,46 @@ impl Directory {
     pub fn column_profile(&self, id: impl AsId<ColumnProfileId>) -> Option<&ColumnProfile> {
         self.column_profiles.get(id.id_str())
     }
+
+    /// The organisation's licences; `None` when the document lists none, so
+    /// licences are not modelled and every channel is effective.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, Licence};
+    ///
+    /// assert_eq!(Directory::builtin().licences(), None);
+    /// let directory = Directory::from_json(r#"{ "licences": ["chat"] }"#)?;
+    /// assert!(directory.licences().is_some_and(|l| l.contains(&Licence::Chat)));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn licences(&self) -> Option<&BTreeSet<Licence>> {
+        self.licences.as_ref()
+    }
+
+    /// The productivity tool settings, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().tool_settings().len(), 0);
+    /// ```
+    pub fn tool_settings(&self) -> impl ExactSizeIterator<Item = &ToolSettings> + '_ {
+        self.tool_settings.values()
+    }
+
+    /// The channel provider configurations, in document order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Directory::builtin().channel_providers().len(), 0);
+    /// ```
+    pub fn channel_providers(&self) -> impl ExactSizeIterator<Item = &ChannelProvider> + '_ {
+        self.channel_providers.values()
+    }
 }
 
-/// The parts of a [`Directory`] that administration of profiles edits.
+/// The parts of a [`Directory`] that administration edits.
 pub(crate) struct ProfileParts {
     pub(crate) templates: IndexMap<TemplateId, Template>,
     pub(crate) profiles: IndexMap<ProfileId, Profile>,
     pub(crate) column_profiles: IndexMap<ColumnProfileId, ColumnProfile>,
+    pub(crate) tool_settings: IndexMap<ToolSettingsId, ToolSettings>,
+    pub(crate) channel_providers: IndexMap<ChannelProviderId, ChannelProvider>,
 }

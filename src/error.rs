@@ -6,7 +6,10 @@ use std::error::Error as StdError;
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::{BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{
+    BusinessUnitId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId,
+    ToolSettingsId, UserId,
+};
 use crate::key::{ColumnKey, KeyError, Privilege};
 use crate::profile::TemplateKind;
 
@@ -330,6 +333,29 @@ pub enum Error {
         /// The id that was given.
         template: TemplateId,
     },
+    /// An administrator deleted, renamed or created an out-of-box template:
+    /// the product ships those, and they stay as shipped.
+    #[error("out-of-box template {:?} {rule}", template.as_str())]
+    OutOfBoxTemplate {
+        /// The template.
+        template: TemplateId,
+        /// What it can't undergo: [`OutOfBoxRule::Delete`],
+        /// [`OutOfBoxRule::Rename`] or [`OutOfBoxRule::Create`].
+        rule: OutOfBoxRule,
+    },
+    /// An operation names productivity tool settings that do not exist.
+    #[error("unknown tool settings {:?}", settings.as_str())]
+    UnknownToolSettings {
+        /// The id that was given.
+        settings: ToolSettingsId,
+    },
+    /// An operation names a channel provider configuration that does not
+    /// exist.
+    #[error("unknown channel provider {:?}", provider.as_str())]
+    UnknownChannelProvider {
+        /// The id that was given.
+        provider: ChannelProviderId,
+    },
     /// The actor lacks the privilege or role the operation needs.
     #[error("user {:?} lacks {missing}", actor.as_str())]
     AccessDenied {
@@ -419,8 +445,8 @@ fn id_list(ids: &[ProfileId]) -> String {
     quoted.join(", ")
 }
 
-/// What an out-of-box profile can't have or undergo, as
-/// [`Error::OutOfBox`] reports it.
+/// What an out-of-box profile or template can't have or undergo, as
+/// [`Error::OutOfBox`] and [`Error::OutOfBoxTemplate`] report it.
 ///
 /// ```
 /// assert_eq!(rbac_profiles::OutOfBoxRule::Rank.to_string(), "can't have a rank");
@@ -438,6 +464,11 @@ pub enum OutOfBoxRule {
     Default,
     /// Being deleted.
     Delete,
+    /// Being renamed (templates).
+    Rename,
+    /// Being created by an administrator (templates: the product ships the
+    /// out-of-box ones).
+    Create,
 }
 
 impl fmt::Display for OutOfBoxRule {
@@ -448,6 +479,8 @@ impl fmt::Display for OutOfBoxRule {
             OutOfBoxRule::Users => "can't have directly assigned users",
             OutOfBoxRule::Default => "can't be the default",
             OutOfBoxRule::Delete => "can't be deleted",
+            OutOfBoxRule::Rename => "can't be renamed",
+            OutOfBoxRule::Create => "can't be created by an administrator",
         })
     }
 }
@@ -503,6 +536,10 @@ pub enum EntityKind {
     ColumnProfile,
     /// A business unit.
     BusinessUnit,
+    /// The settings of a productivity tool.
+    ToolSettings,
+    /// A channel provider configuration.
+    ChannelProvider,
 }
 
 impl fmt::Display for EntityKind {
@@ -517,6 +554,8 @@ impl fmt::Display for EntityKind {
             EntityKind::Column => "column",
             EntityKind::ColumnProfile => "column profile",
             EntityKind::BusinessUnit => "business unit",
+            EntityKind::ToolSettings => "tool settings",
+            EntityKind::ChannelProvider => "channel provider",
         })
     }
 }
@@ -550,6 +589,10 @@ pub enum EntityRef {
     ColumnProfile(ColumnProfileId),
     /// A business unit id.
     BusinessUnit(BusinessUnitId),
+    /// A productivity tool settings id.
+    ToolSettings(ToolSettingsId),
+    /// A channel provider configuration id.
+    ChannelProvider(ChannelProviderId),
 }
 
 impl EntityRef {
@@ -571,6 +614,8 @@ impl EntityRef {
             EntityRef::Column(_) => EntityKind::Column,
             EntityRef::ColumnProfile(_) => EntityKind::ColumnProfile,
             EntityRef::BusinessUnit(_) => EntityKind::BusinessUnit,
+            EntityRef::ToolSettings(_) => EntityKind::ToolSettings,
+            EntityRef::ChannelProvider(_) => EntityKind::ChannelProvider,
         }
     }
 
@@ -592,6 +637,8 @@ impl EntityRef {
             EntityRef::Column(c) => c.as_str(),
             EntityRef::ColumnProfile(p) => p.as_str(),
             EntityRef::BusinessUnit(b) => b.as_str(),
+            EntityRef::ToolSettings(s) => s.as_str(),
+            EntityRef::ChannelProvider(p) => p.as_str(),
         }
     }
 }

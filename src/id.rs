@@ -215,3 +215,15 @@ id_type!(
     BusinessUnitId,
     "contoso-emea"
 );
+id_type!(
+    /// The id of a [`ToolSettings`](crate::ToolSettings): the settings of one
+    /// productivity tool.
+    ToolSettingsId,
+    "smart-assist-settings"
+);
+id_type!(
+    /// The id of a [`ChannelProvider`](crate::ChannelProvider): one channel
+    /// provider configuration.
+    ChannelProviderId,
+    "contoso-voice"
+);

@@ -8,9 +8,12 @@ mod business_unit;
 pub mod catalog;
 mod chain;
 mod column;
+mod configuration;
+mod environment;
 mod error;
 mod id;
 mod key;
+mod licence;
 mod privilege;
 mod profile;
 mod record;
@@ -27,6 +30,7 @@ mod store;
 mod access;
 mod column_access;
 mod held;
+mod profile_use;
 mod record_access;
 mod resolve;
 mod routes;
@@ -60,19 +64,24 @@ pub use column::{ColumnAccess, ColumnPermission, ColumnProfile};
 pub use column_access::{
     ColumnGrant, ColumnRoute, column_access, column_access_on, explain_column_access,
 };
+pub use configuration::{ChannelProvider, ToolSettings};
 pub use diagnose::{Diagnostic, DiagnosticCode, Severity, diagnose, diagnose_user};
 pub use directory::{Conflict, Directory, DirectoryDoc};
+pub use environment::Environment;
 pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule, Requirement, StoreError};
 pub use held::{Holding, Route};
 pub use id::{
-    AsId, BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId,
+    AsId, BusinessUnitId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId,
+    TemplateId, ToolSettingsId, UserId,
 };
 pub use key::{AsKey, ColumnKey, KeyError, Privilege};
+pub use licence::Licence;
 pub use privilege::{AccessLevel, PrivilegeDef};
 pub use profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileKind, ProfileSettings, Template,
-    TemplateKind,
+    TemplateKind, TemplateOrigin,
 };
+pub use profile_use::{Inert, ProfileUse, Usability, profile_use};
 pub use record::{AccessRight, AccessRights, Owner, Principal, Record, Share};
 pub use record_access::{
     AccessFilter, AccessRoute, PrincipalId, Reach, access_filter, can_access, explain_access,

@@ -69,14 +69,62 @@ impl fmt::Display for TemplateKind {
     }
 }
 
+/// Where a template of the shared library comes from: shipped with the
+/// product, or made by an administrator.
+///
+/// Seed 001: the session templates page lists "the out-of-the-box templates
+/// and custom templates created by you". Out-of-box templates can't be
+/// deleted or renamed; a document that leaves `origin` out means a custom
+/// template.
+///
+/// ```
+/// use rbac_profiles::TemplateOrigin;
+///
+/// assert_eq!(TemplateOrigin::default(), TemplateOrigin::Custom);
+/// assert_eq!(TemplateOrigin::OutOfBox.to_string(), "out-of-box");
+/// ```
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TemplateOrigin {
+    /// Shipped with the product: it can't be deleted or renamed.
+    OutOfBox,
+    /// Made by an administrator.
+    #[default]
+    Custom,
+}
+
+impl TemplateOrigin {
+    /// Whether this is [`TemplateOrigin::Custom`].
+    ///
+    /// ```
+    /// assert!(rbac_profiles::TemplateOrigin::Custom.is_custom());
+    /// ```
+    pub fn is_custom(&self) -> bool {
+        *self == TemplateOrigin::Custom
+    }
+}
+
+impl fmt::Display for TemplateOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            TemplateOrigin::OutOfBox => "out-of-box",
+            TemplateOrigin::Custom => "custom",
+        })
+    }
+}
+
 /// A template of the shared library. Templates are defined once and
 /// referred to by id from any number of profiles.
 ///
 /// ```
-/// use rbac_profiles::{Template, TemplateKind};
+/// use rbac_profiles::{Template, TemplateKind, TemplateOrigin};
 ///
 /// let t = Template::new("chat-session", "Chat session", TemplateKind::Session);
 /// assert_eq!(t.kind, TemplateKind::Session);
+/// assert_eq!(t.origin, TemplateOrigin::Custom);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +137,9 @@ pub struct Template {
     /// What kind of template it is; a profile may only use it where that
     /// kind belongs.
     pub kind: TemplateKind,
+    /// Out-of-box or custom (the default when a document leaves it out).
+    #[serde(default, skip_serializing_if = "TemplateOrigin::is_custom")]
+    pub origin: TemplateOrigin,
 }
 
 impl Template {
@@ -105,17 +156,40 @@ impl Template {
             id: id.into(),
             name: name.into(),
             kind,
+            origin: TemplateOrigin::Custom,
+        }
+    }
+
+    /// An out-of-box template of the given kind: one the product ships.
+    ///
+    /// ```
+    /// use rbac_profiles::{Template, TemplateKind, TemplateOrigin};
+    ///
+    /// let t = Template::out_of_box("chat-default", "Chat - default session", TemplateKind::Session);
+    /// assert_eq!(t.origin, TemplateOrigin::OutOfBox);
+    /// ```
+    pub fn out_of_box(
+        id: impl Into<TemplateId>,
+        name: impl Into<String>,
+        kind: TemplateKind,
+    ) -> Self {
+        Self {
+            origin: TemplateOrigin::OutOfBox,
+            ..Self::new(id, name, kind)
         }
     }
 }
 
 /// A conversation channel a profile makes available.
 ///
+/// Which licence enables which channel: [`Licence`](crate::Licence).
+///
 /// ```
 /// use rbac_profiles::Channel;
 ///
 /// let json = serde_json::to_string(&Channel::WhatsApp).unwrap();
 /// assert_eq!(json, r#""whats_app""#);
+/// assert_eq!(Channel::WhatsApp.to_string(), "whats_app");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -149,12 +223,65 @@ pub enum Channel {
     Custom,
 }
 
+impl Channel {
+    /// Every channel, in order.
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Channel::ALL.len(), 13);
+    /// ```
+    pub const ALL: [Channel; 13] = [
+        Channel::Chat,
+        Channel::Voice,
+        Channel::Sms,
+        Channel::Email,
+        Channel::Facebook,
+        Channel::WhatsApp,
+        Channel::Twitter,
+        Channel::WeChat,
+        Channel::Line,
+        Channel::Teams,
+        Channel::AppleMessages,
+        Channel::GoogleBusinessMessages,
+        Channel::Custom,
+    ];
+
+    /// The channel's name in documents (`"sms"`, `"whats_app"`).
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::Channel::GoogleBusinessMessages.as_str(), "google_business_messages");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Chat => "chat",
+            Channel::Voice => "voice",
+            Channel::Sms => "sms",
+            Channel::Email => "email",
+            Channel::Facebook => "facebook",
+            Channel::WhatsApp => "whats_app",
+            Channel::Twitter => "twitter",
+            Channel::WeChat => "we_chat",
+            Channel::Line => "line",
+            Channel::Teams => "teams",
+            Channel::AppleMessages => "apple_messages",
+            Channel::GoogleBusinessMessages => "google_business_messages",
+            Channel::Custom => "custom",
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// A tool of the productivity pane.
 ///
 /// ```
 /// use rbac_profiles::ProductivityTool;
 ///
 /// assert!(ProductivityTool::SmartAssist < ProductivityTool::Macros);
+/// assert_eq!(ProductivityTool::SmartAssist.to_string(), "smart_assist");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -168,6 +295,28 @@ pub enum ProductivityTool {
     KnowledgeSearch,
     /// Macros that automate repeated steps.
     Macros,
+}
+
+impl ProductivityTool {
+    /// The tool's name in documents (`"smart_assist"`).
+    ///
+    /// ```
+    /// assert_eq!(rbac_profiles::ProductivityTool::AgentScripts.as_str(), "agent_scripts");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductivityTool::SmartAssist => "smart_assist",
+            ProductivityTool::AgentScripts => "agent_scripts",
+            ProductivityTool::KnowledgeSearch => "knowledge_search",
+            ProductivityTool::Macros => "macros",
+        }
+    }
+}
+
+impl fmt::Display for ProductivityTool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 /// The productivity pane: whether it shows, and which tools it offers.

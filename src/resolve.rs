@@ -13,6 +13,11 @@
 //! defaults, or a host store listing a user in two profiles), go to the
 //! smallest profile id in byte order, so the answer never depends on the
 //! order of any list.
+//!
+//! Whether the user can *use* the profile (an agent or supervisor role held
+//! directly) and which of its settings are inert (channels no licence
+//! enables) are not part of this rule: they never change which profile
+//! applies. [`profile_use`](crate::profile_use) answers them beside it.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

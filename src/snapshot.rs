@@ -14,7 +14,9 @@
 //!   bit": one cache miss for the user's row, the privilege rows stay cached;
 //! - profile resolution keeps each user's direct roles and direct
 //!   assignment, the ranked profiles sorted once, and per role the best
-//!   ranked profile mapping it.
+//!   ranked profile mapping it and whether it is an agent or supervisor
+//!   persona role, so every resolution also says whether the user can use
+//!   the profile ([`Resolved::usable`]).
 //!
 //! A snapshot answers from memory and never reads the store to do so:
 //! compile a new one after a change, and share it behind an
@@ -59,6 +61,7 @@ use crate::error::{EntityKind, Error};
 use crate::id::{AsId, ProfileId, RoleId, UserId};
 use crate::key::{AsKey, Privilege};
 use crate::privilege::AccessLevel;
+use crate::profile_use::is_persona;
 use crate::record::AccessRight;
 use crate::resolve::{Decision, Reason, Resolution, Rule};
 use crate::store::Store;
@@ -165,6 +168,9 @@ pub struct Snapshot {
     /// Per role: the positions in `ranked` of every profile mapping it,
     /// best first.
     role_ranked: Csr,
+    /// Per role: whether it is an agent or supervisor persona role, which
+    /// held directly makes a user's profile usable.
+    personas: Vec<bool>,
     /// The custom profiles marked default, in id order: the first applies.
     defaults: Vec<u32>,
     fallback: Option<u32>,
@@ -262,6 +268,11 @@ pub struct Resolved {
     pub profile: ProfileIx,
     /// Which rule chose it.
     pub reason: ResolvedReason,
+    /// Whether the user can use it: they hold an agent or supervisor
+    /// persona role directly, as [`Usability::is_usable`](crate::Usability::is_usable)
+    /// answers on the store path ([`profile_use`](crate::profile_use) says
+    /// why not).
+    pub usable: bool,
 }
 
 /// [`Reason`] in handles.
@@ -749,18 +760,21 @@ impl Snapshot {
         }
         // Each direct role's best ranked profile as one key, (position,
         // role) in a u64, so the smallest is found without a branch; a role
-        // no profile maps has position NONE and never wins.
-        let best = self
-            .direct_roles
-            .row(ix as usize)
-            .iter()
-            .map(|role| {
-                let position = self.role_best.get(*role as usize).copied().unwrap_or(NONE);
-                (u64::from(position) << 32) | u64::from(*role)
-            })
-            .min();
-        if let Some(key) = best.filter(|key| key >> 32 != u64::from(NONE)) {
-            rule.ranked(key, ());
+        // no profile maps has position NONE and never wins (nor does the
+        // start, u64::MAX, when the user holds no role directly). The same
+        // pass sees whether a direct role is a persona role.
+        let (best, usable) = self.direct_roles.row(ix as usize).iter().fold(
+            (u64::MAX, false),
+            |(best, usable), role| {
+                let at = *role as usize;
+                let position = self.role_best.get(at).copied().unwrap_or(NONE);
+                let key = (u64::from(position) << 32) | u64::from(*role);
+                let persona = self.personas.get(at).copied().unwrap_or(false);
+                (best.min(key), usable | persona)
+            },
+        );
+        if best >> 32 != u64::from(NONE) {
+            rule.ranked(best, ());
         }
         if let Some(default) = self.defaults.first() {
             rule.default(*default);
@@ -770,7 +784,7 @@ impl Snapshot {
             let ranked = self.ranked.get(position as usize)?;
             Some((ranked.profile, ranked.rank, role))
         })?;
-        Ok(self.resolved(ix, profile, reason))
+        Ok(self.resolved(ix, profile, reason, usable))
     }
 
     /// The rule's decision as a profile and a reason in handles; `ranked`
@@ -798,7 +812,7 @@ impl Snapshot {
         })
     }
 
-    fn resolved(&self, ix: u32, profile: u32, reason: ResolvedReason) -> Resolved {
+    fn resolved(&self, ix: u32, profile: u32, reason: ResolvedReason, usable: bool) -> Resolved {
         Resolved {
             user: self.user_handle(ix),
             profile: ProfileIx {
@@ -806,6 +820,7 @@ impl Snapshot {
                 ix: profile,
             },
             reason,
+            usable,
         }
     }
 
@@ -940,6 +955,7 @@ impl Snapshot {
             + self.assigned.heap_bytes()
             + self.role_users.heap_bytes()
             + self.role_ranked.heap_bytes()
+            + self.personas.capacity()
             + self.defaults.capacity() * size_of::<u32>()
             + self.routes.heap_bytes()
     }
@@ -998,6 +1014,13 @@ impl fmt::Debug for Snapshot {
             .field("ranked", &self.ranked.len())
             .finish_non_exhaustive()
     }
+}
+
+/// Per role of `roles`: whether it is an agent or supervisor persona role.
+fn persona_mask(roles: &IdTable) -> Vec<bool> {
+    (0..len_u32(roles.len()))
+        .map(|ix| roles.id(ix).is_some_and(is_persona))
+        .collect()
 }
 
 /// What routes need beyond the answering tables. Indices are in id order

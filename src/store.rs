@@ -3,6 +3,7 @@
 mod memory;
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -12,10 +13,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
+use crate::configuration::{ChannelProvider, ToolSettings};
 use crate::error::StoreError;
-use crate::id::{BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::id::{
+    BusinessUnitId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId,
+    ToolSettingsId, UserId,
+};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
+use crate::licence::Licence;
 use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;
@@ -62,6 +68,12 @@ use crate::user::User;
 ///   cycle is walked once, and a dangling reference is reported as
 ///   [`Error::UnknownReference`](crate::Error::UnknownReference).
 /// - Calls are synchronous; an async host wraps the calls it makes.
+/// - Three reads have defaults, so a store written before they existed
+///   still compiles and answers as it did: [`Store::licences`] (`None`:
+///   licences not modelled, every channel effective),
+///   [`Store::tool_settings`] and [`Store::channel_providers`] (none). A
+///   store that holds them overrides these, and applies the
+///   [`Change`]s that write them.
 ///
 /// Forwarding implementations exist for `&T`, `&mut T`, `Box<T>`, `Rc<T>` and
 /// `Arc<T>`. With the `testkit` feature,
@@ -267,6 +279,39 @@ pub trait Store {
     ///
     /// Only when the storage itself fails.
     fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError>;
+
+    // Licences and the app profile manager's configurations.
+
+    /// The organisation's licences; `None` when the store does not model
+    /// them, and then every conversation channel is effective (the
+    /// default, so a store written before licences answers as it did).
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn licences(&self) -> Result<Option<BTreeSet<Licence>>, StoreError> {
+        Ok(None)
+    }
+
+    /// Every productivity tool settings entity, in any order; none by
+    /// default.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn tool_settings(&self) -> Result<Vec<Cow<'_, ToolSettings>>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Every channel provider configuration, in any order; none by
+    /// default.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn channel_providers(&self) -> Result<Vec<Cow<'_, ChannelProvider>>, StoreError> {
+        Ok(Vec::new())
+    }
 }
 
 /// The methods of [`Store`], each reading through `$inner`, an expression
@@ -324,6 +369,15 @@ macro_rules! delegate_store {
         fn column_profiles(&$self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
             $inner.column_profiles()
         }
+        fn licences(&$self) -> Result<Option<BTreeSet<Licence>>, StoreError> {
+            $inner.licences()
+        }
+        fn tool_settings(&$self) -> Result<Vec<Cow<'_, ToolSettings>>, StoreError> {
+            $inner.tool_settings()
+        }
+        fn channel_providers(&$self) -> Result<Vec<Cow<'_, ChannelProvider>>, StoreError> {
+            $inner.channel_providers()
+        }
     };
 }
 
@@ -365,6 +419,14 @@ pub enum Change {
     PutColumnProfile(ColumnProfile),
     /// Remove the column security profile with this id.
     RemoveColumnProfile(ColumnProfileId),
+    /// Insert or replace these productivity tool settings.
+    PutToolSettings(ToolSettings),
+    /// Remove the productivity tool settings with this id.
+    RemoveToolSettings(ToolSettingsId),
+    /// Insert or replace this channel provider configuration.
+    PutChannelProvider(ChannelProvider),
+    /// Remove the channel provider configuration with this id.
+    RemoveChannelProvider(ChannelProviderId),
 }
 
 /// A [`Store`] that can be written: the storage side of administration.

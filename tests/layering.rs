@@ -17,6 +17,9 @@ const LAYERS: &[&str] = &[
     "business_unit",
     "unique_map",
     "profile",
+    "environment",
+    "licence",
+    "configuration",
     "error",
     "key",
     "privilege",
@@ -36,6 +39,7 @@ const LAYERS: &[&str] = &[
     "access",
     "record_access",
     "resolve",
+    "profile_use",
     "column_access",
     // Administration.
     "admin",

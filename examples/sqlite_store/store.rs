@@ -12,13 +12,14 @@
 #![allow(dead_code)]
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use rbac_profiles::{
-    AccessLevel, BusinessUnit, BusinessUnitId, Change, ColumnAccess, ColumnKey, ColumnProfile,
-    ColumnProfileId, Directory, DirectoryDoc, Privilege, PrivilegeDef, ProductivityPane, Profile,
-    ProfileId, ProfileSettings, Role, RoleAssignment, RoleId, Store, StoreError, StoreMut, Team,
-    TeamId, Template, TemplateId, User, UserId,
+    AccessLevel, BusinessUnit, BusinessUnitId, Change, ChannelProvider, ColumnAccess, ColumnKey,
+    ColumnProfile, ColumnProfileId, Directory, DirectoryDoc, Licence, Privilege, PrivilegeDef,
+    ProductivityPane, Profile, ProfileId, ProfileSettings, Role, RoleAssignment, RoleId, Store,
+    StoreError, StoreMut, Team, TeamId, Template, TemplateId, ToolSettings, User, UserId,
 };
 use rusqlite::{Connection, OptionalExtension, Params, Transaction, params};
 use serde::Serialize;
@@ -97,9 +98,10 @@ CREATE TABLE IF NOT EXISTS memberships (
     PRIMARY KEY (team, user)
 );
 CREATE TABLE IF NOT EXISTS templates (
-    id   TEXT PRIMARY KEY CHECK (id <> ''),
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('session', 'application_tab', 'notification'))
+    id     TEXT PRIMARY KEY CHECK (id <> ''),
+    name   TEXT NOT NULL,
+    kind   TEXT NOT NULL CHECK (kind IN ('session', 'application_tab', 'notification')),
+    origin TEXT NOT NULL DEFAULT 'custom' CHECK (origin IN ('out_of_box', 'custom'))
 );
 CREATE TABLE IF NOT EXISTS profiles (
     id           TEXT PRIMARY KEY CHECK (id <> ''),
@@ -169,6 +171,26 @@ CREATE TABLE IF NOT EXISTS column_permissions (
     can_create INTEGER NOT NULL,
     position   INTEGER NOT NULL,
     PRIMARY KEY (profile, column_key)
+);
+-- The organisation's licences; `licensing` has its one row only when the
+-- document lists them (an empty list included): no row, not modelled.
+CREATE TABLE IF NOT EXISTS licensing (
+    only INTEGER PRIMARY KEY CHECK (only = 1)
+);
+CREATE TABLE IF NOT EXISTS licences (
+    licence TEXT PRIMARY KEY CHECK (licence <> '')
+);
+CREATE TABLE IF NOT EXISTS tool_settings (
+    id       TEXT PRIMARY KEY CHECK (id <> ''),
+    name     TEXT NOT NULL,
+    tool     TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS channel_providers (
+    id       TEXT PRIMARY KEY CHECK (id <> ''),
+    name     TEXT NOT NULL,
+    channel  TEXT NOT NULL,
+    position INTEGER NOT NULL
 );
 -- The document's `fallback_profile`, when it names one.
 CREATE TABLE IF NOT EXISTS fallback_profile (
@@ -397,6 +419,22 @@ impl SqliteStore {
         for profile in &doc.column_profiles {
             put_column_profile(&tx, profile)?;
         }
+        if let Some(licences) = &doc.licences {
+            execute(&tx, "INSERT INTO licensing (only) VALUES (1)", [])?;
+            for licence in licences {
+                execute(
+                    &tx,
+                    "INSERT INTO licences (licence) VALUES (?1)",
+                    [name_of(licence)?],
+                )?;
+            }
+        }
+        for settings in &doc.tool_settings {
+            put_tool_settings(&tx, settings)?;
+        }
+        for provider in &doc.channel_providers {
+            put_channel_provider(&tx, provider)?;
+        }
         tx.commit().map_err(db)
     }
 
@@ -424,12 +462,49 @@ impl SqliteStore {
 fn put_template(tx: &Transaction<'_>, template: &Template) -> Result<(), StoreError> {
     execute(
         tx,
-        "INSERT INTO templates (id, name, kind) VALUES (?1, ?2, ?3)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+        "INSERT INTO templates (id, name, kind, origin) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             origin = excluded.origin",
         params![
             template.id.as_str(),
             template.name,
-            name_of(&template.kind)?
+            name_of(&template.kind)?,
+            name_of(&template.origin)?
+        ],
+    )
+}
+
+/// Inserts or replaces productivity tool settings; replaced ones keep their
+/// position.
+fn put_tool_settings(tx: &Transaction<'_>, settings: &ToolSettings) -> Result<(), StoreError> {
+    execute(
+        tx,
+        "INSERT INTO tool_settings (id, name, tool, position)
+         VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position) + 1, 0) FROM tool_settings))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, tool = excluded.tool",
+        params![
+            settings.id.as_str(),
+            settings.name,
+            name_of(&settings.tool)?
+        ],
+    )
+}
+
+/// Inserts or replaces a channel provider; a replaced one keeps its
+/// position.
+fn put_channel_provider(
+    tx: &Transaction<'_>,
+    provider: &ChannelProvider,
+) -> Result<(), StoreError> {
+    execute(
+        tx,
+        "INSERT INTO channel_providers (id, name, channel, position)
+         VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position) + 1, 0) FROM channel_providers))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, channel = excluded.channel",
+        params![
+            provider.id.as_str(),
+            provider.name,
+            name_of(&provider.channel)?
         ],
     )
 }
@@ -775,16 +850,21 @@ impl Store for SqliteStore {
 
     fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
         let row = self.row(
-            "SELECT name, kind FROM templates WHERE id = ?1",
+            "SELECT name, kind, origin FROM templates WHERE id = ?1",
             id.as_str(),
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            },
         )?;
         match row {
-            Some((name, kind)) => Ok(Some(Cow::Owned(Template::new(
-                id.clone(),
-                name,
-                parse(kind)?,
-            )))),
+            Some((name, kind, origin)) => Ok(Some(Cow::Owned(Template {
+                origin: parse(origin)?,
+                ..Template::new(id.clone(), name, parse(kind)?)
+            }))),
             None => Ok(None),
         }
     }
@@ -858,6 +938,61 @@ impl Store for SqliteStore {
         }
         Ok(profiles)
     }
+
+    fn licences(&self) -> Result<Option<BTreeSet<Licence>>, StoreError> {
+        let modelled: Vec<String> = self.list("SELECT 'yes' FROM licensing", [])?;
+        if modelled.is_empty() {
+            return Ok(None);
+        }
+        let names: Vec<String> = self.list("SELECT licence FROM licences", [])?;
+        names
+            .into_iter()
+            .map(parse)
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    fn tool_settings(&self) -> Result<Vec<Cow<'_, ToolSettings>>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id, name, tool FROM tool_settings ORDER BY position")
+            .map_err(db)?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(db)?;
+        rows.map(|row| {
+            let (id, name, tool) = row.map_err(db)?;
+            Ok(Cow::Owned(ToolSettings::new(id, name, parse(tool)?)))
+        })
+        .collect()
+    }
+
+    fn channel_providers(&self) -> Result<Vec<Cow<'_, ChannelProvider>>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id, name, channel FROM channel_providers ORDER BY position")
+            .map_err(db)?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(db)?;
+        rows.map(|row| {
+            let (id, name, channel) = row.map_err(db)?;
+            Ok(Cow::Owned(ChannelProvider::new(id, name, parse(channel)?)))
+        })
+        .collect()
+    }
 }
 
 impl StoreMut for SqliteStore {
@@ -880,6 +1015,22 @@ impl StoreMut for SqliteStore {
                     execute(
                         &tx,
                         "DELETE FROM column_profiles WHERE id = ?1",
+                        [id.as_str()],
+                    )?;
+                }
+                Change::PutToolSettings(settings) => put_tool_settings(&tx, settings)?,
+                Change::RemoveToolSettings(id) => {
+                    execute(
+                        &tx,
+                        "DELETE FROM tool_settings WHERE id = ?1",
+                        [id.as_str()],
+                    )?;
+                }
+                Change::PutChannelProvider(provider) => put_channel_provider(&tx, provider)?,
+                Change::RemoveChannelProvider(id) => {
+                    execute(
+                        &tx,
+                        "DELETE FROM channel_providers WHERE id = ?1",
                         [id.as_str()],
                     )?;
                 }

@@ -57,6 +57,12 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
         EntityRef::BusinessUnit,
     )?;
     let root = units::check_tree(&business_units)?;
+    let tool_settings = index(doc.tool_settings, |s| s.id.clone(), EntityRef::ToolSettings)?;
+    let channel_providers = index(
+        doc.channel_providers,
+        |p| p.id.clone(),
+        EntityRef::ChannelProvider,
+    )?;
 
     for role in roles.values() {
         let owner = EntityRef::Role(role.id.clone());
@@ -111,6 +117,9 @@ fn check(doc: DirectoryDoc) -> Result<Directory, Error> {
         fallback,
         secured_columns,
         column_profiles,
+        licences: doc.licences,
+        tool_settings,
+        channel_providers,
     })
 }
 

@@ -9,7 +9,7 @@ use super::bits::{Rows, intersects};
 use super::intern::{IdHash, IdTable, NONE};
 use super::tables::{Csr, UserPlaces, checked_len, filled};
 use super::units::Units;
-use super::{LEVELS, Ranked, RouteTables, Snapshot};
+use super::{LEVELS, Ranked, RouteTables, Snapshot, persona_mask};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
@@ -291,6 +291,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         .map(|(ix, _)| *ix)
         .collect();
     let fallback = fallback_id.and_then(|id| profiles.get(id.as_str()));
+    let personas = persona_mask(&role_table);
 
     let rights = keys
         .iter()
@@ -321,6 +322,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         ranked: ranked.into_iter().map(|(r, _)| r).collect(),
         role_best,
         role_ranked,
+        personas,
         defaults,
         fallback,
         routes,

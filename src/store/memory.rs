@@ -1,14 +1,17 @@
 //! The embedded store: a checked [`Directory`] held in memory.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
+use crate::configuration::{ChannelProvider, ToolSettings};
 use crate::directory::Directory;
 use crate::error::{EntityKind, Error, StoreError};
 use crate::id::{BusinessUnitId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
+use crate::licence::Licence;
 use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;
@@ -177,6 +180,22 @@ impl Store for MemoryStore {
             .map(Cow::Borrowed)
             .collect())
     }
+
+    fn licences(&self) -> Result<Option<BTreeSet<Licence>>, StoreError> {
+        Ok(self.directory.licences().cloned())
+    }
+
+    fn tool_settings(&self) -> Result<Vec<Cow<'_, ToolSettings>>, StoreError> {
+        Ok(self.directory.tool_settings().map(Cow::Borrowed).collect())
+    }
+
+    fn channel_providers(&self) -> Result<Vec<Cow<'_, ChannelProvider>>, StoreError> {
+        Ok(self
+            .directory
+            .channel_providers()
+            .map(Cow::Borrowed)
+            .collect())
+    }
 }
 
 impl StoreMut for MemoryStore {
@@ -185,8 +204,8 @@ impl StoreMut for MemoryStore {
     }
 }
 
-/// Applies a change set to the directory's templates, profiles and column
-/// profiles, all or nothing: the result must keep every rule a loaded
+/// Applies a change set to the directory's templates, profiles, column
+/// profiles, tool settings and channel providers, all or nothing: the result must keep every rule a loaded
 /// directory keeps.
 fn apply(directory: &mut Directory, changes: &[Change]) -> Result<(), Error> {
     let mut parts = directory.profile_parts();
@@ -196,6 +215,12 @@ fn apply(directory: &mut Directory, changes: &[Change]) -> Result<(), Error> {
             Change::PutTemplate(t) if t.id.as_str().is_empty() => Some(EntityKind::Template),
             Change::PutColumnProfile(p) if p.id.as_str().is_empty() => {
                 Some(EntityKind::ColumnProfile)
+            }
+            Change::PutToolSettings(s) if s.id.as_str().is_empty() => {
+                Some(EntityKind::ToolSettings)
+            }
+            Change::PutChannelProvider(p) if p.id.as_str().is_empty() => {
+                Some(EntityKind::ChannelProvider)
             }
             _ => None,
         };
@@ -224,6 +249,22 @@ fn apply(directory: &mut Directory, changes: &[Change]) -> Result<(), Error> {
             }
             Change::RemoveColumnProfile(id) => {
                 parts.column_profiles.shift_remove(id);
+            }
+            Change::PutToolSettings(settings) => {
+                parts
+                    .tool_settings
+                    .insert(settings.id.clone(), settings.clone());
+            }
+            Change::RemoveToolSettings(id) => {
+                parts.tool_settings.shift_remove(id);
+            }
+            Change::PutChannelProvider(provider) => {
+                parts
+                    .channel_providers
+                    .insert(provider.id.clone(), provider.clone());
+            }
+            Change::RemoveChannelProvider(id) => {
+                parts.channel_providers.shift_remove(id);
             }
         }
     }

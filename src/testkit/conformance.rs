@@ -12,14 +12,16 @@ use crate::access::{explain_privilege, privilege_level};
 use crate::catalog;
 use crate::column::{ColumnAccess, ColumnProfile};
 use crate::column_access::column_access;
+use crate::configuration::{ChannelProvider, ToolSettings};
 use crate::directory::{Directory, DirectoryDoc};
 use crate::error::Error;
 use crate::error::StoreError;
 use crate::id::{ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
+use crate::licence::Licence;
 use crate::privilege::AccessLevel;
-use crate::profile::{Profile, ProfileSettings, Template, TemplateKind};
+use crate::profile::{Channel, ProductivityTool, Profile, ProfileSettings, Template, TemplateKind};
 use crate::resolve::{Reason, Resolution, resolve_profile};
 use crate::snapshot::Snapshot;
 use crate::store::{MemoryStore, Store, StoreMut};
@@ -113,9 +115,10 @@ impl fmt::Display for ConformanceReport {
 /// imported); it is called many times. The checks, by name:
 ///
 /// - `reads`: every read returns what the directory holds (business units,
-///   the root and every team listed included) — the seed 004
-///   scenario and [`GENERATED_CASES`] generated organisations — and
-///   `Ok(None)` (or `false`) for ids it does not. Lists inside an entity
+///   the root and every team listed included) — the seed 004 scenario (with
+///   an out-of-box template, licences, tool settings and a channel provider)
+///   and [`GENERATED_CASES`] generated organisations — and `Ok(None)` (or
+///   `false`) for ids it does not. Lists inside an entity
 ///   (a user's roles, a profile's templates, …) may come back in any order.
 /// - `worked examples`: the resolution rules on the design's three worked
 ///   examples ([`seed004`] built through administration, then with the
@@ -281,7 +284,7 @@ impl Probe {
                 AdminOp::CreateTemplate { template } => {
                     self.templates.insert(template.id.clone());
                 }
-                AdminOp::DeleteTemplate { template } => {
+                AdminOp::DeleteTemplate { template } | AdminOp::RenameTemplate { template, .. } => {
                     self.templates.insert(template.clone());
                 }
                 AdminOp::CreateProfile { settings, .. }
@@ -387,6 +390,15 @@ fn read_back<S: Store + ?Sized>(store: &S, probe: &Probe) -> Result<DirectoryDoc
         .into_iter()
         .map(std::borrow::Cow::into_owned)
         .collect();
+    doc.licences = ok(store.licences(), "licences")?;
+    doc.tool_settings = ok(store.tool_settings(), "tool_settings")?
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect();
+    doc.channel_providers = ok(store.channel_providers(), "channel_providers")?
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect();
     Ok(normalized(doc))
 }
 
@@ -426,6 +438,8 @@ fn normalized(mut doc: DirectoryDoc) -> DirectoryDoc {
         profile.teams.sort();
         profile.permissions.sort_keys();
     }
+    doc.tool_settings.sort_by(|a, b| a.id.cmp(&b.id));
+    doc.channel_providers.sort_by(|a, b| a.id.cmp(&b.id));
     doc
 }
 
@@ -488,6 +502,24 @@ fn difference(found: &DirectoryDoc, expected: &DirectoryDoc) -> Option<String> {
             &expected.column_profiles,
         )
     })
+    .or_else(|| {
+        let (f, e) = (&found.licences, &expected.licences);
+        (f != e).then(|| format!("licences: expected {e:?}, found {f:?}"))
+    })
+    .or_else(|| {
+        first(
+            "tool settings",
+            &found.tool_settings,
+            &expected.tool_settings,
+        )
+    })
+    .or_else(|| {
+        first(
+            "channel providers",
+            &found.channel_providers,
+            &expected.channel_providers,
+        )
+    })
 }
 
 /// The store holds exactly `expected` (normalized).
@@ -537,6 +569,18 @@ where
             .with_settings(ProfileSettings::default().with_session_template("chat-session")),
     );
     org.column_profiles.push(whatsapp_secrets());
+    org.templates.push(Template::out_of_box(
+        "chat-default",
+        "Chat - default session",
+        TemplateKind::Session,
+    ));
+    org.licences = Some([Licence::Chat, Licence::Voice].into());
+    org.tool_settings.push(smart_assist());
+    org.channel_providers.push(ChannelProvider::new(
+        "contoso-voice",
+        "Contoso voice",
+        Channel::Voice,
+    ));
     let (store, directory) = build(factory, org)?;
     holds(
         &store,
@@ -795,6 +839,28 @@ where
     Ok(())
 }
 
+/// Smart assist's settings, as the suite's organisations hold them.
+fn smart_assist() -> ToolSettings {
+    ToolSettings::new(
+        "smart-assist",
+        "Smart assist",
+        ProductivityTool::SmartAssist,
+    )
+}
+
+/// The seed 004 organisation with what the refused operations need
+/// besides: an out-of-box template and tool settings.
+fn refusals_org() -> DirectoryDoc {
+    let mut org = seed004::org();
+    org.templates.push(Template::out_of_box(
+        "chat-default",
+        "Chat - default session",
+        TemplateKind::Session,
+    ));
+    org.tool_settings.push(smart_assist());
+    org
+}
+
 /// Operations the configured seed 004 refuses, each by another rule.
 fn refused_ops() -> Vec<(&'static str, AdminOp)> {
     let admin = seed004::ADMIN;
@@ -956,6 +1022,80 @@ fn refused_ops() -> Vec<(&'static str, AdminOp)> {
                 profile: whatsapp_secrets(),
             },
         ),
+        (
+            admin,
+            AdminOp::CreateTemplate {
+                template: Template::out_of_box("shipped", "", TemplateKind::Session),
+            },
+        ),
+        (
+            admin,
+            AdminOp::DeleteTemplate {
+                template: "chat-default".into(),
+            },
+        ),
+        (
+            admin,
+            AdminOp::RenameTemplate {
+                template: "chat-default".into(),
+                name: "Chat".into(),
+            },
+        ),
+        (
+            admin,
+            AdminOp::RenameTemplate {
+                template: "no-such-template".into(),
+                name: "Chat".into(),
+            },
+        ),
+        (
+            "alex-agent",
+            AdminOp::Upgrade {
+                environment: crate::Environment::default(),
+            },
+        ),
+        (
+            admin,
+            AdminOp::CreateToolSettings {
+                settings: smart_assist(),
+            },
+        ),
+        (
+            admin,
+            AdminOp::UpdateToolSettings {
+                settings: ToolSettings::new("no-such", "", ProductivityTool::Macros),
+            },
+        ),
+        (
+            admin,
+            AdminOp::DeleteToolSettings {
+                settings: "no-such".into(),
+            },
+        ),
+        (
+            "alex-agent",
+            AdminOp::DeleteToolSettings {
+                settings: "smart-assist".into(),
+            },
+        ),
+        (
+            admin,
+            AdminOp::UpdateChannelProvider {
+                provider: ChannelProvider::new("no-such", "", Channel::Voice),
+            },
+        ),
+        (
+            admin,
+            AdminOp::DeleteChannelProvider {
+                provider: "no-such".into(),
+            },
+        ),
+        (
+            "alex-agent",
+            AdminOp::CreateChannelProvider {
+                provider: ChannelProvider::new("contoso-voice", "", Channel::Voice),
+            },
+        ),
     ]
 }
 
@@ -964,8 +1104,12 @@ where
     S: StoreMut,
     F: FnMut(Directory) -> Result<S, StoreError>,
 {
-    let mut store = seed004_store(factory, true)?;
-    let mut memory = MemoryStore::new(ok(Directory::builtin_with(seed004::org()), "seed 004")?);
+    let (mut store, _) = build(factory, refusals_org())?;
+    ok(
+        administer_all(&mut store, seed004::ADMIN, &seed004::operations()),
+        "administering seed 004",
+    )?;
+    let mut memory = MemoryStore::new(ok(Directory::builtin_with(refusals_org()), "seed 004")?);
     ok(
         administer_all(&mut memory, seed004::ADMIN, &seed004::operations()),
         "administering seed 004 in memory",

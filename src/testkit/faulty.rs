@@ -1,15 +1,18 @@
 //! A store wrapper that fails the k-th read or the k-th write.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
+use crate::configuration::{ChannelProvider, ToolSettings};
 use crate::error::StoreError;
 use crate::id::{BusinessUnitId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
+use crate::licence::Licence;
 use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;

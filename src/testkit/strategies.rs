@@ -36,13 +36,20 @@ use proptest::sample::select;
 use crate::business_unit::BusinessUnit;
 use crate::catalog;
 use crate::column::{ColumnAccess, ColumnProfile};
+use crate::configuration::{ChannelProvider, ToolSettings};
 use crate::directory::{Directory, DirectoryDoc};
-use crate::id::{BusinessUnitId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId, UserId};
+use crate::environment::Environment;
+use crate::id::{
+    BusinessUnitId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId,
+    ToolSettingsId, UserId,
+};
 use crate::key::ColumnKey;
 use crate::key::Privilege;
+use crate::licence::Licence;
 use crate::privilege::{AccessLevel, PrivilegeDef};
 use crate::profile::{
     Channel, ProductivityPane, ProductivityTool, Profile, ProfileSettings, Template, TemplateKind,
+    TemplateOrigin,
 };
 use crate::role::{Inheritance, Role};
 use crate::team::Team;
@@ -122,6 +129,8 @@ const MAX_TEMPLATES: usize = 3;
 const MAX_PROFILES: usize = 5;
 const MAX_COLUMN_PROFILES: usize = 2;
 const MAX_UNITS: usize = 5;
+const MAX_TOOL_SETTINGS: usize = 2;
+const MAX_CHANNEL_PROVIDERS: usize = 2;
 
 macro_rules! numbered_id {
     ($(#[$doc:meta])* $name:ident -> $ty:ty, $prefix:literal) => {
@@ -160,6 +169,14 @@ numbered_id!(
 numbered_id!(
     /// The id of the `i`-th generated column security profile: `cp{i}`.
     column_profile_id -> ColumnProfileId, "cp"
+);
+numbered_id!(
+    /// The id of the `i`-th generated productivity tool settings: `ts{i}`.
+    tool_settings_id -> ToolSettingsId, "ts"
+);
+numbered_id!(
+    /// The id of the `i`-th generated channel provider: `chp{i}`.
+    channel_provider_id -> ChannelProviderId, "chp"
 );
 
 /// The key of the `i`-th generated custom privilege: `e{i}:read`.
@@ -325,6 +342,41 @@ fn settings(templates: Vec<TemplateKind>) -> impl Strategy<Value = ProfileSettin
     )
 }
 
+/// Channels, among them some no licence but digital messaging enables.
+fn channel() -> impl Strategy<Value = Channel> {
+    select(vec![
+        Channel::Chat,
+        Channel::Voice,
+        Channel::Email,
+        Channel::Sms,
+    ])
+}
+
+fn tool() -> impl Strategy<Value = ProductivityTool> {
+    select(vec![
+        ProductivityTool::SmartAssist,
+        ProductivityTool::AgentScripts,
+        ProductivityTool::KnowledgeSearch,
+        ProductivityTool::Macros,
+    ])
+}
+
+/// Out-of-box now and then, custom mostly.
+fn template_origin() -> impl Strategy<Value = TemplateOrigin> {
+    prop_oneof![3 => Just(TemplateOrigin::Custom), 1 => Just(TemplateOrigin::OutOfBox)]
+}
+
+/// The organisation's licences: not modelled half of the time, otherwise
+/// any set of them.
+fn licences() -> impl Strategy<Value = Option<std::collections::BTreeSet<Licence>>> {
+    prop::option::of(subset(Licence::ALL.len(), 0.5).prop_map(|picked| {
+        picked
+            .into_iter()
+            .filter_map(|i| Licence::ALL.get(i).copied())
+            .collect()
+    }))
+}
+
 fn template_kind() -> impl Strategy<Value = TemplateKind> {
     select(vec![
         TemplateKind::Session,
@@ -426,7 +478,7 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
                 ),
                 nu,
             );
-            let templates = vec((text(), template_kind()), ntpl);
+            let templates = vec((text(), template_kind(), template_origin()), ntpl);
             let mapping = prop_oneof![
                 2 => Just(Mapping::None),
                 4 => (1..=(nprof as u32 + 2), roles(nr, 0.4, 0.1))
@@ -435,7 +487,7 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
             ];
             let profiles = (templates, vec((text(), mapping), nprof)).prop_flat_map(
                 |(templates, mappings)| {
-                    let kinds: Vec<TemplateKind> = templates.iter().map(|(_, k)| *k).collect();
+                    let kinds: Vec<TemplateKind> = templates.iter().map(|(_, k, _)| *k).collect();
                     let settings = vec(settings(kinds), mappings.len());
                     (Just(templates), Just(mappings), settings)
                 },
@@ -445,6 +497,11 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
             let column_profiles = (0..ncp)
                 .map(|i| column_profile(column_profile_id(i), nu, nt))
                 .collect::<Vec<_>>();
+            let configurations = (
+                licences(),
+                vec((text(), tool()), 0..=MAX_TOOL_SETTINGS),
+                vec((text(), channel()), 0..=MAX_CHANNEL_PROVIDERS),
+            );
             (
                 privileges,
                 roles_,
@@ -453,6 +510,7 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
                 profiles,
                 direct,
                 column_profiles,
+                configurations,
             )
         })
         .prop_map(
@@ -464,6 +522,7 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
                 (templates, mappings, settings),
                 direct,
                 column_profiles,
+                (licences, tool_settings, channel_providers),
             )| {
                 let mut doc = DirectoryDoc {
                     privileges: (0..)
@@ -485,9 +544,23 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
                         .collect(),
                     templates: (0..)
                         .zip(templates)
-                        .map(|(i, (name, kind))| Template::new(template_id(i), name, kind))
+                        .map(|(i, (name, kind, origin))| Template {
+                            origin,
+                            ..Template::new(template_id(i), name, kind)
+                        })
                         .collect(),
                     column_profiles,
+                    licences,
+                    tool_settings: (0..)
+                        .zip(tool_settings)
+                        .map(|(i, (name, tool))| ToolSettings::new(tool_settings_id(i), name, tool))
+                        .collect(),
+                    channel_providers: (0..)
+                        .zip(channel_providers)
+                        .map(|(i, (name, channel))| {
+                            ChannelProvider::new(channel_provider_id(i), name, channel)
+                        })
+                        .collect(),
                     ..DirectoryDoc::default()
                 };
                 for (i, (name, roles, teams, unit, away)) in (0..).zip(users) {
@@ -699,9 +772,24 @@ pub fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
         list(doc.templates.clone()),
         profiles,
         column_profiles,
+        list(doc.tool_settings.clone()),
+        list(doc.channel_providers.clone()),
     );
     (entities, Just(doc)).prop_map(
-        |((privileges, roles, teams, users, templates, profiles, column_profiles), doc)| {
+        |(
+            (
+                privileges,
+                roles,
+                teams,
+                users,
+                templates,
+                profiles,
+                column_profiles,
+                tool_settings,
+                channel_providers,
+            ),
+            doc,
+        )| {
             DirectoryDoc {
                 privileges,
                 roles,
@@ -710,6 +798,8 @@ pub fn shuffled(doc: DirectoryDoc) -> impl Strategy<Value = DirectoryDoc> {
                 templates,
                 profiles,
                 column_profiles,
+                tool_settings,
+                channel_providers,
                 ..doc
             }
         },
@@ -746,6 +836,8 @@ pub fn admin_op() -> impl Strategy<Value = AdminOp> {
     let r = || prop_oneof![3 => (0..=MAX_ROLES).prop_map(role_id), 1 => builtin()];
     let t = || (0..=MAX_TEMPLATES).prop_map(template_id);
     let cp = || (0..=MAX_COLUMN_PROFILES).prop_map(column_profile_id);
+    let ts = || (0..=MAX_TOOL_SETTINGS).prop_map(tool_settings_id);
+    let chp = || (0..=MAX_CHANNEL_PROVIDERS).prop_map(channel_provider_id);
     let template_settings = || {
         (vec(t(), 0..2), vec(t(), 0..2)).prop_map(|(session, notification)| ProfileSettings {
             session_templates: session,
@@ -793,10 +885,51 @@ pub fn admin_op() -> impl Strategy<Value = AdminOp> {
             .prop_map(|(profile, users)| AdminOp::AssignUsers { profile, users }),
         (any_p(), vec(u(), 1..3))
             .prop_map(|(profile, users)| AdminOp::UnassignUsers { profile, users }),
-        (t(), template_kind()).prop_map(|(id, kind)| AdminOp::CreateTemplate {
-            template: Template::new(id, "", kind)
+        (t(), template_kind(), prop::bool::weighted(0.1)).prop_map(|(id, kind, oob)| {
+            AdminOp::CreateTemplate {
+                template: if oob {
+                    Template::out_of_box(id, "", kind)
+                } else {
+                    Template::new(id, "", kind)
+                },
+            }
         }),
         t().prop_map(|template| AdminOp::DeleteTemplate { template }),
+        (t(), text()).prop_map(|(template, name)| AdminOp::RenameTemplate { template, name }),
+        (
+            vec(t(), 0..3),
+            vec(channel(), 0..3),
+            any::<bool>(),
+            vec(tool(), 0..3)
+        )
+            .prop_map(|(templates, channels, enabled, tools)| {
+                let mut environment =
+                    Environment::default().with_productivity_pane(ProductivityPane {
+                        enabled,
+                        tools: tools.into_iter().collect(),
+                    });
+                environment.templates = templates;
+                environment.channels = channels.into_iter().collect();
+                AdminOp::Upgrade { environment }
+            }),
+        (ts(), text(), tool()).prop_map(|(id, name, tool)| AdminOp::CreateToolSettings {
+            settings: ToolSettings::new(id, name, tool)
+        }),
+        (ts(), text(), tool()).prop_map(|(id, name, tool)| AdminOp::UpdateToolSettings {
+            settings: ToolSettings::new(id, name, tool)
+        }),
+        ts().prop_map(|settings| AdminOp::DeleteToolSettings { settings }),
+        (chp(), text(), channel()).prop_map(|(id, name, channel)| {
+            AdminOp::CreateChannelProvider {
+                provider: ChannelProvider::new(id, name, channel),
+            }
+        }),
+        (chp(), text(), channel()).prop_map(|(id, name, channel)| {
+            AdminOp::UpdateChannelProvider {
+                provider: ChannelProvider::new(id, name, channel),
+            }
+        }),
+        chp().prop_map(|provider| AdminOp::DeleteChannelProvider { provider }),
         column_profile().prop_map(|profile| AdminOp::CreateColumnProfile { profile }),
         column_profile().prop_map(|profile| AdminOp::UpdateColumnProfile { profile }),
         cp().prop_map(|profile| AdminOp::DeleteColumnProfile { profile }),

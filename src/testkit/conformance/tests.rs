@@ -117,6 +117,15 @@ impl Store for Flawed {
     fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
         self.inner.column_profiles()
     }
+    fn licences(&self) -> Result<Option<std::collections::BTreeSet<Licence>>, StoreError> {
+        self.inner.licences()
+    }
+    fn tool_settings(&self) -> Result<Vec<Cow<'_, ToolSettings>>, StoreError> {
+        self.inner.tool_settings()
+    }
+    fn channel_providers(&self) -> Result<Vec<Cow<'_, ChannelProvider>>, StoreError> {
+        self.inner.channel_providers()
+    }
 }
 
 impl Flawed {
