@@ -1,36 +1,38 @@
-//! Administration of profiles, templates, productivity tool settings,
-//! channel providers and column security profiles: authorised, checked,
-//! and all or nothing.
+//! Administration of users, teams, business units and role assignment, and
+//! of profiles, templates, productivity tool settings, channel providers
+//! and column security profiles: authorised, checked, and all or nothing.
 //!
 //! Every operation is made *by an actor*, a user who must meet the
 //! operation's [`Requirement`] ([`AdminOp::requirement`]): the App profile
 //! manager administrator privilege it needs for profiles, templates, tool
-//! settings and channel providers, the System Administrator role for
-//! column security. The operation is checked
+//! settings and channel providers, `user_role:write` and the elevation rule
+//! for role assignment, the System Administrator role for users, teams,
+//! business units and column security. The operation is checked
 //! against the store's current state (or, in a batch, the state the earlier
 //! operations leave), and only then are its writes handed to
 //! [`StoreMut::apply`] as one change set. Any refusal, and any failure of the store's reads, leaves
 //! the store untouched; a failure of `apply` leaves it untouched by that
 //! method's contract.
 
-use std::borrow::Cow;
-
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::access::has_privilege;
 use crate::catalog;
 use crate::column::ColumnProfile;
 use crate::configuration::{ChannelProvider, ToolSettings};
-use crate::directory::{check_refs_by, check_settings, check_shape};
 use crate::environment::Environment;
-use crate::error::{EntityRef, Error, OutOfBoxRule, Requirement};
-use crate::held::{holds_role, load_user};
+use crate::error::{Error, Requirement};
 use crate::id::{
-    AsId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TemplateId, ToolSettingsId, UserId,
+    AsId, BusinessUnitId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId,
+    TemplateId, ToolSettingsId, UserId,
 };
-use crate::profile::{Profile, ProfileSettings, Template, TemplateKind, TemplateOrigin};
+use crate::profile::{ProfileSettings, Template};
 use crate::store::{Change, Store, StoreMut};
+
+mod profile_ops;
+mod security;
+mod staged;
+
+use staged::Staged;
 
 /// One administration operation on profiles or templates.
 ///
@@ -271,9 +273,250 @@ pub enum AdminOp {
         /// The column security profile.
         profile: ColumnProfileId,
     },
+    /// Creates a user, holding nothing, in `business_unit` (the root when
+    /// `None`).
+    ///
+    /// Refused: an empty or taken id; an unknown unit.
+    CreateUser {
+        /// The new user's id.
+        user: UserId,
+        /// Their name.
+        name: String,
+        /// Their business unit; the root when `None`.
+        #[serde(default)]
+        business_unit: Option<BusinessUnitId>,
+    },
+    /// Renames a user.
+    ///
+    /// Refused: an unknown user.
+    RenameUser {
+        /// The user.
+        user: UserId,
+        /// Their new name.
+        name: String,
+    },
+    /// Moves a user to another business unit. As in Dataverse ("Change the
+    /// business unit for a user"), the roles they held in their old unit
+    /// are removed — a role's reach is measured from where it is held —
+    /// while roles assigned in a named other unit, team memberships and
+    /// profile assignments stay.
+    ///
+    /// Refused: an unknown user or unit.
+    MoveUser {
+        /// The user.
+        user: UserId,
+        /// Their new unit; the root when `None`.
+        #[serde(default)]
+        business_unit: Option<BusinessUnitId>,
+    },
+    /// Disables a user, as Dataverse does instead of deleting one: they
+    /// keep their roles, teams and assignments but hold nothing and
+    /// resolve to no profile ([`User::disabled`](crate::User::disabled)).
+    /// Disabling a disabled user changes nothing.
+    ///
+    /// Refused: an unknown user.
+    DisableUser {
+        /// The user.
+        user: UserId,
+    },
+    /// Enables a disabled user again. Enabling an enabled user changes
+    /// nothing.
+    ///
+    /// Refused: an unknown user.
+    EnableUser {
+        /// The user.
+        user: UserId,
+    },
+    /// Removes a user, and every mention of them: their memberships (each
+    /// team is written too), their direct profile assignment and their
+    /// column security profile memberships.
+    ///
+    /// Refused: an unknown user.
+    RemoveUser {
+        /// The user.
+        user: UserId,
+    },
+    /// Creates a team, without roles or members, in `business_unit` (the
+    /// root when `None`).
+    ///
+    /// Refused: an empty or taken id; an unknown unit.
+    CreateTeam {
+        /// The new team's id.
+        team: TeamId,
+        /// Its name.
+        name: String,
+        /// Its business unit, where its roles are held; the root when
+        /// `None`.
+        #[serde(default)]
+        business_unit: Option<BusinessUnitId>,
+    },
+    /// Deletes a team, and every mention of it: each member's membership
+    /// (each user is written too) and column security profile memberships.
+    ///
+    /// Refused: an unknown team.
+    DeleteTeam {
+        /// The team.
+        team: TeamId,
+    },
+    /// Adds members to a team: the team and each user are written in one
+    /// change set, so both sides of every membership agree.
+    ///
+    /// Refused: an unknown team or user, a user listed twice
+    /// ([`Error::DuplicateReference`]), a member already
+    /// ([`Error::AlreadyMember`]); a member who would hold the Omnichannel
+    /// API access role with an agent or supervisor role through the team
+    /// ([`Error::ApiAccessConflict`]).
+    AddTeamMembers {
+        /// The team.
+        team: TeamId,
+        /// The users to add.
+        users: Vec<UserId>,
+    },
+    /// Removes members from a team, both sides in one change set.
+    ///
+    /// Refused: an unknown team, a user listed twice, a user not in it
+    /// ([`Error::NotMember`]).
+    RemoveTeamMembers {
+        /// The team.
+        team: TeamId,
+        /// The users to remove.
+        users: Vec<UserId>,
+    },
+    /// Moves a team, and so where its roles are held, to another unit.
+    ///
+    /// Refused: an unknown team or unit.
+    MoveTeam {
+        /// The team.
+        team: TeamId,
+        /// Its new unit; the root when `None`.
+        #[serde(default)]
+        business_unit: Option<BusinessUnitId>,
+    },
+    /// Assigns a role to a user, held in `business_unit` (their own unit
+    /// when `None`). Needs `user_role:write` and passes the elevation rule
+    /// (see [`AdminOp::requirement`]).
+    ///
+    /// Refused: an unknown user, role or unit; a role already held in that
+    /// unit ([`Error::RoleAlreadyHeld`]); the Omnichannel API access role
+    /// and an agent or supervisor role in one user
+    /// ([`Error::ApiAccessConflict`]).
+    AssignRole {
+        /// The user.
+        user: UserId,
+        /// The role.
+        role: RoleId,
+        /// The unit it is held in; the user's own when `None`.
+        #[serde(default)]
+        business_unit: Option<BusinessUnitId>,
+    },
+    /// Removes a role a user holds in `business_unit` (their own unit when
+    /// `None`).
+    ///
+    /// Refused: an unknown user; a role they don't hold there
+    /// ([`Error::RoleNotHeld`]).
+    RemoveRole {
+        /// The user.
+        user: UserId,
+        /// The role.
+        role: RoleId,
+        /// The unit it is held in; the user's own when `None`.
+        #[serde(default)]
+        business_unit: Option<BusinessUnitId>,
+    },
+    /// Gives a team a role, held in the team's unit by every member.
+    /// Needs `user_role:write` and passes the elevation rule in the team's
+    /// unit.
+    ///
+    /// Refused: an unknown team or role; a role the team holds; a member
+    /// who would hold the Omnichannel API access role with an agent or
+    /// supervisor role.
+    AssignTeamRole {
+        /// The team.
+        team: TeamId,
+        /// The role.
+        role: RoleId,
+    },
+    /// Takes a role from a team.
+    ///
+    /// Refused: an unknown team; a role it doesn't hold.
+    RemoveTeamRole {
+        /// The team.
+        team: TeamId,
+        /// The role.
+        role: RoleId,
+    },
+    /// Creates a business unit under `parent`; with no parent, the root of
+    /// an organisation that has no units yet.
+    ///
+    /// Refused: an empty or taken id; an unknown parent; no parent while a
+    /// root exists ([`Error::SecondRoot`]).
+    CreateBusinessUnit {
+        /// The new unit's id.
+        business_unit: BusinessUnitId,
+        /// Its name.
+        name: String,
+        /// The unit above it.
+        #[serde(default)]
+        parent: Option<BusinessUnitId>,
+    },
+    /// Renames a business unit.
+    ///
+    /// Refused: an unknown unit.
+    RenameBusinessUnit {
+        /// The unit.
+        business_unit: BusinessUnitId,
+        /// Its new name.
+        name: String,
+    },
+    /// Moves a business unit, with everything below it, under another
+    /// parent.
+    ///
+    /// Refused: an unknown unit or parent; a parent in the unit's own
+    /// subtree, the root's included ([`Error::BusinessUnitCycle`]).
+    MoveBusinessUnit {
+        /// The unit.
+        business_unit: BusinessUnitId,
+        /// Its new parent.
+        parent: BusinessUnitId,
+    },
+    /// Deletes an empty business unit.
+    ///
+    /// Refused: an unknown unit; a unit with a child unit, a user, a team,
+    /// or a role assigned in it ([`Error::BusinessUnitInUse`]).
+    DeleteBusinessUnit {
+        /// The unit.
+        business_unit: BusinessUnitId,
+    },
 }
 
 impl AdminOp {
+    /// Whether the operation administers users, teams, business units or
+    /// role assignment (rather than profiles and their settings).
+    pub(crate) fn is_security(&self) -> bool {
+        matches!(
+            self,
+            AdminOp::CreateUser { .. }
+                | AdminOp::RenameUser { .. }
+                | AdminOp::MoveUser { .. }
+                | AdminOp::DisableUser { .. }
+                | AdminOp::EnableUser { .. }
+                | AdminOp::RemoveUser { .. }
+                | AdminOp::CreateTeam { .. }
+                | AdminOp::DeleteTeam { .. }
+                | AdminOp::AddTeamMembers { .. }
+                | AdminOp::RemoveTeamMembers { .. }
+                | AdminOp::MoveTeam { .. }
+                | AdminOp::AssignRole { .. }
+                | AdminOp::RemoveRole { .. }
+                | AdminOp::AssignTeamRole { .. }
+                | AdminOp::RemoveTeamRole { .. }
+                | AdminOp::CreateBusinessUnit { .. }
+                | AdminOp::RenameBusinessUnit { .. }
+                | AdminOp::MoveBusinessUnit { .. }
+                | AdminOp::DeleteBusinessUnit { .. }
+        )
+    }
+
     /// What the actor must have. Profiles, templates, tool settings and
     /// channel providers need a privilege of App profile manager
     /// administrator: `app_profile:create`, `app_profile:write` (the
@@ -285,15 +528,58 @@ impl AdminOp {
     /// role: the seeds grant no privilege over them, and in Dataverse only
     /// system administrators manage field security.
     ///
+    /// Role assignment (to users and teams, and its removal) needs
+    /// `user_role:write` ("Can edit roles of a user"), and assigning a role
+    /// also the **elevation rule** (Dataverse: a user can't grant more than
+    /// they hold): the actor must hold every privilege the role grants,
+    /// inclusions expanded, at the same or a higher level, by a holding
+    /// that reaches the unit the role is assigned in — `organization`
+    /// everywhere, `parent_child_business_unit` in its unit's subtree,
+    /// `business_unit` and `user` in its unit. A refusal is
+    /// [`Error::AccessDenied`] naming the first such privilege, by key,
+    /// as [`Requirement::PrivilegeAt`]. System Administrator passes;
+    /// assigning System Administrator (or a role including it) needs
+    /// System Administrator. So an Omnichannel administrator without System
+    /// Administrator may assign only roles within their own privileges
+    /// (seed 002/003: the role "also requires the System Administrator role
+    /// to manage user roles").
+    ///
+    /// Users, teams and business units need System Administrator: the
+    /// seeds grant no privilege over them, and in Dataverse managing users,
+    /// teams and business units is the system administrator's.
+    ///
     /// ```
     /// use rbac_profiles::{AdminOp, Requirement};
     ///
     /// let op = AdminOp::DeleteTemplate { template: "chat-session".into() };
     /// assert_eq!(op.requirement(), Requirement::Privilege("template:delete".parse()?));
+    /// let op = AdminOp::AssignRole { user: "kayla".into(), role: "omnichannel-agent".into(), business_unit: None };
+    /// assert_eq!(op.requirement().to_string(), r#"privilege "user_role:write""#);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn requirement(&self) -> Requirement {
         Requirement::Privilege(match self {
+            AdminOp::AssignRole { .. }
+            | AdminOp::RemoveRole { .. }
+            | AdminOp::AssignTeamRole { .. }
+            | AdminOp::RemoveTeamRole { .. } => catalog::USER_ROLE_WRITE,
+            AdminOp::CreateUser { .. }
+            | AdminOp::RenameUser { .. }
+            | AdminOp::MoveUser { .. }
+            | AdminOp::DisableUser { .. }
+            | AdminOp::EnableUser { .. }
+            | AdminOp::RemoveUser { .. }
+            | AdminOp::CreateTeam { .. }
+            | AdminOp::DeleteTeam { .. }
+            | AdminOp::AddTeamMembers { .. }
+            | AdminOp::RemoveTeamMembers { .. }
+            | AdminOp::MoveTeam { .. }
+            | AdminOp::CreateBusinessUnit { .. }
+            | AdminOp::RenameBusinessUnit { .. }
+            | AdminOp::MoveBusinessUnit { .. }
+            | AdminOp::DeleteBusinessUnit { .. } => {
+                return Requirement::Role(catalog::SYSTEM_ADMINISTRATOR);
+            }
             AdminOp::CreateProfile { .. } => catalog::APP_PROFILE_CREATE,
             AdminOp::DeleteProfile { .. } => catalog::APP_PROFILE_DELETE,
             AdminOp::CreateTemplate { .. } => catalog::TEMPLATE_CREATE,
@@ -424,517 +710,4 @@ pub(crate) fn changes_of<S: Store + ?Sized>(
         staged.stage_op(position, op)?;
     }
     Ok(staged.changes)
-}
-
-/// The store as the staged changes leave it.
-struct Staged<'s, S: ?Sized> {
-    base: &'s S,
-    profiles: IndexMap<ProfileId, Option<Profile>>,
-    templates: IndexMap<TemplateId, Option<Template>>,
-    column_profiles: IndexMap<ColumnProfileId, Option<ColumnProfile>>,
-    tool_settings: IndexMap<ToolSettingsId, bool>,
-    channel_providers: IndexMap<ChannelProviderId, bool>,
-    changes: Vec<Change>,
-}
-
-impl<'s, S: Store + ?Sized> Staged<'s, S> {
-    fn new(base: &'s S) -> Self {
-        Self {
-            base,
-            profiles: IndexMap::new(),
-            templates: IndexMap::new(),
-            column_profiles: IndexMap::new(),
-            tool_settings: IndexMap::new(),
-            channel_providers: IndexMap::new(),
-            changes: Vec::new(),
-        }
-    }
-
-    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, Error> {
-        match self.profiles.get(id) {
-            Some(staged) => Ok(staged.as_ref().map(Cow::Borrowed)),
-            None => Ok(self.base.profile(id)?),
-        }
-    }
-
-    /// The profile `id`, which must exist.
-    fn existing(&self, id: &ProfileId) -> Result<Profile, Error> {
-        self.profile(id)?
-            .map(Cow::into_owned)
-            .ok_or_else(|| Error::UnknownProfile {
-                profile: id.clone(),
-            })
-    }
-
-    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, Error> {
-        let mut all: Vec<Cow<'_, Profile>> = self
-            .base
-            .profiles()?
-            .into_iter()
-            .filter(|p| !self.profiles.contains_key(&p.id))
-            .collect();
-        all.extend(self.profiles.values().flatten().map(Cow::Borrowed));
-        Ok(all)
-    }
-
-    /// The smallest id among the profiles other than `except` that pass
-    /// `test`.
-    fn find_profile(
-        &self,
-        except: &ProfileId,
-        test: impl Fn(&Profile) -> bool,
-    ) -> Result<Option<ProfileId>, Error> {
-        Ok(self
-            .profiles()?
-            .iter()
-            .filter(|p| p.id != *except && test(p))
-            .map(|p| p.id.clone())
-            .min())
-    }
-
-    fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, Error> {
-        match self.templates.get(id) {
-            Some(staged) => Ok(staged.as_ref().map(Cow::Borrowed)),
-            None => Ok(self.base.template(id)?),
-        }
-    }
-
-    fn column_profile_exists(&self, id: &ColumnProfileId) -> Result<bool, Error> {
-        match self.column_profiles.get(id) {
-            Some(staged) => Ok(staged.is_some()),
-            None => Ok(self.base.column_profiles()?.iter().any(|p| p.id == *id)),
-        }
-    }
-
-    fn tool_settings_exist(&self, id: &ToolSettingsId) -> Result<bool, Error> {
-        match self.tool_settings.get(id) {
-            Some(staged) => Ok(*staged),
-            None => Ok(self.base.tool_settings()?.iter().any(|s| s.id == *id)),
-        }
-    }
-
-    fn channel_provider_exists(&self, id: &ChannelProviderId) -> Result<bool, Error> {
-        match self.channel_providers.get(id) {
-            Some(staged) => Ok(*staged),
-            None => Ok(self.base.channel_providers()?.iter().any(|p| p.id == *id)),
-        }
-    }
-
-    /// The template `id`, which must exist and be custom: out-of-box
-    /// templates can't undergo `rule`.
-    fn custom_template(&self, id: &TemplateId, rule: OutOfBoxRule) -> Result<Template, Error> {
-        let template =
-            self.template(id)?
-                .map(Cow::into_owned)
-                .ok_or_else(|| Error::UnknownTemplate {
-                    template: id.clone(),
-                })?;
-        if template.origin.is_custom() {
-            Ok(template)
-        } else {
-            Err(Error::OutOfBoxTemplate {
-                template: id.clone(),
-                rule,
-            })
-        }
-    }
-
-    fn put_template(&mut self, template: &Template) {
-        self.templates
-            .insert(template.id.clone(), Some(template.clone()));
-        self.changes.push(Change::PutTemplate(template.clone()));
-    }
-
-    /// The settings an environment's state gives the out-of-box profile
-    /// `profile`: each template in use to the list of its kind.
-    fn upgraded(
-        &self,
-        profile: &ProfileId,
-        environment: &Environment,
-    ) -> Result<ProfileSettings, Error> {
-        let mut settings = ProfileSettings {
-            channels: environment.channels.clone(),
-            productivity_pane: environment.productivity_pane.clone(),
-            ..ProfileSettings::default()
-        };
-        for id in &environment.templates {
-            let Some(template) = self.template(id)? else {
-                return Err(Error::UnknownReference {
-                    owner: EntityRef::Profile(profile.clone()),
-                    target: EntityRef::Template(id.clone()),
-                });
-            };
-            let list = match template.kind {
-                TemplateKind::Session => &mut settings.session_templates,
-                TemplateKind::ApplicationTab => &mut settings.application_tab_templates,
-                TemplateKind::Notification => &mut settings.notification_templates,
-            };
-            list.push(id.clone());
-        }
-        // Kinds match by construction; this refuses a template listed twice.
-        self.check_settings(profile, &settings)?;
-        Ok(settings)
-    }
-
-    /// Stages `profile`, unless it is what the store already holds.
-    fn put_profile(&mut self, profile: Profile) -> Result<(), Error> {
-        if self.profile(&profile.id)?.as_deref() == Some(&profile) {
-            return Ok(());
-        }
-        self.profiles
-            .insert(profile.id.clone(), Some(profile.clone()));
-        self.changes.push(Change::PutProfile(profile));
-        Ok(())
-    }
-
-    fn put_column_profile(&mut self, profile: &ColumnProfile) {
-        self.column_profiles
-            .insert(profile.id.clone(), Some(profile.clone()));
-        self.changes.push(Change::PutColumnProfile(profile.clone()));
-    }
-
-    fn check_settings(&self, profile: &ProfileId, settings: &ProfileSettings) -> Result<(), Error> {
-        check_settings(profile, settings, |id| {
-            Ok(self.template(id)?.map(|t| t.kind))
-        })
-    }
-
-    /// A column profile's members exist, once each, and it grants on
-    /// secured columns only.
-    fn check_column_profile(&self, profile: &ColumnProfile) -> Result<(), Error> {
-        let owner = EntityRef::ColumnProfile(profile.id.clone());
-        let base = self.base;
-        check_refs_by(
-            &owner,
-            &profile.users,
-            |u| Ok(base.user(u)?.is_some()),
-            EntityRef::User,
-        )?;
-        check_refs_by(
-            &owner,
-            &profile.teams,
-            |t| Ok(base.team(t)?.is_some()),
-            EntityRef::Team,
-        )?;
-        for column in profile.permissions.keys() {
-            if !base.is_secured_column(column)? {
-                return Err(Error::ColumnNotSecured {
-                    profile: profile.id.clone(),
-                    column: column.clone(),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Stages operation number `position` (from 1) of the batch, made by
-    /// `actor`.
-    fn stage(&mut self, actor: &UserId, position: usize, op: &AdminOp) -> Result<(), Error> {
-        let missing = op.requirement();
-        if !meets(self.base, actor, &missing)? {
-            return Err(Error::AccessDenied {
-                actor: actor.clone(),
-                missing,
-            });
-        }
-        self.stage_op(position, op)
-    }
-
-    /// Stages operation number `position` (from 1) of the batch, checking
-    /// every rule but who makes it.
-    fn stage_op(&mut self, position: usize, op: &AdminOp) -> Result<(), Error> {
-        // An id a create operation introduces: not empty, not taken.
-        let new_id = |entity: EntityRef, taken: bool| {
-            if entity.id().is_empty() {
-                let kind = entity.kind();
-                Err(Error::EmptyId { kind, position })
-            } else if taken {
-                Err(Error::DuplicateId { entity })
-            } else {
-                Ok(())
-            }
-        };
-        match op {
-            AdminOp::CreateProfile {
-                profile,
-                name,
-                settings,
-            } => {
-                let taken = self.profile(profile)?.is_some();
-                new_id(EntityRef::Profile(profile.clone()), taken)?;
-                self.check_settings(profile, settings)?;
-                let created =
-                    Profile::new(profile.clone(), name.clone()).with_settings(settings.clone());
-                self.put_profile(created)?;
-            }
-            AdminOp::UpdateSettings { profile, settings } => {
-                let mut target = self.existing(profile)?;
-                self.check_settings(profile, settings)?;
-                target.settings = settings.clone();
-                self.put_profile(target)?;
-            }
-            AdminOp::DeleteProfile { profile } => {
-                let target = self.existing(profile)?;
-                require_custom(&target, OutOfBoxRule::Delete)?;
-                self.profiles.insert(profile.clone(), None);
-                self.changes.push(Change::RemoveProfile(profile.clone()));
-            }
-            AdminOp::SetDefault { profile } => {
-                let mut target = self.existing(profile)?;
-                require_custom(&target, OutOfBoxRule::Default)?;
-                // Setting the default again changes nothing; another
-                // default is never silently replaced.
-                if let Some(current) = self.find_profile(profile, |p| p.is_custom() && p.default)? {
-                    return Err(Error::DefaultExists {
-                        current,
-                        requested: profile.clone(),
-                    });
-                }
-                target.default = true;
-                target.rank = None;
-                target.roles.clear();
-                self.put_profile(target)?;
-            }
-            AdminOp::RemoveDefault { profile } => {
-                let mut target = self.existing(profile)?;
-                if !target.default {
-                    return Err(Error::NotDefault {
-                        profile: profile.clone(),
-                    });
-                }
-                target.default = false;
-                self.put_profile(target)?;
-            }
-            AdminOp::SetRankAndRoles {
-                profile,
-                rank,
-                roles,
-            } => {
-                let mut target = self.existing(profile)?;
-                require_custom(&target, OutOfBoxRule::Rank)?;
-                if target.default {
-                    return Err(Error::DefaultMapped {
-                        profile: profile.clone(),
-                    });
-                }
-                target.rank = Some(*rank);
-                target.roles = roles.clone();
-                check_shape(&target)?;
-                let holder =
-                    self.find_profile(profile, |p| p.is_custom() && p.rank == Some(*rank))?;
-                if let Some(holder) = holder {
-                    return Err(Error::RankTaken {
-                        rank: *rank,
-                        holder,
-                    });
-                }
-                let base = self.base;
-                let owner = EntityRef::Profile(profile.clone());
-                check_refs_by(
-                    &owner,
-                    roles,
-                    |r| Ok(base.role(r)?.is_some()),
-                    EntityRef::Role,
-                )?;
-                self.put_profile(target)?;
-            }
-            AdminOp::RemoveRankAndRoles { profile } => {
-                let mut target = self.existing(profile)?;
-                require_custom(&target, OutOfBoxRule::Rank)?;
-                target.rank = None;
-                target.roles.clear();
-                self.put_profile(target)?;
-            }
-            AdminOp::AssignUsers { profile, users } => {
-                let mut target = self.existing(profile)?;
-                require_custom(&target, OutOfBoxRule::Users)?;
-                let base = self.base;
-                let owner = EntityRef::Profile(profile.clone());
-                check_refs_by(
-                    &owner,
-                    users,
-                    |u| Ok(base.user(u)?.is_some()),
-                    EntityRef::User,
-                )?;
-                let profiles = self.profiles()?;
-                for user in users {
-                    let assigned = profiles
-                        .iter()
-                        .filter(|p| p.users.contains(user))
-                        .map(|p| &p.id)
-                        .min();
-                    if let Some(assigned) = assigned {
-                        return Err(Error::AlreadyAssigned {
-                            user: user.clone(),
-                            profile: assigned.clone(),
-                        });
-                    }
-                }
-                drop(profiles);
-                target.users.extend(users.iter().cloned());
-                self.put_profile(target)?;
-            }
-            AdminOp::UnassignUsers { profile, users } => {
-                let mut target = self.existing(profile)?;
-                for user in users {
-                    if !target.users.contains(user) {
-                        return Err(Error::NotAssigned {
-                            user: user.clone(),
-                            profile: profile.clone(),
-                        });
-                    }
-                    target.users.retain(|u| u != user);
-                }
-                self.put_profile(target)?;
-            }
-            AdminOp::CreateTemplate { template } => {
-                let taken = self.template(&template.id)?.is_some();
-                new_id(EntityRef::Template(template.id.clone()), taken)?;
-                if template.origin != TemplateOrigin::Custom {
-                    return Err(Error::OutOfBoxTemplate {
-                        template: template.id.clone(),
-                        rule: OutOfBoxRule::Create,
-                    });
-                }
-                self.put_template(template);
-            }
-            AdminOp::RenameTemplate { template, name } => {
-                let mut renamed = self.custom_template(template, OutOfBoxRule::Rename)?;
-                if renamed.name != *name {
-                    renamed.name.clone_from(name);
-                    self.put_template(&renamed);
-                }
-            }
-            AdminOp::DeleteTemplate { template } => {
-                self.custom_template(template, OutOfBoxRule::Delete)?;
-                let mut users: Vec<ProfileId> = self
-                    .profiles()?
-                    .iter()
-                    .filter(|p| p.settings.template_refs().any(|(t, _)| t == template))
-                    .map(|p| p.id.clone())
-                    .collect();
-                if !users.is_empty() {
-                    users.sort();
-                    return Err(Error::TemplateInUse {
-                        template: template.clone(),
-                        profiles: users,
-                    });
-                }
-                self.templates.insert(template.clone(), None);
-                self.changes.push(Change::RemoveTemplate(template.clone()));
-            }
-            AdminOp::CreateColumnProfile { profile } => {
-                let taken = self.column_profile_exists(&profile.id)?;
-                new_id(EntityRef::ColumnProfile(profile.id.clone()), taken)?;
-                self.check_column_profile(profile)?;
-                self.put_column_profile(profile);
-            }
-            AdminOp::UpdateColumnProfile { profile } => {
-                if !self.column_profile_exists(&profile.id)? {
-                    return Err(Error::UnknownColumnProfile {
-                        profile: profile.id.clone(),
-                    });
-                }
-                self.check_column_profile(profile)?;
-                self.put_column_profile(profile);
-            }
-            AdminOp::DeleteColumnProfile { profile } => {
-                if !self.column_profile_exists(profile)? {
-                    return Err(Error::UnknownColumnProfile {
-                        profile: profile.clone(),
-                    });
-                }
-                self.column_profiles.insert(profile.clone(), None);
-                self.changes
-                    .push(Change::RemoveColumnProfile(profile.clone()));
-            }
-            AdminOp::Upgrade { environment } => {
-                let fallback = self
-                    .base
-                    .fallback_profile()?
-                    .ok_or(Error::NoFallbackProfile)?;
-                let mut target = self.existing(&fallback)?;
-                target.settings = self.upgraded(&fallback, environment)?;
-                self.put_profile(target)?;
-            }
-            AdminOp::CreateToolSettings { settings } => {
-                let taken = self.tool_settings_exist(&settings.id)?;
-                new_id(EntityRef::ToolSettings(settings.id.clone()), taken)?;
-                self.tool_settings.insert(settings.id.clone(), true);
-                self.changes.push(Change::PutToolSettings(settings.clone()));
-            }
-            AdminOp::UpdateToolSettings { settings } => {
-                if !self.tool_settings_exist(&settings.id)? {
-                    return Err(Error::UnknownToolSettings {
-                        settings: settings.id.clone(),
-                    });
-                }
-                self.changes.push(Change::PutToolSettings(settings.clone()));
-            }
-            AdminOp::DeleteToolSettings { settings } => {
-                if !self.tool_settings_exist(settings)? {
-                    return Err(Error::UnknownToolSettings {
-                        settings: settings.clone(),
-                    });
-                }
-                self.tool_settings.insert(settings.clone(), false);
-                self.changes
-                    .push(Change::RemoveToolSettings(settings.clone()));
-            }
-            AdminOp::CreateChannelProvider { provider } => {
-                let taken = self.channel_provider_exists(&provider.id)?;
-                new_id(EntityRef::ChannelProvider(provider.id.clone()), taken)?;
-                self.channel_providers.insert(provider.id.clone(), true);
-                self.changes
-                    .push(Change::PutChannelProvider(provider.clone()));
-            }
-            AdminOp::UpdateChannelProvider { provider } => {
-                if !self.channel_provider_exists(&provider.id)? {
-                    return Err(Error::UnknownChannelProvider {
-                        provider: provider.id.clone(),
-                    });
-                }
-                self.changes
-                    .push(Change::PutChannelProvider(provider.clone()));
-            }
-            AdminOp::DeleteChannelProvider { provider } => {
-                if !self.channel_provider_exists(provider)? {
-                    return Err(Error::UnknownChannelProvider {
-                        provider: provider.clone(),
-                    });
-                }
-                self.channel_providers.insert(provider.clone(), false);
-                self.changes
-                    .push(Change::RemoveChannelProvider(provider.clone()));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Whether `actor` meets `requirement` in `store`.
-fn meets<S: Store + ?Sized>(
-    store: &S,
-    actor: &UserId,
-    requirement: &Requirement,
-) -> Result<bool, Error> {
-    match requirement {
-        // A catalogue without the privilege: nobody holds it.
-        Requirement::Privilege(privilege) => match has_privilege(store, actor, privilege) {
-            Err(Error::UnknownPrivilege { .. }) => Ok(false),
-            held => held,
-        },
-        Requirement::Role(role) => holds_role(store, &*load_user(store, actor)?, role),
-    }
-}
-
-fn require_custom(profile: &Profile, rule: OutOfBoxRule) -> Result<(), Error> {
-    if profile.is_custom() {
-        Ok(())
-    } else {
-        Err(Error::OutOfBox {
-            profile: profile.id.clone(),
-            rule,
-        })
-    }
 }

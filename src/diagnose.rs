@@ -450,6 +450,10 @@ fn user_diagnostics<S: Store + ?Sized>(
     user: &User,
     facts: &Facts<'_>,
 ) -> Result<Vec<Diagnostic>, Error> {
+    // A disabled user holds nothing and uses nothing: nothing to advise.
+    if user.disabled {
+        return Ok(Vec::new());
+    }
     let held = Held::of(store, user)?;
     let mut found = Vec::new();
 

@@ -2,11 +2,14 @@
 //! teams, users, templates, experience profiles, secured columns and column
 //! security profiles.
 
+mod edit;
 mod profiles;
 mod units;
 mod validate;
 
 use std::collections::BTreeSet;
+
+pub(crate) use edit::Edit;
 
 use indexmap::{IndexMap, IndexSet};
 use serde::{Deserialize, Serialize, Serializer};

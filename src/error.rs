@@ -11,6 +11,7 @@ use crate::id::{
     ToolSettingsId, UserId,
 };
 use crate::key::{ColumnKey, KeyError, Privilege};
+use crate::privilege::AccessLevel;
 use crate::profile::TemplateKind;
 
 /// Everything that can go wrong in this crate.
@@ -356,6 +357,76 @@ pub enum Error {
         /// The id that was given.
         provider: ChannelProviderId,
     },
+    /// A disabled user resolves to no profile.
+    #[error("user {:?} is disabled", user.as_str())]
+    DisabledUser {
+        /// The user.
+        user: UserId,
+    },
+    /// An operation would give one user the Omnichannel API access role
+    /// and an agent or supervisor role (seed 003: "Ensure that the
+    /// Omnichannel API access role isn't assigned to a supervisor or agent
+    /// type of user").
+    #[error(
+        "user {:?} would hold {:?} with {:?}: the Omnichannel API access role isn't for agents or supervisors",
+        user.as_str(),
+        role.as_str(),
+        conflicting.as_str()
+    )]
+    ApiAccessConflict {
+        /// The user.
+        user: UserId,
+        /// The role the operation gives (directly, through a team, or
+        /// included).
+        role: RoleId,
+        /// The role they hold that it conflicts with.
+        conflicting: RoleId,
+    },
+    /// A role assigned where it is already held.
+    #[error("{holder} already holds role {:?}{}", role.as_str(), in_unit(business_unit.as_ref()))]
+    RoleAlreadyHeld {
+        /// The user or team.
+        holder: EntityRef,
+        /// The role.
+        role: RoleId,
+        /// The unit it is held in (`None` without units).
+        business_unit: Option<BusinessUnitId>,
+    },
+    /// A role removed where it isn't held.
+    #[error("{holder} doesn't hold role {:?}{}", role.as_str(), in_unit(business_unit.as_ref()))]
+    RoleNotHeld {
+        /// The user or team.
+        holder: EntityRef,
+        /// The role.
+        role: RoleId,
+        /// The unit asked for (`None` without units).
+        business_unit: Option<BusinessUnitId>,
+    },
+    /// A user added to a team they are in.
+    #[error("user {:?} is already in team {:?}", user.as_str(), team.as_str())]
+    AlreadyMember {
+        /// The team.
+        team: TeamId,
+        /// The user.
+        user: UserId,
+    },
+    /// A user removed from a team they aren't in.
+    #[error("user {:?} is not in team {:?}", user.as_str(), team.as_str())]
+    NotMember {
+        /// The team.
+        team: TeamId,
+        /// The user.
+        user: UserId,
+    },
+    /// A business unit deleted while something is in it.
+    #[error("business unit {:?} is not empty: {holder} is in it", business_unit.as_str())]
+    BusinessUnitInUse {
+        /// The unit.
+        business_unit: BusinessUnitId,
+        /// The first thing found in it: a child unit, a user, a team, or a
+        /// user holding a role in it.
+        holder: EntityRef,
+    },
     /// The actor lacks the privilege or role the operation needs.
     #[error("user {:?} lacks {missing}", actor.as_str())]
     AccessDenied {
@@ -649,6 +720,12 @@ impl fmt::Display for EntityRef {
     }
 }
 
+/// ` in "<unit>"`, or nothing.
+fn in_unit(unit: Option<&BusinessUnitId>) -> String {
+    unit.map(|u| format!(" in {:?}", u.as_str()))
+        .unwrap_or_default()
+}
+
 /// What an actor must have for an [`AdminOp`](crate::AdminOp).
 ///
 /// ```
@@ -666,13 +743,46 @@ pub enum Requirement {
     Privilege(Privilege),
     /// A role, held directly, through a team, or through inclusion.
     Role(RoleId),
+    /// A privilege at this level or higher, reaching this business unit:
+    /// what the elevation rule asks of whoever assigns a role granting it
+    /// there (`None` for an organisation without units).
+    PrivilegeAt {
+        /// The privilege.
+        privilege: Privilege,
+        /// The level the role grants it at.
+        level: AccessLevel,
+        /// The unit the role is assigned in.
+        business_unit: Option<BusinessUnitId>,
+    },
 }
 
+/// ```
+/// use rbac_profiles::{AccessLevel, Requirement};
+///
+/// let needed = Requirement::PrivilegeAt {
+///     privilege: "case:write".parse()?,
+///     level: AccessLevel::BusinessUnit,
+///     business_unit: Some("emea".into()),
+/// };
+/// assert_eq!(needed.to_string(), r#"privilege "case:write" at business_unit in "emea""#);
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
 impl fmt::Display for Requirement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Requirement::Privilege(p) => write!(f, "privilege {:?}", p.as_str()),
             Requirement::Role(r) => write!(f, "role {:?}", r.as_str()),
+            Requirement::PrivilegeAt {
+                privilege,
+                level,
+                business_unit,
+            } => {
+                write!(f, "privilege {:?} at {level}", privilege.as_str())?;
+                match business_unit {
+                    Some(unit) => write!(f, " in {:?}", unit.as_str()),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

@@ -179,7 +179,12 @@ impl<'s> Reached<'s> {
         let root = store.root_business_unit()?;
         let me = EntityRef::User(user.id.clone());
         let own_unit = user.business_unit.clone().or_else(|| root.clone());
-        let mut teams: Vec<&TeamId> = user.teams.iter().collect();
+        // A disabled user holds nothing: no role, no team's.
+        let mut teams: Vec<&TeamId> = if user.disabled {
+            Vec::new()
+        } else {
+            user.teams.iter().collect()
+        };
         teams.sort_unstable();
         teams.dedup();
         let mut loaded_teams = Vec::with_capacity(teams.len());
@@ -195,7 +200,12 @@ impl<'s> Reached<'s> {
         let mut roles: Vec<Cow<'s, Role>> = Vec::new();
         let mut pending: VecDeque<(RoleId, EntityRef)> = VecDeque::new();
         let mut holds: Vec<(RoleId, Holding, Option<BusinessUnitId>, EntityRef)> = Vec::new();
-        for assignment in &user.roles {
+        let assignments = if user.disabled {
+            &[][..]
+        } else {
+            &user.roles[..]
+        };
+        for assignment in assignments {
             let unit = assignment
                 .business_unit
                 .clone()
@@ -379,6 +389,10 @@ fn held_roots<S: Store + ?Sized>(
     store: &S,
     user: &User,
 ) -> Result<Vec<(Holding, RoleId, EntityRef)>, Error> {
+    if user.disabled {
+        // A disabled user holds nothing.
+        return Ok(Vec::new());
+    }
     let me = EntityRef::User(user.id.clone());
     let mut roots: Vec<_> = user
         .role_ids()

@@ -263,6 +263,11 @@ pub(crate) fn resolve_among<S: Store + ?Sized>(
     user: &User,
     profiles: &[Cow<'_, Profile>],
 ) -> Result<Resolution, Error> {
+    if user.disabled {
+        return Err(Error::DisabledUser {
+            user: user.id.clone(),
+        });
+    }
     // Sorted once, so each mapped role is a binary search: linear in the
     // profiles' roles, whatever the number of the user's.
     let mut held: Vec<&RoleId> = user.role_ids().collect();

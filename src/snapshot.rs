@@ -121,6 +121,9 @@ pub struct Snapshot {
     /// name none; NONE when the store has no units) and their teams, in id
     /// order.
     places: UserPlaces,
+    /// Disabled users, in index order: compiled holding nothing, and
+    /// resolving to no profile.
+    disabled: Vec<u32>,
     /// `(user, role, unit)`, sorted: direct roles held in another unit than
     /// the user's.
     away: Vec<(u32, u32, u32)>,
@@ -753,6 +756,11 @@ impl Snapshot {
     /// its position in `ranked`, which is (rank, profile id) order.
     #[inline(always)]
     fn resolve_at(&self, ix: u32) -> Result<Resolved, Error> {
+        if self.is_disabled(ix) {
+            return Err(Error::DisabledUser {
+                user: UserId::from(self.users.id(ix).unwrap_or_default()),
+            });
+        }
         let mut rule = Rule::new();
         let direct = self.direct_profile.get(ix as usize).copied();
         if let Some(direct) = direct.filter(|p| *p != NONE) {
@@ -848,7 +856,9 @@ impl Snapshot {
     pub fn resolve_all(&self) -> Result<Vec<Resolved>, Error> {
         let mut all = Vec::with_capacity(self.users.len());
         for ix in 0..len_u32(self.users.len()) {
-            all.push(self.resolve_at(ix)?);
+            if !self.is_disabled(ix) {
+                all.push(self.resolve_at(ix)?);
+            }
         }
         Ok(all)
     }
@@ -935,6 +945,7 @@ impl Snapshot {
     pub fn heap_bytes(&self) -> usize {
         self.users.heap_bytes()
             + self.places.heap_bytes()
+            + self.disabled.capacity() * size_of::<u32>()
             + self.away.capacity() * size_of::<(u32, u32, u32)>()
             + self.away_only.capacity() * size_of::<(u32, u32)>()
             + self.units.heap_bytes()
@@ -958,6 +969,13 @@ impl Snapshot {
             + self.personas.capacity()
             + self.defaults.capacity() * size_of::<u32>()
             + self.routes.heap_bytes()
+    }
+
+    /// Whether user `ix` is disabled: they hold nothing (compiled so) and
+    /// resolve to no profile.
+    #[inline]
+    pub(crate) fn is_disabled(&self, ix: u32) -> bool {
+        !self.disabled.is_empty() && self.disabled.binary_search(&ix).is_ok()
     }
 
     fn user_handle(&self, ix: u32) -> UserIx {

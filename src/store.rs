@@ -427,6 +427,23 @@ pub enum Change {
     PutChannelProvider(ChannelProvider),
     /// Remove the channel provider configuration with this id.
     RemoveChannelProvider(ChannelProviderId),
+    /// Insert or replace this user: name, unit, role assignments, teams,
+    /// disabled flag. A membership change writes the team too, in the same
+    /// change set, so both sides agree when it is applied.
+    PutUser(User),
+    /// Remove the user with this id (the change set also writes every team
+    /// and profile that listed them).
+    RemoveUser(UserId),
+    /// Insert or replace this team: name, unit, roles and members.
+    PutTeam(Team),
+    /// Remove the team with this id (the change set also writes every user
+    /// and column profile that listed it).
+    RemoveTeam(TeamId),
+    /// Insert or replace this business unit.
+    PutBusinessUnit(BusinessUnit),
+    /// Remove the business unit with this id (only an empty one is ever
+    /// removed).
+    RemoveBusinessUnit(BusinessUnitId),
 }
 
 /// A [`Store`] that can be written: the storage side of administration.

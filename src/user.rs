@@ -42,6 +42,17 @@ pub struct User {
     /// The business unit the user belongs to; `None` for the root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_unit: Option<BusinessUnitId>,
+    /// A disabled user (Dataverse's `isdisabled`): they keep their roles,
+    /// teams and assignments, as Dataverse keeps them, but hold nothing —
+    /// no privilege, no record, no column — and resolve to no profile
+    /// ([`Error::DisabledUser`](crate::Error::DisabledUser)) until enabled
+    /// again.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub disabled: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl User {
@@ -110,6 +121,18 @@ impl User {
     #[must_use]
     pub fn in_business_unit(mut self, business_unit: impl Into<BusinessUnitId>) -> Self {
         self.business_unit = Some(business_unit.into());
+        self
+    }
+
+    /// The same user, disabled.
+    ///
+    /// ```
+    /// let user = rbac_profiles::User::new("u", "U").disabled();
+    /// assert!(user.disabled);
+    /// ```
+    #[must_use]
+    pub fn disabled(mut self) -> Self {
+        self.disabled = true;
         self
     }
 

@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS users (
     id            TEXT PRIMARY KEY CHECK (id <> ''),
     name          TEXT NOT NULL,
     business_unit TEXT REFERENCES business_units (id),
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     position      INTEGER NOT NULL
 );
 -- A role assigned to a user, in the user's own unit (NULL) or another.
@@ -357,11 +358,13 @@ impl SqliteStore {
         for (i, user) in doc.users.iter().enumerate() {
             execute(
                 &tx,
-                "INSERT INTO users (id, name, business_unit, position) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO users (id, name, business_unit, disabled, position)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
                     user.id.as_str(),
                     user.name,
                     user.business_unit.as_ref().map(|b| b.as_str()),
+                    user.disabled,
                     position(i)
                 ],
             )?;
@@ -510,6 +513,129 @@ fn put_channel_provider(
 }
 
 /// Inserts or replaces a profile; a replaced one keeps its position.
+fn put_business_unit(tx: &Transaction<'_>, unit: &BusinessUnit) -> Result<(), StoreError> {
+    execute(
+        tx,
+        "INSERT INTO business_units (id, name, parent, position)
+         VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position) + 1, 0) FROM business_units))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent = excluded.parent",
+        params![
+            unit.id.as_str(),
+            unit.name,
+            unit.parent.as_ref().map(|p| p.as_str())
+        ],
+    )
+}
+
+/// The user's row and role assignments, and their side of each membership:
+/// a new membership gets the last place on the team's side until the
+/// team's own put, in the same change set, orders it.
+fn put_user(tx: &Transaction<'_>, user: &User) -> Result<(), StoreError> {
+    let id = user.id.as_str();
+    execute(
+        tx,
+        "INSERT INTO users (id, name, business_unit, disabled, position)
+         VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(position) + 1, 0) FROM users))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+             business_unit = excluded.business_unit, disabled = excluded.disabled",
+        params![
+            id,
+            user.name,
+            user.business_unit.as_ref().map(|b| b.as_str()),
+            user.disabled
+        ],
+    )?;
+    execute(tx, "DELETE FROM user_roles WHERE user = ?1", [id])?;
+    for (i, assignment) in user.roles.iter().enumerate() {
+        execute(
+            tx,
+            "INSERT INTO user_roles (user, role, business_unit, position) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                id,
+                assignment.role.as_str(),
+                assignment.business_unit.as_ref().map(|b| b.as_str()),
+                position(i)
+            ],
+        )?;
+    }
+    let listed: Vec<&str> = user.teams.iter().map(TeamId::as_str).collect();
+    for team in existing(tx, "SELECT team FROM memberships WHERE user = ?1", id)? {
+        if !listed.contains(&team.as_str()) {
+            execute(
+                tx,
+                "DELETE FROM memberships WHERE team = ?1 AND user = ?2",
+                [team.as_str(), id],
+            )?;
+        }
+    }
+    for (i, team) in listed.iter().enumerate() {
+        execute(
+            tx,
+            "INSERT INTO memberships (team, user, team_position, user_position)
+             VALUES (?1, ?2,
+                 (SELECT COALESCE(MAX(team_position) + 1, 0) FROM memberships WHERE team = ?1), ?3)
+             ON CONFLICT (team, user) DO UPDATE SET user_position = excluded.user_position",
+            params![team, id, position(i)],
+        )?;
+    }
+    Ok(())
+}
+
+/// The team's row and roles, and its side of each membership (see
+/// [`put_user`]).
+fn put_team(tx: &Transaction<'_>, team: &Team) -> Result<(), StoreError> {
+    let id = team.id.as_str();
+    execute(
+        tx,
+        "INSERT INTO teams (id, name, business_unit, position)
+         VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position) + 1, 0) FROM teams))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+             business_unit = excluded.business_unit",
+        params![
+            id,
+            team.name,
+            team.business_unit.as_ref().map(|b| b.as_str())
+        ],
+    )?;
+    execute(tx, "DELETE FROM team_roles WHERE team = ?1", [id])?;
+    insert_list(
+        tx,
+        "INSERT INTO team_roles (team, role, position) VALUES (?1, ?2, ?3)",
+        id,
+        team.roles.iter().map(RoleId::as_str),
+    )?;
+    let listed: Vec<&str> = team.members.iter().map(UserId::as_str).collect();
+    for user in existing(tx, "SELECT user FROM memberships WHERE team = ?1", id)? {
+        if !listed.contains(&user.as_str()) {
+            execute(
+                tx,
+                "DELETE FROM memberships WHERE team = ?1 AND user = ?2",
+                [id, user.as_str()],
+            )?;
+        }
+    }
+    for (i, user) in listed.iter().enumerate() {
+        execute(
+            tx,
+            "INSERT INTO memberships (team, user, team_position, user_position)
+             VALUES (?1, ?2, ?3,
+                 (SELECT COALESCE(MAX(user_position) + 1, 0) FROM memberships WHERE user = ?2))
+             ON CONFLICT (team, user) DO UPDATE SET team_position = excluded.team_position",
+            params![id, user, position(i)],
+        )?;
+    }
+    Ok(())
+}
+
+/// The text in the first column of the rows `sql` selects for `key`.
+fn existing(tx: &Transaction<'_>, sql: &str, key: &str) -> Result<Vec<String>, StoreError> {
+    let mut statement = tx.prepare_cached(sql).map_err(db)?;
+    let rows = statement
+        .query_map([key], |row| row.get::<_, String>(0))
+        .map_err(db)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(db)
+}
+
 fn put_profile(tx: &Transaction<'_>, profile: &Profile) -> Result<(), StoreError> {
     let id = profile.id.as_str();
     execute(
@@ -633,10 +759,16 @@ fn put_column_profile(tx: &Transaction<'_>, profile: &ColumnProfile) -> Result<(
 impl Store for SqliteStore {
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
         let key = id.as_str();
-        let Some((name, unit)) = self.row(
-            "SELECT name, business_unit FROM users WHERE id = ?1",
+        let Some((name, unit, disabled)) = self.row(
+            "SELECT name, business_unit, disabled FROM users WHERE id = ?1",
             key,
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            },
         )?
         else {
             return Ok(None);
@@ -666,6 +798,7 @@ impl Store for SqliteStore {
                 [key],
             )?,
             business_unit: unit.map(BusinessUnitId::from),
+            disabled,
         })))
     }
 
@@ -1031,6 +1164,34 @@ impl StoreMut for SqliteStore {
                     execute(
                         &tx,
                         "DELETE FROM channel_providers WHERE id = ?1",
+                        [id.as_str()],
+                    )?;
+                }
+                Change::PutUser(user) => put_user(&tx, user)?,
+                Change::RemoveUser(id) => {
+                    for sql in [
+                        "DELETE FROM user_roles WHERE user = ?1",
+                        "DELETE FROM memberships WHERE user = ?1",
+                        "DELETE FROM users WHERE id = ?1",
+                    ] {
+                        execute(&tx, sql, [id.as_str()])?;
+                    }
+                }
+                Change::PutTeam(team) => put_team(&tx, team)?,
+                Change::RemoveTeam(id) => {
+                    for sql in [
+                        "DELETE FROM team_roles WHERE team = ?1",
+                        "DELETE FROM memberships WHERE team = ?1",
+                        "DELETE FROM teams WHERE id = ?1",
+                    ] {
+                        execute(&tx, sql, [id.as_str()])?;
+                    }
+                }
+                Change::PutBusinessUnit(unit) => put_business_unit(&tx, unit)?,
+                Change::RemoveBusinessUnit(id) => {
+                    execute(
+                        &tx,
+                        "DELETE FROM business_units WHERE id = ?1",
                         [id.as_str()],
                     )?;
                 }

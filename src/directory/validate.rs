@@ -160,7 +160,7 @@ pub(crate) fn check_user(
 }
 
 /// `unit`, when named, is a business unit of the directory.
-fn check_unit(
+pub(super) fn check_unit(
     owner: &EntityRef,
     unit: Option<&BusinessUnitId>,
     business_units: &IndexMap<BusinessUnitId, BusinessUnit>,

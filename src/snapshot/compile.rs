@@ -47,6 +47,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     // (user, role, unit) held in another unit than the user's, and
     // whether the role is also held in the user's own.
     let mut away: Vec<(u32, u32, u32, bool)> = Vec::new();
+    let mut disabled: Vec<u32> = Vec::new();
     for (ix, id) in (0u32..).zip(&user_ids) {
         let user = store
             .user(id)?
@@ -55,6 +56,13 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         let own = units.index_of(user.business_unit.as_ref(), owner)?;
         if let Some(slot) = user_units.get_mut(ix as usize) {
             *slot = own;
+        }
+        if user.disabled {
+            // Holds nothing: no role, no team's.
+            disabled.push(ix);
+            direct.push_row([])?;
+            user_teams.push_row([])?;
+            continue;
         }
         let mut row = Vec::with_capacity(user.roles.len());
         for assignment in &user.roles {
@@ -302,6 +310,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         users,
         rights,
         places,
+        disabled,
         away: away_roles,
         away_only,
         units,

@@ -27,9 +27,11 @@ use crate::resolve::Resolution;
 pub struct UserDiff {
     /// The user.
     pub user: UserId,
-    /// Their resolution in the first snapshot; `None` when it lacks them.
+    /// Their resolution in the first snapshot; `None` when it lacks them
+    /// or they are disabled there.
     pub before: Option<Resolution>,
-    /// Their resolution in the second; `None` when it lacks them.
+    /// Their resolution in the second; `None` when it lacks them or they
+    /// are disabled there.
     pub after: Option<Resolution>,
     /// Every privilege whose level differs, in key order (a user one
     /// snapshot lacks holds nothing there).
@@ -214,8 +216,13 @@ impl Compare<'_> {
         let (Some(id), resolved_a, resolved_b) = (
             a.and_then(|a| self.before.users.id(a))
                 .or_else(|| b.and_then(|b| self.after.users.id(b))),
-            a.map(|a| self.before.resolve_at(a)).transpose()?,
-            b.map(|b| self.after.resolve_at(b)).transpose()?,
+            // A disabled user resolves to nothing on that side.
+            a.filter(|a| !self.before.is_disabled(*a))
+                .map(|a| self.before.resolve_at(a))
+                .transpose()?,
+            b.filter(|b| !self.after.is_disabled(*b))
+                .map(|b| self.after.resolve_at(b))
+                .transpose()?,
         ) else {
             return Ok(None);
         };
@@ -224,6 +231,8 @@ impl Compare<'_> {
         let row_b = b.map_or(empty, |b| self.after.held.row(b as usize));
         let same_resolution = match (&resolved_a, &resolved_b) {
             (Some(x), Some(y)) => same(self.before, x, self.after, y),
+            // Disabled on both sides: no profile either time.
+            (None, None) => a.is_some() && b.is_some(),
             _ => false,
         };
         let privileges = if a.is_some() && b.is_some() && self.same_roles(row_a, row_b) {

@@ -268,6 +268,9 @@ impl Snapshot {
         let mut per_profile = vec![ReasonCounts::default(); self.profiles.len()];
         let mut by_reason = ReasonCounts::default();
         for user in 0..len_u32(self.users.len()) {
+            if self.is_disabled(user) {
+                continue;
+            }
             let resolved = self.resolve_at(user)?;
             if let Some(counts) = per_profile.get_mut(resolved.profile.index()) {
                 counts.count(resolved.reason);

@@ -511,6 +511,10 @@ impl Snapshot {
         overlay: &Overlay,
         roles: &[u32],
     ) -> Result<(), Error> {
+        // A disabled user resolves to no profile, before or after.
+        if self.is_disabled(ix) {
+            return Ok(());
+        }
         let before = self.resolve_at(ix)?;
         let (profile, reason) = self.resolve_with(ix, overlay, roles)?;
         if (Pick::Held(before.profile.ix), before.reason) != (profile, reason) {

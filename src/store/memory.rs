@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
 use crate::configuration::{ChannelProvider, ToolSettings};
-use crate::directory::Directory;
+use crate::directory::{Directory, Edit};
 use crate::error::{EntityKind, Error, StoreError};
 use crate::id::{BusinessUnitId, ProfileId, RoleId, TeamId, TemplateId, UserId};
 use crate::key::ColumnKey;
@@ -204,11 +204,15 @@ impl StoreMut for MemoryStore {
     }
 }
 
-/// Applies a change set to the directory's templates, profiles, column
-/// profiles, tool settings and channel providers, all or nothing: the result must keep every rule a loaded
-/// directory keeps.
+/// Applies a change set to the directory, all or nothing: users, teams and
+/// business units are written in place and what they touch is checked
+/// again (see [`Directory::edit`]); templates, profiles, column profiles,
+/// tool settings and channel providers, when the set has any, are built
+/// aside and checked whole. The result keeps every rule a loaded directory
+/// keeps, or the directory is left as it was.
 fn apply(directory: &mut Directory, changes: &[Change]) -> Result<(), Error> {
-    let mut parts = directory.profile_parts();
+    let mut parts = None;
+    let mut edits = Vec::new();
     for (position, change) in (1..).zip(changes) {
         let empty = match change {
             Change::PutProfile(p) if p.id.as_str().is_empty() => Some(EntityKind::Profile),
@@ -222,11 +226,30 @@ fn apply(directory: &mut Directory, changes: &[Change]) -> Result<(), Error> {
             Change::PutChannelProvider(p) if p.id.as_str().is_empty() => {
                 Some(EntityKind::ChannelProvider)
             }
+            Change::PutUser(u) if u.id.as_str().is_empty() => Some(EntityKind::User),
+            Change::PutTeam(t) if t.id.as_str().is_empty() => Some(EntityKind::Team),
+            Change::PutBusinessUnit(b) if b.id.as_str().is_empty() => {
+                Some(EntityKind::BusinessUnit)
+            }
             _ => None,
         };
         if let Some(kind) = empty {
             return Err(Error::EmptyId { kind, position });
         }
+        let edit = match change {
+            Change::PutUser(user) => Some(Edit::User(user.id.clone(), Some(user.clone()))),
+            Change::RemoveUser(id) => Some(Edit::User(id.clone(), None)),
+            Change::PutTeam(team) => Some(Edit::Team(team.id.clone(), Some(team.clone()))),
+            Change::RemoveTeam(id) => Some(Edit::Team(id.clone(), None)),
+            Change::PutBusinessUnit(unit) => Some(Edit::Unit(unit.id.clone(), Some(unit.clone()))),
+            Change::RemoveBusinessUnit(id) => Some(Edit::Unit(id.clone(), None)),
+            _ => None,
+        };
+        if let Some(edit) = edit {
+            edits.push(edit);
+            continue;
+        }
+        let parts = parts.get_or_insert_with(|| directory.profile_parts());
         match change {
             Change::PutProfile(profile) => {
                 parts.profiles.insert(profile.id.clone(), profile.clone());
@@ -266,7 +289,13 @@ fn apply(directory: &mut Directory, changes: &[Change]) -> Result<(), Error> {
             Change::RemoveChannelProvider(id) => {
                 parts.channel_providers.shift_remove(id);
             }
+            Change::PutUser(_)
+            | Change::RemoveUser(_)
+            | Change::PutTeam(_)
+            | Change::RemoveTeam(_)
+            | Change::PutBusinessUnit(_)
+            | Change::RemoveBusinessUnit(_) => {}
         }
     }
-    directory.replace_profiles(parts)
+    directory.edit(edits, parts)
 }

@@ -577,6 +577,7 @@ pub fn org(conflicts: Conflicts) -> impl Strategy<Value = DirectoryDoc> {
                             .collect(),
                         teams: teams.into_iter().map(team_id).collect(),
                         business_unit: unit.map(unit_id),
+                        disabled: false,
                     };
                     for team in &mut doc.teams {
                         if user.teams.contains(&team.id) {
