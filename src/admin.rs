@@ -698,16 +698,18 @@ pub fn administer_all<S: StoreMut + ?Sized>(
     Ok(())
 }
 
-/// The change set `ops` would write to `store` as one batch, checked against
-/// every rule of each operation except who makes it: what a what-if
-/// question needs.
-pub(crate) fn changes_of<S: Store + ?Sized>(
+/// Calls `f` with the store as `ops` would leave it, and the change set
+/// they would write, checked against every rule of each operation except
+/// who makes it: what a what-if question needs. The store is not written.
+pub(crate) fn with_staged<S: Store + ?Sized, R>(
     store: &S,
     ops: &[AdminOp],
-) -> Result<Vec<Change>, Error> {
+    f: impl FnOnce(&dyn Store, &[Change]) -> Result<R, Error>,
+) -> Result<R, Error> {
     let mut staged = Staged::new(store);
     for (position, op) in (1..).zip(ops) {
         staged.stage_op(position, op)?;
     }
-    Ok(staged.changes)
+    let changes = std::mem::take(&mut staged.changes);
+    f(&staged, &changes)
 }

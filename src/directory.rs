@@ -348,7 +348,7 @@ impl Directory {
     /// let err = Directory::from_json(r#"{ "users": [ { "id": "kayla", "role": [] } ] }"#).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "invalid document at line 1, column 36: unknown field `role`, expected one of `id`, `name`, `roles`, `teams`, `business_unit`"
+    ///     "invalid document at line 1, column 36: unknown field `role`, expected one of `id`, `name`, `roles`, `teams`, `business_unit`, `disabled`"
     /// );
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```

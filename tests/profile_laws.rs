@@ -244,8 +244,14 @@ proptest! {
                 }
             }
             for user in store.directory().users() {
-                let r = resolve_profile(&store, &user.id).unwrap();
-                check_reason(store.directory(), user, &r)?;
+                match resolve_profile(&store, &user.id) {
+                    Ok(r) => check_reason(store.directory(), user, &r)?,
+                    // A deactivated user resolves to no profile, and only they.
+                    Err(err) => {
+                        let disabled = matches!(&err, rbac_profiles::Error::DisabledUser { user: u } if *u == user.id);
+                        prop_assert!(user.disabled && disabled, "{}", err);
+                    }
+                }
             }
         }
     }

@@ -12,11 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use super::intern::NONE;
 use super::{ResolvedReason, Snapshot};
-use crate::admin::{AdminOp, changes_of};
+use crate::admin::{AdminOp, with_staged};
 use crate::error::{EntityRef, Error};
 use crate::held::load_user;
 use crate::id::{ProfileId, RoleId, TeamId, UserId};
 use crate::profile::Profile;
+use crate::resolve::resolve_among;
 use crate::resolve::{Resolution, Rule};
 use crate::store::{Change, Store};
 
@@ -249,13 +250,8 @@ impl Snapshot {
         proposal: &Proposal,
     ) -> Result<Vec<ProfileMove>, Error> {
         match proposal {
-            Proposal::Admin(op) => {
-                let changes = changes_of(store, std::slice::from_ref(op))?;
-                self.profile_moves(&self.overlay(store, &changes)?)
-            }
-            Proposal::AdminBatch(ops) => {
-                self.profile_moves(&self.overlay(store, &changes_of(store, ops)?)?)
-            }
+            Proposal::Admin(op) => self.admin_moves(store, std::slice::from_ref(op)),
+            Proposal::AdminBatch(ops) => self.admin_moves(store, ops),
             Proposal::AddUserRole { user, role } => {
                 self.role_moves(store, user, role, |roles, role| match role {
                     Some(role) => match roles.binary_search(&role) {
@@ -284,6 +280,64 @@ impl Snapshot {
                 Ok(Vec::new())
             }
         }
+    }
+
+    /// The moves administration `ops` would make. Users the batch writes
+    /// (roles, unit, disabled) are resolved again as the store path would,
+    /// on the store as the batch leaves it; everyone else the profiles it
+    /// writes reach, against the snapshot with the profiles overlaid.
+    fn admin_moves<S: Store + ?Sized>(
+        &self,
+        store: &S,
+        ops: &[AdminOp],
+    ) -> Result<Vec<ProfileMove>, Error> {
+        with_staged(store, ops, |after, changes| {
+            let mut written: Vec<&UserId> = changes
+                .iter()
+                .filter_map(|change| match change {
+                    Change::PutUser(user) => Some(&user.id),
+                    Change::RemoveUser(id) => Some(id),
+                    _ => None,
+                })
+                .collect();
+            written.sort_unstable();
+            written.dedup();
+            let created: Vec<&UserId> = written
+                .iter()
+                .copied()
+                .filter(|u| self.users.get(u.as_str()).is_none())
+                .collect();
+            let overlay = self.overlay(store, changes, &created)?;
+            let mut skip: Vec<u32> = written
+                .iter()
+                .filter_map(|u| self.users.get(u.as_str()))
+                .collect();
+            skip.sort_unstable();
+            let mut moves = self.profile_moves(&overlay, &skip)?;
+            if skip.is_empty() {
+                return Ok(moves);
+            }
+            let profiles = after.profiles()?;
+            for user in written {
+                let Some(ix) = self.users.get(user.as_str()) else {
+                    continue;
+                };
+                self.checked_user(store, user)?;
+                let Some(now) = after.user(user)? else {
+                    continue;
+                };
+                if self.is_disabled(ix) || now.disabled {
+                    continue;
+                }
+                let before = self.resolution(&self.resolve_at(ix)?)?;
+                let resolved = resolve_among(after, &now, &profiles)?;
+                if before != resolved {
+                    moves.push(ProfileMove::new(user.as_str(), before, resolved));
+                }
+            }
+            moves.sort_by(|a, b| a.user.cmp(&b.user));
+            Ok(moves)
+        })
     }
 
     /// The moves of one user whose direct roles `edit` changes (returning
@@ -338,7 +392,7 @@ impl Snapshot {
     fn check_fresh<S: Store + ?Sized>(&self, store: &S, id: &ProfileId) -> Result<(), Error> {
         let stored = store.profile(id)?;
         if let Some(profile) = stored.as_deref().filter(|p| p.is_custom()) {
-            self.check_users(profile)?;
+            self.check_users(profile, &[])?;
         }
         let was = stored.map_or_else(Decides::default, |p| self.decides(&p));
         let now = match self.profiles.get(id.as_str()) {
@@ -354,12 +408,13 @@ impl Snapshot {
         }
     }
 
-    /// Checks that the snapshot holds every user a custom profile lists.
-    fn check_users(&self, profile: &Profile) -> Result<(), Error> {
+    /// Checks that the snapshot holds every user a custom profile lists,
+    /// but those `created` since.
+    fn check_users(&self, profile: &Profile, created: &[&UserId]) -> Result<(), Error> {
         match profile
             .users
             .iter()
-            .find(|u| self.users.get(u.as_str()).is_none())
+            .find(|u| self.users.get(u.as_str()).is_none() && !created.contains(u))
         {
             Some(user) => Err(Error::StaleSnapshot {
                 entity: EntityRef::User(user.clone()),
@@ -370,13 +425,20 @@ impl Snapshot {
 
     /// The profiles a change set to `store` touches, as it leaves them,
     /// each checked first to be as the snapshot compiled it.
-    fn overlay<S: Store + ?Sized>(&self, store: &S, changes: &[Change]) -> Result<Overlay, Error> {
+    /// Users `created` by the batch may be listed by the profiles it
+    /// writes (they are in no snapshot yet, and move nowhere).
+    fn overlay<S: Store + ?Sized>(
+        &self,
+        store: &S,
+        changes: &[Change],
+        created: &[&UserId],
+    ) -> Result<Overlay, Error> {
         let mut overlay = Overlay::default();
         let mut checked: Vec<&ProfileId> = Vec::new();
         for change in changes {
             let (id, after) = match change {
                 Change::PutProfile(profile) if profile.is_custom() => {
-                    self.check_users(profile)?;
+                    self.check_users(profile, created)?;
                     (&profile.id, self.decides(profile))
                 }
                 Change::PutProfile(profile) => (&profile.id, Decides::default()),
@@ -471,12 +533,15 @@ impl Snapshot {
     }
 
     /// The users whose resolution a profile overlay may change, resolved
-    /// again.
-    fn profile_moves(&self, overlay: &Overlay) -> Result<Vec<ProfileMove>, Error> {
+    /// again, but for the users in `skip` (sorted).
+    fn profile_moves(&self, overlay: &Overlay, skip: &[u32]) -> Result<Vec<ProfileMove>, Error> {
         let mut moves = Vec::new();
+        let skipped = |ix: &u32| skip.binary_search(ix).is_ok();
         if overlay.default != self.defaults.first().copied().map(Pick::Held) {
             for ix in 0..super::len_u32(self.users.len()) {
-                self.push_move(&mut moves, ix, overlay, self.direct_roles.row(ix as usize))?;
+                if !skipped(&ix) {
+                    self.push_move(&mut moves, ix, overlay, self.direct_roles.row(ix as usize))?;
+                }
             }
             return Ok(moves);
         }
@@ -496,6 +561,7 @@ impl Snapshot {
         }
         reached.sort_unstable();
         reached.dedup();
+        reached.retain(|ix| !skipped(ix));
         for ix in reached {
             self.push_move(&mut moves, ix, overlay, self.direct_roles.row(ix as usize))?;
         }

@@ -934,6 +934,75 @@ pub fn admin_op() -> impl Strategy<Value = AdminOp> {
         column_profile().prop_map(|profile| AdminOp::CreateColumnProfile { profile }),
         column_profile().prop_map(|profile| AdminOp::UpdateColumnProfile { profile }),
         cp().prop_map(|profile| AdminOp::DeleteColumnProfile { profile }),
+        security_op(),
+    ]
+}
+
+/// An operation on users, teams, business units or role assignment, over
+/// the ids [`org`] generates, one past each range included (never
+/// [`ADMIN`]).
+fn security_op() -> impl Strategy<Value = AdminOp> {
+    let u = || (0..=MAX_USERS).prop_map(user_id);
+    let users = || vec(u(), 1..3);
+    let t = || (0..=MAX_TEAMS).prop_map(team_id);
+    let b = || (0..=MAX_UNITS).prop_map(unit_id);
+    let some_b = || prop::option::weighted(0.5, b());
+    let builtin = || select(BUILTIN_ROLES.to_vec());
+    let r = || prop_oneof![3 => (0..=MAX_ROLES).prop_map(role_id), 1 => builtin()];
+    prop_oneof![
+        1 => (u(), text(), some_b()).prop_map(|(user, name, business_unit)| AdminOp::CreateUser {
+            user,
+            name,
+            business_unit
+        }),
+        1 => (u(), text()).prop_map(|(user, name)| AdminOp::RenameUser { user, name }),
+        1 => (u(), some_b()).prop_map(|(user, business_unit)| AdminOp::MoveUser {
+            user,
+            business_unit
+        }),
+        1 => u().prop_map(|user| AdminOp::DisableUser { user }),
+        1 => u().prop_map(|user| AdminOp::EnableUser { user }),
+        1 => u().prop_map(|user| AdminOp::RemoveUser { user }),
+        1 => (t(), text(), some_b()).prop_map(|(team, name, business_unit)| AdminOp::CreateTeam {
+            team,
+            name,
+            business_unit
+        }),
+        1 => t().prop_map(|team| AdminOp::DeleteTeam { team }),
+        1 => (t(), users()).prop_map(|(team, users)| AdminOp::AddTeamMembers { team, users }),
+        1 => (t(), users()).prop_map(|(team, users)| AdminOp::RemoveTeamMembers { team, users }),
+        1 => (t(), some_b()).prop_map(|(team, business_unit)| AdminOp::MoveTeam {
+            team,
+            business_unit
+        }),
+        3 => (u(), r(), some_b()).prop_map(|(user, role, business_unit)| AdminOp::AssignRole {
+            user,
+            role,
+            business_unit
+        }),
+        2 => (u(), r(), some_b()).prop_map(|(user, role, business_unit)| AdminOp::RemoveRole {
+            user,
+            role,
+            business_unit
+        }),
+        1 => (t(), r()).prop_map(|(team, role)| AdminOp::AssignTeamRole { team, role }),
+        1 => (t(), r()).prop_map(|(team, role)| AdminOp::RemoveTeamRole { team, role }),
+        1 => (b(), text(), prop::option::weighted(0.9, b())).prop_map(
+            |(business_unit, name, parent)| AdminOp::CreateBusinessUnit {
+                business_unit,
+                name,
+                parent
+            }
+        ),
+        1 => (b(), text()).prop_map(|(business_unit, name)| AdminOp::RenameBusinessUnit {
+            business_unit,
+            name
+        }),
+        1 => (b(), b()).prop_map(|(business_unit, parent)| AdminOp::MoveBusinessUnit {
+            business_unit,
+            parent
+        }),
+        1 => b().prop_map(|business_unit| AdminOp::DeleteBusinessUnit { business_unit }),
     ]
 }
 
