@@ -492,7 +492,14 @@ pub enum AdminOp {
 impl AdminOp {
     /// Whether the operation administers users, teams, business units or
     /// role assignment (rather than profiles and their settings).
-    pub(crate) fn is_security(&self) -> bool {
+    ///
+    /// ```
+    /// use rbac_profiles::AdminOp;
+    ///
+    /// assert!(AdminOp::DisableUser { user: "alice".into() }.is_security());
+    /// assert!(!AdminOp::RemoveDefault { profile: "p".into() }.is_security());
+    /// ```
+    pub fn is_security(&self) -> bool {
         matches!(
             self,
             AdminOp::CreateUser { .. }

@@ -89,9 +89,10 @@ pub use record_access::{
 pub use resolve::{Reason, Resolution, resolve_profile};
 pub use role::{Inheritance, Role};
 pub use snapshot::{
-    BusinessUnitIx, LevelChange, OwnerIx, PrincipalIx, PrivilegeIx, ProfileCount, ProfileCounts,
-    ProfileIx, ProfileMove, Proposal, ReasonCounts, RecordIx, Resolved, ResolvedReason, RoleIx,
-    ShareIx, SharedSnapshot, Snapshot, SnapshotGuard, TeamIx, UserDiff, UserIx,
+    AccessChange, BusinessUnitIx, LevelChange, OwnerIx, PrincipalIx, PrivilegeIx, ProfileCount,
+    ProfileCounts, ProfileIx, ProfileMove, Proposal, ReasonCounts, RecordIx, Resolved,
+    ResolvedReason, RoleIx, ShareIx, SharedSnapshot, Snapshot, SnapshotGuard, TeamIx, UserDiff,
+    UserIx,
 };
 pub use store::{Change, MemoryStore, Store, StoreMut};
 pub use team::Team;

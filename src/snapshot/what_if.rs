@@ -368,7 +368,11 @@ impl Snapshot {
 
     /// The index of `user`, who must be in the store with the direct roles
     /// the snapshot compiled.
-    fn checked_user<S: Store + ?Sized>(&self, store: &S, user: &UserId) -> Result<u32, Error> {
+    pub(super) fn checked_user<S: Store + ?Sized>(
+        &self,
+        store: &S,
+        user: &UserId,
+    ) -> Result<u32, Error> {
         let stored = load_user(store, user)?;
         let stale = || Error::StaleSnapshot {
             entity: EntityRef::User(user.clone()),

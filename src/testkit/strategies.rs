@@ -940,8 +940,20 @@ pub fn admin_op() -> impl Strategy<Value = AdminOp> {
 
 /// An operation on users, teams, business units or role assignment, over
 /// the ids [`org`] generates, one past each range included (never
-/// [`ADMIN`]).
-fn security_op() -> impl Strategy<Value = AdminOp> {
+/// [`ADMIN`]); [`admin_op`] draws from it too.
+///
+/// ```
+/// use proptest::prelude::*;
+/// use rbac_profiles::testkit::strategies::{directory, security_op, ADMIN};
+/// use rbac_profiles::{administer, MemoryStore};
+///
+/// proptest!(|(directory in directory(), op in security_op())| {
+///     prop_assert!(op.is_security());
+///     let mut store = MemoryStore::new(directory);
+///     let _ = administer(&mut store, ADMIN, &op);
+/// });
+/// ```
+pub fn security_op() -> impl Strategy<Value = AdminOp> {
     let u = || (0..=MAX_USERS).prop_map(user_id);
     let users = || vec(u(), 1..3);
     let t = || (0..=MAX_TEAMS).prop_map(team_id);

@@ -186,8 +186,12 @@ fn each_flaw_fails_the_checks_that_should_see_it() {
     let refusals = "refusals change nothing";
     let failures = "storage failures change nothing";
     let cases: [(Flaw, &[&str]); 7] = [
-        // Administration writes one change at a time, except in batches.
-        (Flaw::PartialApply, &["worked examples", refusals, failures]),
+        // Profile administration writes one change at a time, except in
+        // batches; a team membership writes the team and its users.
+        (
+            Flaw::PartialApply,
+            &["worked examples", refusals, failures, agrees],
+        ),
         (
             Flaw::ApplyThenFail,
             &[
