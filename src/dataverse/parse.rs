@@ -43,7 +43,8 @@ enum Open {
     Roles,
     Role,
     RolePrivileges,
-    Flag(Flag, String),
+    /// A flag element, where it opened, its text so far.
+    Flag(Flag, u64, String),
     Other,
 }
 
@@ -124,18 +125,18 @@ pub(crate) fn parse(file: &str, text: &str, max_depth: usize) -> Result<Parsed, 
                 }
                 let open = open(&ctx, at, element, stack.last(), &mut current)?;
                 if empty {
-                    close(&ctx, at, open, &mut current, &mut roles)?;
+                    close(&ctx, open, &mut current, &mut roles)?;
                 } else {
                     stack.push(open);
                 }
             }
             Event::End(_) => {
                 if let Some(open) = stack.pop() {
-                    close(&ctx, at, open, &mut current, &mut roles)?;
+                    close(&ctx, open, &mut current, &mut roles)?;
                 }
             }
             Event::Text(text) => {
-                if let Some(Open::Flag(_, value)) = stack.last_mut() {
+                if let Some(Open::Flag(_, _, value)) = stack.last_mut() {
                     let decoded = text.decode().map_err(|err| {
                         ctx.error(
                             at,
@@ -150,7 +151,7 @@ pub(crate) fn parse(file: &str, text: &str, max_depth: usize) -> Result<Parsed, 
             Event::GeneralRef(reference) => {
                 let resolved =
                     resolve_reference(&reference).map_err(|problem| ctx.error(at, problem))?;
-                if let Some(Open::Flag(_, value)) = stack.last_mut() {
+                if let Some(Open::Flag(_, _, value)) = stack.last_mut() {
                     value.push_str(&resolved);
                 }
             }
@@ -206,8 +207,12 @@ fn open(
             Open::Role
         }
         (Some(Open::Role), b"RolePrivileges") => Open::RolePrivileges,
-        (Some(Open::Role), b"IsCustomizable") => Open::Flag(Flag::IsCustomizable, String::new()),
-        (Some(Open::Role), b"IsAutoAssigned") => Open::Flag(Flag::IsAutoAssigned, String::new()),
+        (Some(Open::Role), b"IsCustomizable") => {
+            Open::Flag(Flag::IsCustomizable, at, String::new())
+        }
+        (Some(Open::Role), b"IsAutoAssigned") => {
+            Open::Flag(Flag::IsAutoAssigned, at, String::new())
+        }
         (Some(Open::RolePrivileges), b"RolePrivilege") => {
             if let Some(role) = current.as_mut() {
                 read_privilege(ctx, at, element, role)?;
@@ -221,21 +226,20 @@ fn open(
 
 fn close(
     ctx: &Ctx<'_>,
-    at: u64,
     open: Open,
     current: &mut Option<ParsedRole>,
     roles: &mut Vec<ParsedRole>,
 ) -> Result<(), Error> {
     match open {
         Open::Role => roles.extend(current.take()),
-        Open::Flag(flag, value) => {
-            let (name, name_str) = match flag {
-                Flag::IsCustomizable => (Flag::IsCustomizable, "IsCustomizable"),
-                Flag::IsAutoAssigned => (Flag::IsAutoAssigned, "IsAutoAssigned"),
+        Open::Flag(flag, opened, value) => {
+            let name = match flag {
+                Flag::IsCustomizable => "IsCustomizable",
+                Flag::IsAutoAssigned => "IsAutoAssigned",
             };
-            let value = parse_flag(name_str, value.trim()).map_err(|p| ctx.error(at, p))?;
+            let value = parse_flag(name, value.trim()).map_err(|p| ctx.error(opened, p))?;
             if let Some(role) = current.as_mut() {
-                match name {
+                match flag {
                     Flag::IsCustomizable => role.is_customizable = Some(value),
                     Flag::IsAutoAssigned => role.is_auto_assigned = Some(value),
                 }
