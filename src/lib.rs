@@ -57,6 +57,9 @@ pub mod guide {
     pub mod snapshot {}
     #[doc = include_str!("../docs/performance.md")]
     pub mod performance {}
+    #[cfg(feature = "dataverse")]
+    #[doc = include_str!("../docs/dataverse.md")]
+    pub mod dataverse {}
 }
 
 pub use access::{explain_privilege, has_privilege, has_privilege_at, privilege_level};
