@@ -583,8 +583,8 @@ impl Importer {
     ///
     /// ```
     /// let mut importer = rbac_profiles::dataverse::Importer::new().max_depth(2);
-    /// let err = importer.read_str("r.xml", "<Role><a><b/></a></Role>").unwrap_err();
-    /// assert_eq!(err.to_string(), "r.xml:1:10: elements nested deeper than 2 levels");
+    /// let err = importer.read_str("c.xml", "<ImportExportXml><a><b/></a></ImportExportXml>").unwrap_err();
+    /// assert_eq!(err.to_string(), "c.xml:1:21: elements nested deeper than 2 levels");
     /// ```
     #[must_use]
     pub fn max_depth(mut self, depth: usize) -> Self {
