@@ -936,3 +936,15 @@ proptest! {
         prop_assert_eq!(forward.report.merged.len(), 1);
     }
 }
+
+#[test]
+fn the_public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Importer>();
+    check::<Import>();
+    check::<DataverseRole>();
+    check::<RoleGuid>();
+    check::<rbac_profiles::dataverse::ImportReport>();
+    check::<ImportProblem>();
+    check::<ExportProblem>();
+}
