@@ -509,6 +509,205 @@ pub enum Error {
         /// Its index.
         index: u32,
     },
+    /// A Dataverse role file can't be imported (feature `dataverse`): where,
+    /// counting lines and columns from 1 (0 when the problem is the whole
+    /// file, such as its size), and what is wrong.
+    #[cfg(feature = "dataverse")]
+    #[error("{file}:{line}:{column}: {problem}")]
+    Import {
+        /// The file (or the name the host gave a reader).
+        file: String,
+        /// The line, counting from 1.
+        line: usize,
+        /// The column in characters, counting from 1.
+        column: usize,
+        /// What is wrong there.
+        problem: ImportProblem,
+    },
+    /// A role can't be written as Dataverse role XML (feature `dataverse`).
+    #[cfg(feature = "dataverse")]
+    #[error("role {:?} can't be exported to Dataverse: {problem}", role.as_str())]
+    Export {
+        /// The role.
+        role: RoleId,
+        /// Why not.
+        problem: ExportProblem,
+    },
+    /// A text is not a GUID (feature `dataverse`): 32 hexadecimal digits in
+    /// the 8-4-4-4-12 groups, braced or not.
+    #[cfg(feature = "dataverse")]
+    #[error("invalid role guid {text:?}")]
+    InvalidGuid {
+        /// The text given.
+        text: String,
+    },
+}
+
+/// What is wrong at the place an [`Error::Import`] names (feature
+/// `dataverse`).
+///
+/// ```
+/// use rbac_profiles::ImportProblem;
+///
+/// let problem = ImportProblem::UnknownLevel { level: "Organization".into() };
+/// assert_eq!(problem.to_string(), r#"unknown privilege level "Organization" (expected Basic, Local, Deep, Global or None)"#);
+/// ```
+#[cfg(feature = "dataverse")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ImportProblem {
+    /// The text is not well-formed XML: the parser's message.
+    Xml {
+        /// The parser's words.
+        message: String,
+    },
+    /// The file could not be read.
+    Io {
+        /// The operating system's words.
+        message: String,
+    },
+    /// The file is not UTF-8.
+    NotUtf8,
+    /// The file is larger than the importer's limit.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// Elements are nested deeper than the importer's limit.
+    TooDeep {
+        /// The limit, in levels.
+        limit: usize,
+    },
+    /// The file has a document type declaration: refused, so no entity is
+    /// ever expanded (billion laughs, external entities).
+    Dtd,
+    /// An entity reference other than the five XML predefines and
+    /// character references.
+    UnknownEntity {
+        /// The entity's name.
+        name: String,
+    },
+    /// An element lacks a required attribute.
+    MissingAttribute {
+        /// The element.
+        element: &'static str,
+        /// The attribute.
+        attribute: &'static str,
+    },
+    /// A `level` that is not `Basic`, `Local`, `Deep`, `Global` or `None`.
+    UnknownLevel {
+        /// The level as written.
+        level: String,
+    },
+    /// A privilege name that doesn't start with `prv`.
+    NotPrivilegeName {
+        /// The name as written.
+        name: String,
+    },
+    /// A `prv` name with nothing after its action, or a character outside
+    /// ASCII letters, digits and `_`.
+    InvalidPrivilegeName {
+        /// The name as written.
+        name: String,
+    },
+    /// A role `id` that is not a GUID.
+    InvalidGuid {
+        /// The id as written.
+        id: String,
+    },
+    /// `isinherited`, `IsCustomizable` or `IsAutoAssigned` other than `0`
+    /// or `1`.
+    InvalidFlag {
+        /// The attribute or element.
+        name: &'static str,
+        /// The value as written.
+        value: String,
+    },
+}
+
+#[cfg(feature = "dataverse")]
+impl fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportProblem::Xml { message } => write!(f, "malformed xml: {message}"),
+            ImportProblem::Io { message } => write!(f, "can't read: {message}"),
+            ImportProblem::NotUtf8 => f.write_str("not utf-8"),
+            ImportProblem::TooLarge { limit } => write!(f, "larger than {limit} bytes"),
+            ImportProblem::TooDeep { limit } => {
+                write!(f, "elements nested deeper than {limit} levels")
+            }
+            ImportProblem::Dtd => {
+                f.write_str("document type declarations are refused (no entity is expanded)")
+            }
+            ImportProblem::UnknownEntity { name } => write!(f, "unknown entity {name:?}"),
+            ImportProblem::MissingAttribute { element, attribute } => {
+                write!(f, "<{element}> has no {attribute:?} attribute")
+            }
+            ImportProblem::UnknownLevel { level } => write!(
+                f,
+                "unknown privilege level {level:?} (expected Basic, Local, Deep, Global or None)"
+            ),
+            ImportProblem::NotPrivilegeName { name } => {
+                write!(f, "privilege name {name:?} doesn't start with \"prv\"")
+            }
+            ImportProblem::InvalidPrivilegeName { name } => write!(
+                f,
+                "privilege name {name:?} is not prv + letters, digits and _"
+            ),
+            ImportProblem::InvalidGuid { id } => write!(f, "role id {id:?} is not a guid"),
+            ImportProblem::InvalidFlag { name, value } => {
+                write!(f, "{name} is {value:?}; expected \"0\" or \"1\"")
+            }
+        }
+    }
+}
+
+/// Why a role can't be written as Dataverse role XML, as [`Error::Export`]
+/// reports it (feature `dataverse`).
+///
+/// ```
+/// use rbac_profiles::ExportProblem;
+///
+/// let problem = ExportProblem::NoDataverseName { privilege: "conversation:transfer".parse()? };
+/// assert_eq!(
+///     problem.to_string(),
+///     r#"privilege "conversation:transfer" has no Dataverse name (a table action or misc:<name>)"#
+/// );
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+#[cfg(feature = "dataverse")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExportProblem {
+    /// A granted key whose action is not one of Dataverse's eight table
+    /// actions and whose entity is not `misc`.
+    NoDataverseName {
+        /// The key.
+        privilege: Privilege,
+    },
+    /// The role includes other roles; Dataverse roles don't.
+    Includes {
+        /// The first included role.
+        included: RoleId,
+    },
+}
+
+#[cfg(feature = "dataverse")]
+impl fmt::Display for ExportProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportProblem::NoDataverseName { privilege } => write!(
+                f,
+                "privilege {:?} has no Dataverse name (a table action or misc:<name>)",
+                privilege.as_str()
+            ),
+            ExportProblem::Includes { included } => write!(
+                f,
+                "it includes role {:?}, and Dataverse roles include none",
+                included.as_str()
+            ),
+        }
+    }
 }
 
 fn id_list(ids: &[ProfileId]) -> String {

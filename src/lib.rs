@@ -42,6 +42,9 @@ mod snapshot;
 mod diagnose;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+// Dataverse solution XML, in and out.
+#[cfg(feature = "dataverse")]
+pub mod dataverse;
 
 /// Longer reading, one page a topic: the rules, storage, the compiled
 /// snapshot and its figures. The README is the door; these are the rooms.
@@ -54,6 +57,9 @@ pub mod guide {
     pub mod snapshot {}
     #[doc = include_str!("../docs/performance.md")]
     pub mod performance {}
+    #[cfg(feature = "dataverse")]
+    #[doc = include_str!("../docs/dataverse.md")]
+    pub mod dataverse {}
 }
 
 pub use access::{explain_privilege, has_privilege, has_privilege_at, privilege_level};
@@ -69,6 +75,8 @@ pub use diagnose::{Diagnostic, DiagnosticCode, Severity, diagnose, diagnose_user
 pub use directory::{Conflict, Directory, DirectoryDoc};
 pub use environment::Environment;
 pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule, Requirement, StoreError};
+#[cfg(feature = "dataverse")]
+pub use error::{ExportProblem, ImportProblem};
 pub use held::{Holding, Route};
 pub use id::{
     AsId, BusinessUnitId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId,
