@@ -46,10 +46,14 @@ fn admin(c: &mut Criterion) {
     );
     doc.users
         .push(User::new(ADMIN, "Admin").with_role("system-administrator"));
+    // Users no profile lists directly, so that any of them may be assigned.
+    let listed: std::collections::HashSet<&UserId> =
+        doc.profiles.iter().flat_map(|p| &p.users).collect();
     let users: Vec<UserId> = doc
         .users
         .iter()
         .map(|u| u.id.clone())
+        .filter(|u| !listed.contains(u))
         .take(20_000)
         .collect();
     let profile = doc.profiles[0].id.clone();

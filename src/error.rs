@@ -493,12 +493,33 @@ pub enum Error {
         bytes: u64,
     },
     /// A what-if question ([`Snapshot::impact`](crate::Snapshot::impact))
-    /// found `entity` in the store other than the snapshot compiled it:
-    /// compile again, then ask.
-    #[error("{entity} changed since the snapshot was compiled")]
+    /// asked of a snapshot the store has moved on from: compile again (or
+    /// follow the feed), then ask.
+    #[error("{stale}")]
     StaleSnapshot {
-        /// The user or profile that differs.
-        entity: EntityRef,
+        /// How the snapshot is behind: versions that differ, or, for a
+        /// store that keeps no version, an entity that differs.
+        stale: Staleness,
+    },
+    /// [`changes_since`](crate::changes_since): the store no longer keeps
+    /// every change set after `version`.
+    #[error(
+        "the store keeps no changes since version {version} (it is at version {store}): compile again"
+    )]
+    FeedTooOld {
+        /// The version asked from.
+        version: u64,
+        /// The store's version.
+        store: u64,
+    },
+    /// [`changes_since`](crate::changes_since): `version` is past the
+    /// store's (a snapshot of another store?).
+    #[error("version {version} is ahead of the store, which is at version {store}")]
+    UnknownVersion {
+        /// The version asked from.
+        version: u64,
+        /// The store's version.
+        store: u64,
     },
     /// A handle (such as a [`UserIx`](crate::UserIx)) that the snapshot
     /// asked did not issue.
@@ -827,6 +848,56 @@ impl fmt::Display for EntityKind {
             EntityKind::ToolSettings => "tool settings",
             EntityKind::ChannelProvider => "channel provider",
         })
+    }
+}
+
+/// How a snapshot is behind its store: [`Error::StaleSnapshot`].
+///
+/// ```
+/// use rbac_profiles::{EntityRef, Staleness};
+///
+/// let behind = Staleness::Version { snapshot: Some(3), store: 5 };
+/// assert_eq!(behind.to_string(), "the snapshot was compiled at version 3 and the store is at version 5: compile again");
+/// let changed = Staleness::Entity(EntityRef::User("ana".into()));
+/// assert_eq!(changed.to_string(), r#"user "ana" changed since the snapshot was compiled"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Staleness {
+    /// The store's version is not the one the snapshot was compiled at
+    /// (`None`: compiled from a store that keeps no version).
+    Version {
+        /// The snapshot's version.
+        snapshot: Option<u64>,
+        /// The store's.
+        store: u64,
+    },
+    /// For a store that keeps no version: this user or profile is not as
+    /// the snapshot compiled it.
+    Entity(EntityRef),
+}
+
+impl fmt::Display for Staleness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Staleness::Version {
+                snapshot: Some(snapshot),
+                store,
+            } => write!(
+                f,
+                "the snapshot was compiled at version {snapshot} and the store is at version {store}: compile again"
+            ),
+            Staleness::Version {
+                snapshot: None,
+                store,
+            } => write!(
+                f,
+                "the snapshot was compiled from a store without versions and the store is at version {store}: compile again"
+            ),
+            Staleness::Entity(entity) => {
+                write!(f, "{entity} changed since the snapshot was compiled")
+            }
+        }
     }
 }
 

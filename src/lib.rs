@@ -74,7 +74,7 @@ pub use configuration::{ChannelProvider, ToolSettings};
 pub use diagnose::{Diagnostic, DiagnosticCode, Severity, diagnose, diagnose_user};
 pub use directory::{Conflict, Directory, DirectoryDoc};
 pub use environment::Environment;
-pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule, Requirement, StoreError};
+pub use error::{EntityKind, EntityRef, Error, OutOfBoxRule, Requirement, Staleness, StoreError};
 #[cfg(feature = "dataverse")]
 pub use error::{ExportProblem, ImportProblem};
 pub use held::{Holding, Route};
@@ -97,11 +97,11 @@ pub use record_access::{
 pub use resolve::{Reason, Resolution, resolve_profile};
 pub use role::{Inheritance, Role};
 pub use snapshot::{
-    AccessChange, BusinessUnitIx, LevelChange, OwnerIx, PrincipalIx, PrivilegeIx, ProfileCount,
-    ProfileCounts, ProfileIx, ProfileMove, Proposal, ReasonCounts, RecordIx, Resolved,
-    ResolvedReason, RoleIx, ShareIx, SharedSnapshot, Snapshot, SnapshotGuard, TeamIx, UserDiff,
-    UserIx,
+    AccessChange, BusinessUnitIx, Follow, LevelChange, OwnerIx, PrincipalIx, PrivilegeIx,
+    ProfileCount, ProfileCounts, ProfileIx, ProfileMove, Proposal, ReasonCounts, RecordIx,
+    Resolved, ResolvedReason, RoleIx, ShareIx, SharedSnapshot, Snapshot, SnapshotGuard, TeamIx,
+    UserDiff, UserIx,
 };
-pub use store::{Change, MemoryStore, Store, StoreMut};
+pub use store::{Change, ChangeSet, MemoryStore, Store, StoreMut, changes_since};
 pub use team::Team;
 pub use user::{RoleAssignment, User};

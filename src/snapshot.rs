@@ -44,7 +44,7 @@ mod units;
 mod what_if;
 
 pub use reverse::{ProfileCount, ProfileCounts, ReasonCounts};
-pub use shared::{SharedSnapshot, SnapshotGuard};
+pub use shared::{Follow, SharedSnapshot, SnapshotGuard};
 
 use std::borrow::Cow;
 use std::fmt;
@@ -116,6 +116,9 @@ const LEVELS: [AccessLevel; 4] = [
 pub struct Snapshot {
     /// Distinguishes this snapshot's handles from every other's.
     stamp: u32,
+    /// The store's version when compiled (`None`: a store without
+    /// versions).
+    version: Option<u64>,
     users: IdTable,
     /// Per privilege: the share right its action matches, if any.
     rights: Vec<Option<AccessRight>>,
@@ -342,7 +345,41 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn compile<S: Store + ?Sized>(store: &S) -> Result<Self, Error> {
-        compile::compile(store, STAMPS.fetch_add(1, Ordering::Relaxed))
+        // Read first: a store that moves on during the compile leaves a
+        // snapshot that says it is behind, never one that says it is ahead.
+        let version = store.version()?;
+        let mut snapshot = compile::compile(store, STAMPS.fetch_add(1, Ordering::Relaxed))?;
+        snapshot.version = version;
+        Ok(snapshot)
+    }
+
+    /// The version of the store the snapshot was compiled from
+    /// ([`Store::version`]); `None` for a store without versions.
+    ///
+    /// ```
+    /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
+    ///
+    /// let snapshot = Snapshot::compile(&MemoryStore::new(Directory::builtin()))?;
+    /// assert_eq!(snapshot.version(), Some(0));
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn version(&self) -> Option<u64> {
+        self.version
+    }
+
+    /// Refuses a store whose version is not the one this snapshot was
+    /// compiled at; a store without versions passes (the questions then
+    /// check the entities they touch).
+    pub(crate) fn check_version<S: Store + ?Sized>(&self, store: &S) -> Result<(), Error> {
+        match store.version()? {
+            Some(now) if self.version != Some(now) => Err(Error::StaleSnapshot {
+                stale: crate::error::Staleness::Version {
+                    snapshot: self.version,
+                    store: now,
+                },
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// How many users the snapshot holds.

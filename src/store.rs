@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
 use crate::configuration::{ChannelProvider, ToolSettings};
-use crate::error::StoreError;
+use crate::error::{Error, StoreError};
 use crate::id::{
     BusinessUnitId, ChannelProviderId, ColumnProfileId, ProfileId, RoleId, TeamId, TemplateId,
     ToolSettingsId, UserId,
@@ -312,6 +312,92 @@ pub trait Store {
     fn channel_providers(&self) -> Result<Vec<Cow<'_, ChannelProvider>>, StoreError> {
         Ok(Vec::new())
     }
+
+    /// The store's version: 0 when created, advanced by one by every
+    /// successful [`StoreMut::apply`]. `None` (the default) for a store
+    /// that keeps no version: a snapshot of it can't tell whether it is
+    /// behind, and what-if questions check only the entities they touch.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn version(&self) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
+
+    /// The change sets applied after `version`, oldest first, each with the
+    /// version it took the store to; `Ok(None)` when the store no longer
+    /// keeps them all, or keeps no feed (the default). Use
+    /// [`changes_since`](crate::changes_since), which turns `None` into a
+    /// typed error.
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn changes_since(&self, version: u64) -> Result<Option<Vec<ChangeSet>>, StoreError> {
+        let _ = version;
+        Ok(None)
+    }
+}
+
+/// One change set as a store applied it, and the version it took the store
+/// to: an entry of the feed [`Store::changes_since`] reads.
+///
+/// ```
+/// use rbac_profiles::{ChangeSet, Change};
+///
+/// let set = ChangeSet { version: 1, changes: vec![Change::RemoveUser("ana".into())] };
+/// assert_eq!(serde_json::to_string(&set)?, r#"{"version":1,"changes":[{"remove_user":"ana"}]}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSet {
+    /// The store's version once the set was applied.
+    pub version: u64,
+    /// The changes, in the order they were applied.
+    pub changes: Vec<Change>,
+}
+
+/// The change sets `store` applied after `version`, oldest first: what a
+/// service that compiled its snapshot at `version` has missed.
+///
+/// # Errors
+///
+/// [`Error::FeedTooOld`] when the store no longer keeps them all (compile
+/// again), [`Error::UnknownVersion`] for a version the store hasn't
+/// reached, and [`Error::Storage`] when the store fails or keeps no version.
+///
+/// ```
+/// use rbac_profiles::{administer, changes_since, AdminOp, Directory, MemoryStore, Store};
+///
+/// let mut store = MemoryStore::new(Directory::from_json(
+///     r#"{ "users": [ { "id": "sam", "roles": ["system-administrator"] } ] }"#,
+/// )?);
+/// administer(&mut store, "sam", &AdminOp::CreateUser { user: "ana".into(), name: "Ana".into(), business_unit: None })?;
+/// assert_eq!(store.version()?, Some(1));
+/// let missed = changes_since(&store, 0)?;
+/// assert_eq!((missed.len(), missed[0].version), (1, 1));
+/// # Ok::<(), rbac_profiles::Error>(())
+/// ```
+pub fn changes_since<S: Store + ?Sized>(store: &S, version: u64) -> Result<Vec<ChangeSet>, Error> {
+    let Some(now) = store.version()? else {
+        return Err(Error::Storage(StoreError::new(
+            "the store keeps no version, so no change feed",
+        )));
+    };
+    if version > now {
+        return Err(Error::UnknownVersion {
+            version,
+            store: now,
+        });
+    }
+    match store.changes_since(version)? {
+        Some(sets) => Ok(sets),
+        None => Err(Error::FeedTooOld {
+            version,
+            store: now,
+        }),
+    }
 }
 
 /// The methods of [`Store`], each reading through `$inner`, an expression
@@ -377,6 +463,12 @@ macro_rules! delegate_store {
         }
         fn channel_providers(&$self) -> Result<Vec<Cow<'_, ChannelProvider>>, StoreError> {
             $inner.channel_providers()
+        }
+        fn version(&$self) -> Result<Option<u64>, StoreError> {
+            $inner.version()
+        }
+        fn changes_since(&$self, version: u64) -> Result<Option<Vec<$crate::store::ChangeSet>>, StoreError> {
+            $inner.changes_since(version)
         }
     };
 }

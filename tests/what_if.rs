@@ -716,10 +716,12 @@ fn a_store_changed_since_compiling_is_a_stale_snapshot_not_a_wrong_answer() {
     let err = snapshot.impact(&store, &assign.into()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        r#"profile "contoso-agent" changed since the snapshot was compiled"#
+        "the snapshot was compiled at version 0 and the store is at version 1: compile again"
     );
 
-    // A user added, or given a role, since compiling.
+    // Another store at the same version (built, not administered): the
+    // entities the proposal touches are checked. A user added, or given a
+    // role, since compiling.
     let mut doc = DirectoryDoc::from(office().into_directory());
     doc.users.push(User::new("late", "Late"));
     let ana = doc

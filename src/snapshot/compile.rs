@@ -306,6 +306,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
         .map(|key| AccessRight::for_action(key.action()))
         .collect();
     Ok(Snapshot {
+        version: None,
         stamp,
         users,
         rights,

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::Snapshot;
 use crate::access::privilege_level;
 use crate::admin::{AdminOp, with_staged};
-use crate::error::{EntityRef, Error};
+use crate::error::{EntityRef, Error, Staleness};
 use crate::held::walk_held_roles;
 use crate::id::UserId;
 use crate::key::Privilege;
@@ -186,8 +186,10 @@ impl Snapshot {
     /// [`administer_all`](crate::administer_all) would return for the
     /// operations but never [`Error::AccessDenied`] (a role or team
     /// proposal that is already so changes nothing, and is no error);
-    /// [`Error::StaleSnapshot`] naming a user the store holds other than
-    /// the snapshot does; [`Error::Storage`] when the store fails.
+    /// [`Error::StaleSnapshot`] when the store's version is not the
+    /// snapshot's, or (a store without versions) naming a user the store
+    /// holds other than the snapshot does; [`Error::Storage`] when the
+    /// store fails.
     ///
     /// ```
     /// use rbac_profiles::{AdminOp, Directory, MemoryStore, Snapshot};
@@ -212,6 +214,7 @@ impl Snapshot {
         store: &S,
         proposal: &Proposal,
     ) -> Result<Vec<AccessChange>, Error> {
+        self.check_version(store)?;
         let (ops, lenient) = proposal.ops();
         let result = with_staged(store, &ops, |after, changes| {
             let users = reached_users(store, after, changes)?;
@@ -252,7 +255,7 @@ impl Snapshot {
             }
             None if store.user(user)?.is_some() => {
                 return Err(Error::StaleSnapshot {
-                    entity: EntityRef::User(user.clone()),
+                    stale: Staleness::Entity(EntityRef::User(user.clone())),
                 });
             }
             None => {}

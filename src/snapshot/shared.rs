@@ -5,6 +5,8 @@ use std::ops::Deref;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use super::Snapshot;
+use crate::error::Error;
+use crate::store::Store;
 
 /// The current [`Snapshot`] of a service, shared by every thread that
 /// answers questions, replaced whole by the one that keeps it up to date.
@@ -110,6 +112,72 @@ impl SharedSnapshot {
         // The old snapshot is dropped after the lock is released.
         let _old = std::mem::replace(&mut *current, next);
         drop(current);
+    }
+}
+
+/// What [`SharedSnapshot::follow`] did.
+///
+/// ```
+/// use rbac_profiles::Follow;
+///
+/// let step = Follow::Recompiled { from: Some(3), to: Some(5) };
+/// assert_ne!(step, Follow::Current);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Follow {
+    /// The current snapshot is at the store's version: nothing to do.
+    Current,
+    /// A snapshot compiled from the store was published.
+    Recompiled {
+        /// The version of the snapshot it replaced.
+        from: Option<u64>,
+        /// The version of the one published.
+        to: Option<u64>,
+    },
+}
+
+impl SharedSnapshot {
+    /// Brings the shared snapshot up to `store`: when the store's version
+    /// ([`Store::version`]) is not the current snapshot's, or the store
+    /// keeps none, compiles the store and publishes the result. Readers
+    /// go on with the old snapshot until the new one is published. Call it
+    /// from the one thread that keeps the service up to date, after a
+    /// change notification or on a timer.
+    ///
+    /// The change feed ([`changes_since`](crate::changes_since)) tells a
+    /// follower what it missed; applying it to the snapshot instead of
+    /// compiling again is not built yet, so every step behind is a
+    /// compile.
+    ///
+    /// # Errors
+    ///
+    /// As [`Snapshot::compile`]; the current snapshot stays.
+    ///
+    /// ```
+    /// use rbac_profiles::{administer, AdminOp, Directory, Follow, MemoryStore, SharedSnapshot, Snapshot};
+    ///
+    /// let mut store = MemoryStore::new(Directory::from_json(
+    ///     r#"{ "users": [ { "id": "sam", "roles": ["system-administrator"] } ] }"#,
+    /// )?);
+    /// let shared = SharedSnapshot::new(Snapshot::compile(&store)?);
+    /// administer(&mut store, "sam", &AdminOp::CreateUser { user: "ana".into(), name: "Ana".into(), business_unit: None })?;
+    /// assert_eq!(shared.follow(&store)?, Follow::Recompiled { from: Some(0), to: Some(1) });
+    /// assert_eq!(shared.load().user_count(), 2);
+    /// assert_eq!(shared.follow(&store)?, Follow::Current);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    pub fn follow<S: Store + ?Sized>(&self, store: &S) -> Result<Follow, Error> {
+        let from = self.load().version();
+        if let Some(now) = store.version()? {
+            if from == Some(now) {
+                return Ok(Follow::Current);
+            }
+        }
+        let next = Snapshot::compile(store)?;
+        let to = next.version();
+        self.publish(next);
+        Ok(Follow::Recompiled { from, to })
     }
 }
 

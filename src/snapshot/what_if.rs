@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::intern::NONE;
 use super::{ResolvedReason, Snapshot};
 use crate::admin::{AdminOp, with_staged};
-use crate::error::{EntityRef, Error};
+use crate::error::{EntityRef, Error, Staleness};
 use crate::held::load_user;
 use crate::id::{ProfileId, RoleId, TeamId, UserId};
 use crate::profile::Profile;
@@ -206,10 +206,11 @@ impl Snapshot {
     ///
     /// `store` is the store this snapshot was compiled from: the proposal is
     /// checked against it and applied to the profiles it holds, while the
-    /// "before" side is the snapshot's. Every profile and user the proposal
-    /// touches is checked to be in the store as the snapshot compiled it;
-    /// if one changed since, the answer is [`Error::StaleSnapshot`], never
-    /// a move the earlier change made.
+    /// "before" side is the snapshot's. A store that keeps a version
+    /// ([`Store::version`]) must be at the snapshot's; otherwise every
+    /// profile and user the proposal touches is checked to be in the store
+    /// as the snapshot compiled it. Either way, a store that moved on gets
+    /// [`Error::StaleSnapshot`], never a move the earlier change made.
     ///
     /// # Errors
     ///
@@ -249,6 +250,7 @@ impl Snapshot {
         store: &S,
         proposal: &Proposal,
     ) -> Result<Vec<ProfileMove>, Error> {
+        self.check_version(store)?;
         match proposal {
             Proposal::Admin(op) => self.admin_moves(store, std::slice::from_ref(op)),
             Proposal::AdminBatch(ops) => self.admin_moves(store, ops),
@@ -375,7 +377,7 @@ impl Snapshot {
     ) -> Result<u32, Error> {
         let stored = load_user(store, user)?;
         let stale = || Error::StaleSnapshot {
-            entity: EntityRef::User(user.clone()),
+            stale: Staleness::Entity(EntityRef::User(user.clone())),
         };
         let ix = self.users.get(user.as_str()).ok_or_else(stale)?;
         let mut roles = stored
@@ -407,7 +409,7 @@ impl Snapshot {
             Ok(())
         } else {
             Err(Error::StaleSnapshot {
-                entity: EntityRef::Profile(id.clone()),
+                stale: Staleness::Entity(EntityRef::Profile(id.clone())),
             })
         }
     }
@@ -421,7 +423,7 @@ impl Snapshot {
             .find(|u| self.users.get(u.as_str()).is_none() && !created.contains(u))
         {
             Some(user) => Err(Error::StaleSnapshot {
-                entity: EntityRef::User(user.clone()),
+                stale: Staleness::Entity(EntityRef::User(user.clone())),
             }),
             None => Ok(()),
         }

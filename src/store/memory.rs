@@ -1,7 +1,7 @@
 //! The embedded store: a checked [`Directory`] held in memory.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 
 use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
@@ -15,7 +15,7 @@ use crate::licence::Licence;
 use crate::privilege::PrivilegeDef;
 use crate::profile::{Profile, Template};
 use crate::role::Role;
-use crate::store::{Change, Store, StoreMut};
+use crate::store::{Change, ChangeSet, Store, StoreMut};
 use crate::team::Team;
 use crate::user::User;
 
@@ -36,10 +36,19 @@ use crate::user::User;
 /// assert!(has_privilege(&store, "u1", "conversation:monitor")?);
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemoryStore {
     directory: Directory,
+    /// Advanced by one by every successful apply.
+    version: u64,
+    /// The last `feed_capacity` change sets applied, oldest first.
+    feed: VecDeque<ChangeSet>,
+    feed_capacity: usize,
 }
+
+/// How many change sets a [`MemoryStore`] keeps for
+/// [`changes_since`](crate::changes_since) unless told otherwise.
+const FEED_CAPACITY: usize = 1024;
 
 impl MemoryStore {
     /// A store holding `directory`.
@@ -51,7 +60,33 @@ impl MemoryStore {
     /// assert_eq!(store.directory(), &Directory::builtin());
     /// ```
     pub fn new(directory: Directory) -> Self {
-        Self { directory }
+        Self {
+            directory,
+            version: 0,
+            feed: VecDeque::new(),
+            feed_capacity: FEED_CAPACITY,
+        }
+    }
+
+    /// The store, keeping the last `capacity` change sets (1 024 unless
+    /// told) for [`changes_since`](crate::changes_since); older ones are
+    /// dropped, and a reader behind them compiles again.
+    ///
+    /// ```
+    /// use rbac_profiles::{changes_since, Directory, MemoryStore, Store};
+    ///
+    /// let store = MemoryStore::new(Directory::builtin()).with_feed_capacity(16);
+    /// assert_eq!(store.version()?, Some(0));
+    /// assert!(changes_since(&store, 0)?.is_empty());
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_feed_capacity(mut self, capacity: usize) -> Self {
+        self.feed_capacity = capacity;
+        while self.feed.len() > capacity {
+            self.feed.pop_front();
+        }
+        self
     }
 
     /// The directory the store holds.
@@ -95,6 +130,13 @@ impl MemoryStore {
     }
 }
 
+/// An empty store (no roles, not even the built-in ones).
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new(Directory::default())
+    }
+}
+
 impl From<Directory> for MemoryStore {
     fn from(directory: Directory) -> Self {
         Self::new(directory)
@@ -102,6 +144,21 @@ impl From<Directory> for MemoryStore {
 }
 
 impl Store for MemoryStore {
+    fn version(&self) -> Result<Option<u64>, StoreError> {
+        Ok(Some(self.version))
+    }
+
+    /// From the feed it keeps; `None` when `version` is older than that.
+    fn changes_since(&self, version: u64) -> Result<Option<Vec<ChangeSet>>, StoreError> {
+        let kept = self.feed.len() as u64;
+        // The feed holds versions `self.version - kept + 1 ..= self.version`.
+        let Some(skip) = version.checked_sub(self.version.saturating_sub(kept)) else {
+            return Ok(None);
+        };
+        let skip = usize::try_from(skip).unwrap_or(usize::MAX);
+        Ok(Some(self.feed.iter().skip(skip).cloned().collect()))
+    }
+
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
         Ok(self.directory.user(id.as_str()).map(Cow::Borrowed))
     }
@@ -200,7 +257,18 @@ impl Store for MemoryStore {
 
 impl StoreMut for MemoryStore {
     fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
-        apply(&mut self.directory, changes).map_err(StoreError::new)
+        apply(&mut self.directory, changes).map_err(StoreError::new)?;
+        self.version += 1;
+        if self.feed_capacity > 0 {
+            if self.feed.len() == self.feed_capacity {
+                self.feed.pop_front();
+            }
+            self.feed.push_back(ChangeSet {
+                version: self.version,
+                changes: changes.to_vec(),
+            });
+        }
+        Ok(())
     }
 }
 
