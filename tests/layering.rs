@@ -47,6 +47,8 @@ const LAYERS: &[&str] = &[
     "snapshot",
     // Diagnostics.
     "diagnose",
+    // Import and export of Dataverse role definitions.
+    "dataverse",
     // Test support.
     "testkit",
 ];
