@@ -99,8 +99,8 @@ pub use role::{Inheritance, Role};
 pub use snapshot::{
     AccessChange, BusinessUnitIx, Follow, LevelChange, OwnerIx, PrincipalIx, PrivilegeIx,
     ProfileCount, ProfileCounts, ProfileIx, ProfileMove, Proposal, ReasonCounts, RecordIx,
-    Resolved, ResolvedReason, RoleIx, ShareIx, SharedSnapshot, Snapshot, SnapshotGuard, TeamIx,
-    UserDiff, UserIx,
+    Resolved, ResolvedReason, RoleIx, ShareIx, SharedSnapshot, Snapshot, SnapshotGuard,
+    SnapshotReader, TeamIx, UserDiff, UserIx,
 };
 pub use store::{Change, ChangeSet, MemoryStore, Store, StoreMut, changes_since};
 pub use team::Team;

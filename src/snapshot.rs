@@ -44,7 +44,7 @@ mod units;
 mod what_if;
 
 pub use reverse::{ProfileCount, ProfileCounts, ReasonCounts};
-pub use shared::{Follow, SharedSnapshot, SnapshotGuard};
+pub use shared::{Follow, SharedSnapshot, SnapshotGuard, SnapshotReader};
 
 use std::borrow::Cow;
 use std::fmt;

@@ -16,10 +16,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use rbac_profiles::{
-    AccessLevel, BusinessUnit, BusinessUnitId, Change, ChannelProvider, ColumnAccess, ColumnKey,
-    ColumnProfile, ColumnProfileId, Directory, DirectoryDoc, Licence, Privilege, PrivilegeDef,
-    ProductivityPane, Profile, ProfileId, ProfileSettings, Role, RoleAssignment, RoleId, Store,
-    StoreError, StoreMut, Team, TeamId, Template, TemplateId, ToolSettings, User, UserId,
+    AccessLevel, BusinessUnit, BusinessUnitId, Change, ChangeSet, ChannelProvider, ColumnAccess,
+    ColumnKey, ColumnProfile, ColumnProfileId, Directory, DirectoryDoc, Licence, Privilege,
+    PrivilegeDef, ProductivityPane, Profile, ProfileId, ProfileSettings, Role, RoleAssignment,
+    RoleId, Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, ToolSettings, User,
+    UserId,
 };
 use rusqlite::{Connection, OptionalExtension, Params, Transaction, params};
 use serde::Serialize;
@@ -197,6 +198,12 @@ CREATE TABLE IF NOT EXISTS channel_providers (
 CREATE TABLE IF NOT EXISTS fallback_profile (
     only    INTEGER PRIMARY KEY CHECK (only = 1),
     profile TEXT NOT NULL REFERENCES profiles (id)
+);
+-- The change feed: every change set applied, as JSON, numbered from 1 in
+-- the transaction that applied it. The store's version is the highest.
+CREATE TABLE IF NOT EXISTS changes (
+    version INTEGER PRIMARY KEY CHECK (version > 0),
+    changes TEXT NOT NULL
 );
 ";
 
@@ -757,6 +764,39 @@ fn put_column_profile(tx: &Transaction<'_>, profile: &ColumnProfile) -> Result<(
 }
 
 impl Store for SqliteStore {
+    fn version(&self) -> Result<Option<u64>, StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(version), 0) FROM changes", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
+        Ok(Some(u64::try_from(version).map_err(StoreError::new)?))
+    }
+
+    /// This example keeps every change set, so it never answers `None`.
+    fn changes_since(&self, version: u64) -> Result<Option<Vec<ChangeSet>>, StoreError> {
+        let from = i64::try_from(version).map_err(StoreError::new)?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT version, changes FROM changes WHERE version > ?1 ORDER BY version")
+            .map_err(db)?;
+        let rows = statement
+            .query_map([from], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(db)?;
+        let mut sets = Vec::new();
+        for row in rows {
+            let (version, json) = row.map_err(db)?;
+            sets.push(ChangeSet {
+                version: u64::try_from(version).map_err(StoreError::new)?,
+                changes: serde_json::from_str(&json).map_err(StoreError::new)?,
+            });
+        }
+        Ok(Some(sets))
+    }
+
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
         let key = id.as_str();
         let Some((name, unit, disabled)) = self.row(
@@ -1200,6 +1240,15 @@ impl StoreMut for SqliteStore {
                 }
             }
         }
+        // The feed entry, in the same transaction: the version moves with
+        // the data or not at all.
+        let json = serde_json::to_string(changes).map_err(StoreError::new)?;
+        execute(
+            &tx,
+            "INSERT INTO changes (version, changes) \
+             SELECT COALESCE(MAX(version), 0) + 1, ?1 FROM changes",
+            [json.as_str()],
+        )?;
         tx.commit().map_err(db)
     }
 }

@@ -24,7 +24,7 @@ use crate::privilege::AccessLevel;
 use crate::profile::{Channel, ProductivityTool, Profile, ProfileSettings, Template, TemplateKind};
 use crate::resolve::{Reason, Resolution, resolve_profile};
 use crate::snapshot::Snapshot;
-use crate::store::{MemoryStore, Store, StoreMut};
+use crate::store::{MemoryStore, Store, StoreMut, changes_since};
 use crate::user::User;
 use crate::{AdminOp, Holding, administer, administer_all};
 
@@ -143,6 +143,12 @@ impl fmt::Display for ConformanceReport {
 ///   each read of the seed 004 administration in turn, and its write, is an
 ///   [`Error::Storage`] and leaves the store as it was; the same batch then
 ///   succeeds.
+/// - `versions and feed` (a store whose [`Store::version`] is `Some`):
+///   every change set written moves the version by one, a refused or empty
+///   operation by none; a snapshot records the version; [`changes_since`]
+///   the first version lists every later one, and replaying it on the
+///   first state gives the last. The store must keep the feed of the
+///   suite's cases (a dozen change sets).
 /// - `snapshot agrees`: a [`Snapshot`] compiled from the host's store
 ///   (which reads its listings: `user_ids`, `privilege_keys`, `profiles`)
 ///   answers every user × privilege and every resolution as the store
@@ -172,7 +178,7 @@ where
     F: FnMut(Directory) -> Result<S, StoreError>,
 {
     type Check<F> = fn(&mut F) -> Result<(), String>;
-    let checks: [(&'static str, Check<F>); 10] = [
+    let checks: [(&'static str, Check<F>); 11] = [
         ("reads", reads::<S, F>),
         ("worked examples", worked_examples::<S, F>),
         ("tie-breaks", tie_breaks::<S, F>),
@@ -183,6 +189,7 @@ where
         ("storage failures change nothing", storage_failures::<S, F>),
         ("snapshot agrees", snapshot_agrees::<S, F>),
         ("agrees with the memory store", agrees::<S, F>),
+        ("versions and feed", versions_and_feed::<S, F>),
     ];
     let mut report = ConformanceReport::default();
     for (check, run) in checks {
@@ -1233,6 +1240,68 @@ where
                 let expected = resolve_profile(&memory, &user.id).map_err(|e| e.to_string());
                 expect_eq(found, expected, format!("{when}: resolving {}", user.id))?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// For a store that keeps a version: each change set written moves it by
+/// one (a refused operation, or one that changes nothing, by none), a
+/// snapshot records it, and the feed from the first version replays onto
+/// the first state to give the last. A store without versions passes.
+fn versions_and_feed<S, F>(factory: &mut F) -> Outcome
+where
+    S: StoreMut,
+    F: FnMut(Directory) -> Result<S, StoreError>,
+{
+    let admin = UserId::from(strategies::ADMIN);
+    for (case, (directory, ops)) in (1..).zip(generated()?) {
+        let mut store = ok(factory(directory.clone()), "the factory failed")?;
+        let Some(first) = ok(store.version(), "reading the version")? else {
+            return Ok(());
+        };
+        let mut memory = MemoryStore::new(directory.clone());
+        for (position, op) in (1..).zip(&ops) {
+            let when = format!("generated case {case}, operation {position} ({op:?})");
+            let _ = administer(&mut memory, &admin, op);
+            let _ = administer(&mut store, &admin, op);
+            let written = ok(memory.version(), "the memory store")?.unwrap_or_default();
+            let version = ok(store.version(), format!("{when}: reading the version"))?;
+            expect_eq(
+                version,
+                Some(first + written),
+                format!("{when}: the version"),
+            )?;
+        }
+        let last = first + ok(memory.version(), "the memory store")?.unwrap_or_default();
+        let snapshot = ok(Snapshot::compile(&store), format!("case {case}: compiling"))?;
+        expect_eq(
+            snapshot.version(),
+            Some(last),
+            format!("case {case}: the snapshot's version"),
+        )?;
+        let sets = ok(
+            changes_since(&store, first),
+            format!("case {case}: the feed since version {first}"),
+        )?;
+        let versions: Vec<u64> = sets.iter().map(|set| set.version).collect();
+        let expected: Vec<u64> = (first + 1..=last).collect();
+        expect_eq(
+            versions,
+            expected,
+            format!("case {case}: the feed's versions"),
+        )?;
+        let mut replayed = MemoryStore::new(directory);
+        for set in &sets {
+            ok(
+                replayed.apply(&set.changes),
+                format!("case {case}: replaying version {}", set.version),
+            )?;
+        }
+        if replayed.directory() != memory.directory() {
+            return Err(format!(
+                "case {case}: the feed replayed gives another state than the operations"
+            ));
         }
     }
     Ok(())
