@@ -12,7 +12,7 @@ use rbac_profiles::{AdminOp, Directory, DirectoryDoc, MemoryStore};
 fn the_memory_store_passes_the_conformance_suite() {
     let report = check_store(|directory: Directory| Ok(MemoryStore::new(directory)));
     assert!(report.is_ok(), "{report}");
-    assert_eq!(report.passed.len(), 10, "{report}");
+    assert_eq!(report.passed.len(), 11, "{report}");
 }
 
 #[test]
