@@ -477,7 +477,8 @@ pub enum Error {
     SnapshotLimit {
         /// What overflowed: `"users"`, `"privileges"`, `"profiles"`,
         /// `"roles"`, `"references"` (role, team and inclusion references in
-        /// all) or `"bytes of id text"`.
+        /// all), `"bytes of id text"` or `"snapshots compiled in this
+        /// process"` (a snapshot's identity is never reused).
         what: &'static str,
         /// The most a snapshot holds.
         limit: u64,

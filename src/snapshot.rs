@@ -47,7 +47,7 @@ pub use shared::{SharedSnapshot, SnapshotGuard};
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use access::{OwnerIx, PrincipalIx, RecordIx, ShareIx};
 use bits::{Rows, has_bit, intersects};
@@ -112,8 +112,9 @@ const LEVELS: [AccessLevel; 4] = [
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 pub struct Snapshot {
-    /// Distinguishes this snapshot's handles from every other's.
-    stamp: u32,
+    /// Distinguishes this snapshot's handles from every other's: issued
+    /// once in the process, never reused.
+    stamp: Stamp,
     users: IdTable,
     /// Per privilege: the share right its action matches, if any.
     rights: Vec<Option<AccessRight>>,
@@ -192,13 +193,15 @@ macro_rules! handle {
         $(#[$doc])*
         ///
         /// A handle is an index into the [`Snapshot`] that issued it, in id
-        /// order, stamped with that snapshot: another snapshot refuses it
-        /// (a stale handle kept across a recompile never answers for
-        /// somebody else).
+        /// order, stamped with that snapshot's identity: every other
+        /// snapshot refuses it. Identities are 64-bit and issued once per
+        /// process, never reused (compiling fails rather than wrap), so a
+        /// stale handle kept across a recompile can't answer for somebody
+        /// else, however many snapshots were compiled since.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name {
             // `stamp` first: handles of one snapshot order by index.
-            stamp: u32,
+            stamp: Stamp,
             ix: u32,
         }
 
@@ -304,8 +307,57 @@ pub enum ResolvedReason {
     OutOfBox,
 }
 
-/// Stamps for snapshots, one per compilation (wrapping after 2^32).
-static STAMPS: AtomicU32 = AtomicU32::new(1);
+/// A snapshot's identity, which its handles carry: unique in the process.
+///
+/// 64 bits held as two halves, so a handle stays 4-byte aligned (12
+/// bytes, and [`Resolved`] 48). Issued by [`Stamp::next`] from a counter
+/// that refuses to wrap: two snapshots never share one, so a handle is
+/// accepted only by the snapshot that issued it (and its clones). At one
+/// compile a nanosecond the counter would last 584 years; were it ever
+/// spent, compiling fails with [`Error::SnapshotLimit`] instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Stamp {
+    high: u32,
+    low: u32,
+}
+
+/// The last stamp issued.
+static STAMPS: AtomicU64 = AtomicU64::new(0);
+
+impl Stamp {
+    /// A stamp no snapshot of the process has had.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotLimit`] once 2^64 − 1 stamps were issued.
+    fn next() -> Result<Self, Error> {
+        Stamp::next_from(&STAMPS)
+    }
+
+    fn next_from(counter: &AtomicU64) -> Result<Self, Error> {
+        let last = counter
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+            .map_err(|_| Error::SnapshotLimit {
+                what: "snapshots compiled in this process",
+                limit: u64::MAX,
+            })?;
+        Ok(Stamp::from_bits(last.saturating_add(1)))
+    }
+
+    fn from_bits(bits: u64) -> Self {
+        Stamp {
+            high: (bits >> 32) as u32,
+            low: bits as u32,
+        }
+    }
+
+    /// Whether `self` and `other` differ, without a branch: zero when
+    /// equal.
+    #[inline]
+    fn differs(self, other: Stamp) -> u32 {
+        (self.high ^ other.high) | (self.low ^ other.low)
+    }
+}
 
 impl Snapshot {
     /// Reads the whole store once and compiles it.
@@ -327,7 +379,9 @@ impl Snapshot {
     /// store path would fail only the questions about that user;
     /// [`Error::UnknownUser`] when the store lists a user it then does not
     /// return; [`Error::SnapshotLimit`] past 4 294 967 294 entities of a kind
-    /// or 4 GiB of id text; [`Error::SnapshotTooLarge`] when a table can't
+    /// or 4 GiB of id text (or, never in practice, once the process has
+    /// compiled 2^64 − 1 snapshots: identities are not reused);
+    /// [`Error::SnapshotTooLarge`] when a table can't
     /// be allocated. The role rows take users × roles / 8 bytes (rounded up
     /// to 8, 16, 32 or 64 bytes a user up to 512 roles).
     ///
@@ -340,7 +394,7 @@ impl Snapshot {
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn compile<S: Store + ?Sized>(store: &S) -> Result<Self, Error> {
-        compile::compile(store, STAMPS.fetch_add(1, Ordering::Relaxed))
+        compile::compile(store, Stamp::next()?)
     }
 
     /// How many users the snapshot holds.
@@ -988,12 +1042,12 @@ impl Snapshot {
     /// Whether both handles carry this snapshot's stamp.
     #[inline]
     fn issued(&self, user: UserIx, privilege: PrivilegeIx) -> bool {
-        (user.stamp ^ self.stamp) | (privilege.stamp ^ self.stamp) == 0
+        user.stamp.differs(self.stamp) | privilege.stamp.differs(self.stamp) == 0
     }
 
     /// `ix` when `stamp` is this snapshot's.
     #[inline]
-    fn own(&self, stamp: u32, ix: u32) -> Option<u32> {
+    fn own(&self, stamp: Stamp, ix: u32) -> Option<u32> {
         (stamp == self.stamp).then_some(ix)
     }
 
@@ -1054,5 +1108,41 @@ pub(crate) struct RouteTables {
 impl RouteTables {
     pub(super) fn heap_bytes(&self) -> usize {
         self.team_roles.heap_bytes() + self.includes.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_are_never_reused_and_refuse_to_wrap() {
+        let counter = AtomicU64::new(u64::MAX - 2);
+        let a = Stamp::next_from(&counter).unwrap();
+        let b = Stamp::next_from(&counter).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(b, Stamp::from_bits(u64::MAX));
+        // Spent: an error, and the counter stays spent, never back to 0.
+        assert!(matches!(
+            Stamp::next_from(&counter),
+            Err(Error::SnapshotLimit { limit: u64::MAX, .. })
+        ));
+        assert_eq!(counter.load(Ordering::Relaxed), u64::MAX);
+    }
+
+    #[test]
+    fn stamps_differing_in_either_half_differ() {
+        let one = Stamp::from_bits(1);
+        assert_eq!(one.differs(Stamp::from_bits(1)), 0);
+        assert_ne!(one.differs(Stamp::from_bits(1 | 1 << 32)), 0);
+        assert_ne!(one.differs(Stamp::from_bits(2)), 0);
+        assert!(Stamp::from_bits(1 << 32) > Stamp::from_bits(u64::from(u32::MAX)));
+    }
+
+    #[test]
+    fn handles_stay_small() {
+        assert_eq!(size_of::<UserIx>(), 12);
+        assert_eq!(size_of::<Resolved>(), 48);
     }
 }

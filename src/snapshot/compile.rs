@@ -9,7 +9,7 @@ use super::bits::{Rows, intersects};
 use super::intern::{IdHash, IdTable, NONE};
 use super::tables::{Csr, UserPlaces, checked_len, filled};
 use super::units::Units;
-use super::{LEVELS, Ranked, RouteTables, Snapshot, persona_mask};
+use super::{LEVELS, Ranked, RouteTables, Snapshot, Stamp, persona_mask};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
@@ -18,7 +18,7 @@ use crate::record::AccessRight;
 use crate::role::Inheritance;
 use crate::store::Store;
 
-pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapshot, Error> {
+pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snapshot, Error> {
     let mut user_ids = store.user_ids()?;
     user_ids.sort_unstable();
     user_ids.dedup();
