@@ -484,7 +484,8 @@ pub enum Error {
         limit: u64,
     },
     /// A snapshot table could not be allocated: the organisation is too big
-    /// for this machine's memory (the role rows take users × roles / 8
+    /// for this machine's memory (the privilege rows take privileges ×
+    /// roles bits, and up to 512 roles the role rows users × roles / 8
     /// bytes).
     #[error("snapshot too large: {what} need {bytes} bytes")]
     SnapshotTooLarge {

@@ -8,7 +8,11 @@
 //!   string-keyed methods;
 //! - every user has one bitset row of the roles they hold, direct and through
 //!   teams, with inclusions expanded; up to 512 roles a row is one cache
-//!   line;
+//!   line. Past 512 roles the snapshot keeps no such rows (they would grow
+//!   with users × roles): a check reads the user's own roles and their
+//!   teams' against one row per privilege and level of the roles whose
+//!   inclusions grant it, so memory stays linear in users plus roles ×
+//!   privileges / 2 bits whatever the number of roles;
 //! - every privilege has one bitset row per access level of the roles that
 //!   grant it at that level or higher, so a check is "do the two rows share a
 //!   bit": one cache miss for the user's row, the privilege rows stay cached;
@@ -144,8 +148,10 @@ pub struct Snapshot {
     /// higher: one bit test per held role answers record access.
     reach: Rows,
     /// Per user: every role held, direct or through a team, inclusions
-    /// expanded.
-    held: Rows,
+    /// expanded; `None` past [`compile::DENSE_ROLES`] roles, where a check
+    /// reads the user's roles and their teams' against `reach` instead, so
+    /// memory stays linear in users whatever the number of roles.
+    held: Option<Rows>,
     /// Per user: the roles held directly, in id order (profiles map only
     /// these).
     direct_roles: Csr,
@@ -382,8 +388,11 @@ impl Snapshot {
     /// or 4 GiB of id text (or, never in practice, once the process has
     /// compiled 2^64 − 1 snapshots: identities are not reused);
     /// [`Error::SnapshotTooLarge`] when a table can't
-    /// be allocated. The role rows take users × roles / 8 bytes (rounded up
-    /// to 8, 16, 32 or 64 bytes a user up to 512 roles).
+    /// be allocated. Up to 512 roles, the role rows take users × roles / 8
+    /// bytes (rounded up to 8, 16, 32 or 64 bytes a user); past that there
+    /// are none. The privilege rows take privileges × roles bits (× 8:
+    /// four levels, own grants and through inclusions). Compiling is
+    /// linear in the store's size plus those rows.
     ///
     /// ```
     /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
@@ -695,13 +704,7 @@ impl Snapshot {
     /// ```
     #[inline]
     pub fn has_privilege_ix(&self, user: UserIx, privilege: PrivilegeIx) -> bool {
-        if !self.issued(user, privilege) {
-            return false;
-        }
-        intersects(
-            self.held.row(user.index()),
-            self.grants.row(privilege.index() * LEVELS.len()),
-        )
+        self.issued(user, privilege) && self.holds_row(user.ix, privilege.index() * LEVELS.len())
     }
 
     /// [`Snapshot::privilege_level`] by handle. A handle this snapshot did
@@ -722,10 +725,62 @@ impl Snapshot {
         if !self.issued(user, privilege) {
             return AccessLevel::None;
         }
-        self.level_of(self.held.row(user.index()), privilege.ix)
+        let first = privilege.index() * LEVELS.len();
+        // Each level's roles are a subset of the level below's.
+        LEVELS
+            .iter()
+            .enumerate()
+            .take_while(|(l, _)| self.holds_row(user.ix, first + l))
+            .last()
+            .map_or(AccessLevel::None, |(_, level)| *level)
     }
 
-    /// The highest level at which the roles of `held` grant privilege `p`.
+    /// Whether user `user` holds a role of grant row `row` (privilege `p`,
+    /// level `l` at row `p * LEVELS.len() + l`), inclusions expanded.
+    #[inline]
+    fn holds_row(&self, user: u32, row: usize) -> bool {
+        match &self.held {
+            Some(held) => intersects(held.row(user as usize), self.grants.row(row)),
+            None => {
+                // A role held reaches the row when its closure grants.
+                let reach = self.reach.row(row);
+                let reaches = |roles: &[u32]| roles.iter().any(|r| has_bit(reach, *r as usize));
+                reaches(self.direct_roles.row(user as usize))
+                    || self
+                        .places
+                        .teams(user)
+                        .iter()
+                        .any(|team| reaches(self.routes.team_roles.row(*team as usize)))
+            }
+        }
+    }
+
+    /// Every role user `user` holds, inclusions expanded, as a row of role
+    /// bits: the compiled row, or past [`compile::DENSE_ROLES`] roles one
+    /// walked for the asking (linear in the roles the user reaches).
+    fn held_row(&self, user: u32) -> Cow<'_, [u64]> {
+        if let Some(held) = &self.held {
+            return Cow::Borrowed(held.row(user as usize));
+        }
+        let mut row = vec![0u64; self.roles.len().div_ceil(64)];
+        let mut pending: Vec<u32> = self.direct_roles.row(user as usize).to_vec();
+        for team in self.places.teams(user) {
+            pending.extend(self.routes.team_roles.row(*team as usize));
+        }
+        while let Some(role) = pending.pop() {
+            if let Some(word) = row.get_mut(role as usize / 64) {
+                let bit = 1u64 << (role % 64);
+                if *word & bit == 0 {
+                    *word |= bit;
+                    pending.extend(self.routes.includes.row(role as usize));
+                }
+            }
+        }
+        Cow::Owned(row)
+    }
+
+    /// The highest level at which the roles of `held` (a row of
+    /// [`Snapshot::held_row`]) grant privilege `p`.
     fn level_of(&self, held: &[u64], p: u32) -> AccessLevel {
         let first = p as usize * LEVELS.len();
         // Each level's roles are a subset of the level below's.
@@ -1007,7 +1062,7 @@ impl Snapshot {
             + self.team_units.capacity() * size_of::<u32>()
             + self.member_owned.capacity()
             + self.reach.heap_bytes()
-            + self.held.heap_bytes()
+            + self.held.as_ref().map_or(0, Rows::heap_bytes)
             + self.direct_roles.heap_bytes()
             + self.direct_profile.capacity() * size_of::<u32>()
             + self.roles.heap_bytes()
@@ -1126,7 +1181,10 @@ mod tests {
         // Spent: an error, and the counter stays spent, never back to 0.
         assert!(matches!(
             Stamp::next_from(&counter),
-            Err(Error::SnapshotLimit { limit: u64::MAX, .. })
+            Err(Error::SnapshotLimit {
+                limit: u64::MAX,
+                ..
+            })
         ));
         assert_eq!(counter.load(Ordering::Relaxed), u64::MAX);
     }

@@ -14,7 +14,7 @@ use rbac_profiles::testkit::Workload;
 use rbac_profiles::testkit::strategies::{self, Conflicts};
 use rbac_profiles::{
     AccessLevel, Directory, DirectoryDoc, Error, MemoryStore, Profile, Reason, ResolvedReason,
-    Snapshot, Store, User, has_privilege, privilege_level, resolve_profile,
+    Snapshot, Store, User, has_privilege, has_privilege_at, privilege_level, resolve_profile,
 };
 
 /// Every user × every privilege, and every user's profile: the snapshot and
@@ -268,4 +268,45 @@ fn the_workload_is_deterministic_and_has_the_benchmark_shape() {
         .count();
     assert!(ranked > 1_500, "{ranked}");
     assert!(snapshot.heap_bytes() > 0);
+}
+
+proptest! {
+    // Each case compiles 520 roles more: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn a_snapshot_past_512_roles_answers_as_its_store(
+        doc in strategies::org(Conflicts::Included),
+    ) {
+        // No per-user role rows past 512 roles: every answer the same,
+        // reverse queries and diffs included.
+        let padded = Directory::builtin_with(common::past_dense_roles(doc.clone())).unwrap();
+        let store = MemoryStore::new(padded);
+        assert_same_answers(&store)?;
+        let snapshot = Snapshot::compile(&store).unwrap();
+        prop_assert!(snapshot.role_ix("zz-pad-519").is_some());
+        let mut users = store.user_ids().unwrap();
+        users.sort();
+        for privilege in store.privilege_keys().unwrap() {
+            for level in [AccessLevel::User, AccessLevel::BusinessUnit, AccessLevel::Organization] {
+                let found: Vec<&str> = snapshot
+                    .users_with(&privilege, level)
+                    .unwrap()
+                    .map(|u| snapshot.user_id(u).unwrap())
+                    .collect();
+                let expected: Vec<&str> = users
+                    .iter()
+                    .filter(|u| has_privilege_at(&store, *u, &privilege, level).unwrap())
+                    .map(|u| u.as_str())
+                    .collect();
+                prop_assert_eq!(found, expected);
+            }
+        }
+        // Dense before, sparse after: roles nobody holds change nothing.
+        let dense = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(doc).unwrap())).unwrap();
+        prop_assert!(dense.role_ix("zz-pad-519").is_none());
+        prop_assert_eq!(dense.diff(&snapshot).unwrap(), Vec::new());
+        prop_assert_eq!(snapshot.diff(&dense).unwrap(), Vec::new());
+        prop_assert!(snapshot.diff(&Snapshot::compile(&store).unwrap()).unwrap().is_empty());
+    }
 }
