@@ -35,6 +35,7 @@
 //! two snapshots ([`Snapshot::diff`]).
 
 mod access;
+mod batch;
 mod bits;
 mod compile;
 mod diff;

@@ -43,6 +43,24 @@ fn assert_same_answers(store: &MemoryStore) -> Result<(), TestCaseError> {
             prop_assert_eq!(snapshot.has_privilege_ix(u, p), expected.is_granted());
         }
     }
+    // In batches: the same answers, in order, by handle and by id.
+    let mut questions = Vec::new();
+    let mut by_id = Vec::new();
+    let mut singles = Vec::new();
+    for user in &users {
+        for privilege in &keys {
+            let u = snapshot.user_ix(user).unwrap();
+            let p = snapshot.privilege_ix(privilege).unwrap();
+            questions.push((u, p));
+            by_id.push((user.as_str(), privilege.as_str()));
+            singles.push(snapshot.has_privilege_ix(u, p));
+        }
+    }
+    let mut answers = vec![true; 3];
+    snapshot.has_privileges_ix(&questions, &mut answers);
+    prop_assert_eq!(&answers, &singles);
+    snapshot.has_privileges(&by_id, &mut answers).unwrap();
+    prop_assert_eq!(&answers, &singles);
     let expected: Vec<_> = users
         .iter()
         .map(|u| resolve_profile(store, u).map_err(|e| e.to_string()))
@@ -154,6 +172,33 @@ fn unknown_ids_are_errors_and_foreign_handles_answer_nothing() {
     );
     assert!(snapshot.has_privilege_ix(stale_user, stale_read));
     assert!(!again.has_privilege_ix(stale_user, stale_read));
+    let fresh = (
+        again.user_ix(uid("u1")).unwrap(),
+        again.privilege_ix(key("app_profile:read")).unwrap(),
+    );
+    let mut answers = Vec::new();
+    again.has_privileges_ix(
+        &[(stale_user, stale_read), fresh, (fresh.0, stale_read)],
+        &mut answers,
+    );
+    assert_eq!(answers, [false, true, false]);
+    let err = again
+        .has_privileges(
+            &[("u1", "app_profile:read"), ("u1", "no-colon")],
+            &mut answers,
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidPrivilege { .. }), "{err}");
+    let err = again
+        .has_privileges(&[("nobody", "app_profile:nothing")], &mut answers)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        again
+            .has_privilege("nobody", "app_profile:nothing")
+            .unwrap_err()
+            .to_string()
+    );
     assert_eq!(
         again.privilege_level_ix(stale_user, stale_read),
         AccessLevel::None
