@@ -57,6 +57,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use access::{OwnerIx, PrincipalIx, RecordIx, ShareIx};
 use bits::{Rows, has_bit, intersects};
 pub use diff::{LevelChange, UserDiff};
+pub(crate) use intern::IdHash;
 use intern::{IdTable, NONE};
 use tables::{Csr, UserPlaces, len_u32};
 use units::Units;
