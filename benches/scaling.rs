@@ -16,7 +16,8 @@
 //! - `diagnose_user_teams`: a user in N teams, each holding a role that
 //!   maps a profile;
 //! - `explain_snapshot_teams`: the snapshot's `explain_privilege` for a
-//!   user in one team of N.
+//!   user in one team of N;
+//! - `administer_all`: a batch of N profile creations over N profiles.
 //!
 //! ```text
 //! cargo bench --bench scaling
@@ -29,11 +30,12 @@
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use rbac_profiles::testkit::Workload;
 use rbac_profiles::{
-    AccessLevel, Directory, DirectoryDoc, MemoryStore, PrivilegeDef, Profile, Role, Snapshot, Team,
-    User, diagnose, diagnose_user, explain_privilege, resolve_profile,
+    AccessLevel, AdminOp, Directory, DirectoryDoc, MemoryStore, PrivilegeDef, Profile, Role,
+    Snapshot, Team, User, administer_all, diagnose, diagnose_user, explain_privilege,
+    resolve_profile,
 };
 
 const READ: &str = "ticket:read";
@@ -224,6 +226,38 @@ fn explain_snapshot_teams(c: &mut Criterion) {
     group.finish();
 }
 
+fn administer_batch(c: &mut Criterion) {
+    let mut group = quick(c, "administer_all");
+    for n in [1_000, 2_000] {
+        let mut doc = DirectoryDoc::default();
+        doc.users
+            .push(User::new("admin", "Admin").with_role("omnichannel-administrator"));
+        for p in 0..n {
+            doc.profiles.push(
+                Profile::new(format!("p{p:05}"), "")
+                    .with_rank(p as u32 + 1)
+                    .with_role("omnichannel-agent"),
+            );
+        }
+        let store = MemoryStore::new(Directory::builtin_with(doc).unwrap());
+        let batch: Vec<AdminOp> = (0..n)
+            .map(|b| AdminOp::CreateProfile {
+                profile: format!("new{b:05}").into(),
+                name: String::new(),
+                settings: Default::default(),
+            })
+            .collect();
+        group.bench_function(format!("{n}"), |b| {
+            b.iter_batched(
+                || store.clone(),
+                |mut store| administer_all(&mut store, "admin", &batch).unwrap(),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     explain_chain,
@@ -231,6 +265,7 @@ criterion_group!(
     diagnose_workload,
     resolve_profile_roles,
     diagnose_user_teams,
-    explain_snapshot_teams
+    explain_snapshot_teams,
+    administer_batch
 );
 criterion_main!(benches);
