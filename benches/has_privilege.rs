@@ -1,7 +1,8 @@
 //! `has_privilege` on random (user, privilege) questions over the benchmark
 //! workload (`testkit::Workload`, 1 000 000 users by default; set
 //! `RBAC_BENCH_USERS` to change it): the compiled snapshot by handle and by
-//! id, and the store path.
+//! id, one by one and through the batch API (`has_privileges_ix`,
+//! `has_privileges`), and the store path.
 //!
 //! Each iteration answers a batch of questions; criterion's throughput line
 //! gives the questions per second, and time per iteration / batch gives the
@@ -47,6 +48,30 @@ fn bench(c: &mut Criterion) {
                     .iter()
                     .filter(|(u, p)| snapshot.has_privilege_ix(*u, *p))
                     .count()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    // The same questions through the batch API: the rows' loads overlap.
+    let mut batches = handles.chunks(BATCH).cycle();
+    let mut answers = Vec::with_capacity(BATCH);
+    group.bench_function("snapshot_handle_batch", |b| {
+        b.iter_batched(
+            || batches.next().unwrap(),
+            |batch| {
+                snapshot.has_privileges_ix(batch, &mut answers);
+                answers.iter().filter(|a| **a).count()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    let mut batches = queries.chunks(BATCH).cycle();
+    group.bench_function("snapshot_str_batch", |b| {
+        b.iter_batched(
+            || batches.next().unwrap(),
+            |batch| {
+                snapshot.has_privileges(batch, &mut answers).unwrap();
+                answers.iter().filter(|a| **a).count()
             },
             BatchSize::SmallInput,
         )

@@ -7,7 +7,9 @@
 //! ```
 //!
 //! Prints one line per measure, `measure=<name> users=<N> ns_per_op=<x>
-//! total_ms=<y>` (the median of several rounds), and the snapshot's size.
+//! total_ms=<y>` (the median of several rounds; `diagnose` is one run), and
+//! the snapshot's size. Privilege checks are measured one by one and in
+//! batches (`has_privileges_ix`, `has_privileges`) on the same questions.
 //! The organisation is `testkit::Workload::new(N)`: 200 custom roles, 500
 //! custom privileges (5 % of cells granted), 1 000 ranked profiles of 5
 //! roles, 1–4 direct roles and 0–2 teams a user; with `--business-units`,
@@ -39,8 +41,8 @@ usage: cargo run --release --example bulk -- [--users N] [--business-units B]
 
 Compiles a snapshot of testkit::Workload::new(N) (default 100000 users, no
 business units) and prints one line per measure: compile, resolve_all,
-privilege checks by handle, by id and on the store path, single
-resolutions, and the size. With B > 0 business units, also record access:
+privilege checks by handle and by id (one by one and in batches) and on
+the store path, single resolutions, diagnose, and the size. With B > 0 business units, also record access:
 can_access by handle and by id, and access_filter.";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -80,6 +82,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     report("has_privilege_handle", users, by_handle, QUERIES);
 
+    // The same questions in one batch: the rows' loads overlap.
+    let mut answers = Vec::with_capacity(QUERIES);
+    let (batch, granted_batch) = median_of(ROUNDS, || {
+        snapshot.has_privileges_ix(&handles, &mut answers);
+        answers.iter().filter(|a| **a).count()
+    });
+    assert_eq!(granted, granted_batch);
+    report("has_privilege_handle_batch", users, batch, QUERIES);
+
     let (by_str, granted_str) = median_of(ROUNDS, || {
         queries
             .iter()
@@ -88,6 +99,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     assert_eq!(granted, granted_str);
     report("has_privilege_str", users, by_str, QUERIES);
+
+    let (batch_str, granted_batch_str) = median_of(ROUNDS, || {
+        snapshot.has_privileges(&queries, &mut answers).unwrap();
+        answers.iter().filter(|a| **a).count()
+    });
+    assert_eq!(granted, granted_batch_str);
+    report("has_privilege_str_batch", users, batch_str, QUERIES);
 
     let some = queries.get(..STORE_QUERIES).unwrap_or(&queries);
     let (by_store, _) = median_of(ROUNDS, || {
@@ -107,6 +125,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if units > 0 {
         record_access(&workload, &snapshot, &queries)?;
     }
+
+    // Every user's diagnostics, once: the directory-wide facts are
+    // computed once a run, so this grows with the users.
+    let (diagnose, found) = median_of(1, || rbac_profiles::diagnose(&store).unwrap());
+    report("diagnose", users, diagnose, users);
+    eprintln!("{} diagnostics", found.len());
 
     let bytes = snapshot.heap_bytes();
     println!(

@@ -118,11 +118,16 @@ pub fn privilege_level<S: Store + ?Sized>(
 
 /// Every route by which `user` holds `privilege`; empty when they don't.
 ///
-/// One route per (held role, granting role) pair and way of holding the
-/// role (directly, or through each team), with the shortest inclusion chain
-/// between them; a role or team the store lists twice counts once. Sorted by granting role, then holding
-/// (direct first, then teams by id), then chain, so the answer does not
-/// depend on the order of lists in the store.
+/// Each granting role is given once ([`Route`]): its level, one shortest
+/// inclusion chain from a role the user holds down to it, how that first
+/// role is held (ties going to direct holdings, then teams by id, then
+/// smaller role ids), and in `other_paths` how many other ways (holdings
+/// and chains) lead to it. So the answer holds at most one route per role
+/// the user reaches, however many paths there are (a user in N teams over
+/// an N-role chain gets N routes, not N²), and costs time linear in the
+/// part of the organisation the user reaches; a role or team the store
+/// lists twice counts once. Sorted by granting role id, so the answer
+/// does not depend on the order of lists in the store.
 ///
 /// # Errors
 ///

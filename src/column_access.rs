@@ -285,9 +285,12 @@ impl ColumnGrant {
 /// profiles that cover the user, plus, for a System Administrator, one route
 /// per permission and role route to System Administrator. On a column that
 /// is not secured: one route per permission and route to the table
-/// privilege, as [`explain_privilege`](crate::explain_privilege) gives them.
-/// Sorted by permission, then as [`ColumnGrant`] orders, so the answer does
-/// not depend on the order of lists in the store.
+/// privilege, as [`explain_privilege`](crate::explain_privilege) gives them
+/// (each granting role once, with one shortest chain and the other paths
+/// counted). So the answer holds at most three permissions × (profiles ×
+/// holdings + roles the user reaches) routes, however many inclusion paths
+/// there are. Sorted by permission, then as [`ColumnGrant`] orders, so the
+/// answer does not depend on the order of lists in the store.
 ///
 /// # Errors
 ///

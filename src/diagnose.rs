@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -19,12 +19,13 @@ use crate::catalog::{
 };
 use crate::directory::{Conflict, conflicts};
 use crate::error::{EntityRef, Error};
-use crate::held::{load_user, walk_held_roles, walk_roles_from};
+use crate::held::load_user;
 use crate::id::{AsId, ProfileId, RoleId, TeamId, UserId};
 use crate::key::Privilege;
 use crate::licence::{Licence, unlicensed};
 use crate::profile::Profile;
 use crate::resolve::{ProfileIndex, Reason};
+use crate::snapshot::IdHash;
 use crate::store::Store;
 use crate::user::User;
 
@@ -298,11 +299,18 @@ pub fn diagnose<S: Store + ?Sized>(store: &S) -> Result<Vec<Diagnostic>, Error> 
             .iter()
             .filter_map(|p| unlicensed_diagnostic(p, licences.as_ref())),
     );
-    for id in store.user_ids()? {
-        let user = load_user(store, &id)?;
-        found.extend(user_diagnostics(store, &user, &facts)?);
-    }
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // Users in id order, each one's findings sorted: the whole list is
+    // then in order without sorting every user's findings together.
+    let mut ids = store.user_ids()?;
+    ids.sort_unstable();
+    let mut graph = Graph::default();
+    for id in &ids {
+        let user = load_user(store, id)?;
+        let mut mine = user_diagnostics(store, &user, &facts, &mut graph)?;
+        mine.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        found.extend(mine);
+    }
     Ok(found)
 }
 
@@ -406,55 +414,244 @@ pub fn diagnose_user<S: Store + ?Sized>(
     let profiles = store.profiles()?;
     let fallback = store.fallback_profile()?;
     let facts = Facts::new(&profiles, fallback.as_ref());
-    let mut diagnostics = user_diagnostics(store, &user, &facts)?;
+    let mut diagnostics = user_diagnostics(store, &user, &facts, &mut Graph::default())?;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(diagnostics)
+}
+
+/// The roles and teams a diagnose run has read, each read once and
+/// numbered: a user's walk then runs over numbers, with no id cloned,
+/// hashed or compared per role, and each role's own facts (its case
+/// grants, whether it reads profiles) are worked out once a run.
+#[derive(Default)]
+struct Graph {
+    index: HashMap<RoleId, u32, IdHash>,
+    roles: Vec<Node>,
+    teams: HashMap<TeamId, Vec<u32>, IdHash>,
+    /// Per role: the walk that last reached it.
+    seen: Vec<u32>,
+    /// The current walk.
+    walk: u32,
+}
+
+struct Node {
+    id: RoleId,
+    includes: Vec<RoleId>,
+    /// `includes` as numbers, once resolved.
+    children: Option<Vec<u32>>,
+    /// A custom role granting a `case:*` privilege.
+    case: bool,
+    /// Grants `app_profile:read`.
+    reads: bool,
+}
+
+/// Who refers to a role: named only if the store lacks it.
+#[derive(Clone, Copy)]
+enum Referrer<'a> {
+    User(&'a UserId),
+    Team(&'a TeamId),
+    Role(u32),
+}
+
+impl Graph {
+    /// The number of role `id`, read from the store the first time.
+    fn node<S: Store + ?Sized>(
+        &mut self,
+        store: &S,
+        id: &RoleId,
+        by: Referrer<'_>,
+    ) -> Result<u32, Error> {
+        if let Some(ix) = self.index.get(id) {
+            return Ok(*ix);
+        }
+        let Some(role) = store.role(id)? else {
+            let owner = match by {
+                Referrer::User(user) => EntityRef::User(user.clone()),
+                Referrer::Team(team) => EntityRef::Team(team.clone()),
+                Referrer::Role(ix) => EntityRef::Role(self.id(ix).clone()),
+            };
+            return Err(Error::UnknownReference {
+                owner,
+                target: EntityRef::Role(id.clone()),
+            });
+        };
+        let grants = |test: &dyn Fn(&Privilege) -> bool| {
+            role.grants
+                .iter()
+                .any(|(key, level)| level.is_granted() && test(key))
+        };
+        let node = Node {
+            id: role.id.clone(),
+            includes: role.includes.clone(),
+            children: None,
+            case: !ROLE_IDS.contains(&role.id) && grants(&|key| key.entity() == "case"),
+            reads: grants(&|key| *key == APP_PROFILE_READ),
+        };
+        let ix = u32::try_from(self.roles.len()).unwrap_or(u32::MAX);
+        self.roles.push(node);
+        self.seen.push(0);
+        self.index.insert(id.clone(), ix);
+        Ok(ix)
+    }
+
+    fn id(&self, ix: u32) -> &RoleId {
+        static NONE: RoleId = RoleId::from_static("");
+        self.roles.get(ix as usize).map_or(&NONE, |n| &n.id)
+    }
+
+    /// The roles of team `id` as numbers, read from the store the first
+    /// time.
+    fn team_roles<S: Store + ?Sized>(
+        &mut self,
+        store: &S,
+        id: &TeamId,
+        user: &UserId,
+    ) -> Result<Vec<u32>, Error> {
+        if let Some(roles) = self.teams.get(id) {
+            return Ok(roles.clone());
+        }
+        let team = store.team(id)?.ok_or_else(|| Error::UnknownReference {
+            owner: EntityRef::User(user.clone()),
+            target: EntityRef::Team(id.clone()),
+        })?;
+        let mut roles = Vec::with_capacity(team.roles.len());
+        for role in &team.roles {
+            roles.push(self.node(store, role, Referrer::Team(id))?);
+        }
+        self.teams.insert(id.clone(), roles.clone());
+        Ok(roles)
+    }
+
+    /// Starts a walk: no role reached yet.
+    fn start(&mut self) {
+        self.walk = self.walk.wrapping_add(1);
+        if self.walk == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.walk = 1;
+        }
+    }
+
+    /// Whether role `ix` was reached in the current walk.
+    fn reached(&self, ix: u32) -> bool {
+        self.seen.get(ix as usize) == Some(&self.walk)
+    }
+
+    /// Reaches `root` and every role it includes, transitively, that the
+    /// current walk has not reached yet, calling `visit` once for each.
+    fn reach<S: Store + ?Sized>(
+        &mut self,
+        store: &S,
+        root: u32,
+        mut visit: impl FnMut(&Node, u32),
+    ) -> Result<(), Error> {
+        let mut pending = vec![root];
+        while let Some(ix) = pending.pop() {
+            if self.reached(ix) {
+                continue;
+            }
+            if let Some(seen) = self.seen.get_mut(ix as usize) {
+                *seen = self.walk;
+            }
+            let children = match self.roles.get(ix as usize) {
+                Some(Node {
+                    children: Some(children),
+                    ..
+                }) => children.clone(),
+                Some(node) => {
+                    let includes = node.includes.clone();
+                    let mut children = Vec::with_capacity(includes.len());
+                    for child in &includes {
+                        children.push(self.node(store, child, Referrer::Role(ix))?);
+                    }
+                    if let Some(node) = self.roles.get_mut(ix as usize) {
+                        node.children = Some(children.clone());
+                    }
+                    children
+                }
+                None => Vec::new(),
+            };
+            if let Some(node) = self.roles.get(ix as usize) {
+                visit(node, ix);
+            }
+            pending.extend(children.iter().rev().filter(|c| !self.reached(**c)));
+        }
+        Ok(())
+    }
 }
 
 /// What the diagnostics need to know of the roles a user holds.
 #[derive(Default)]
 struct Held {
     /// Every role held: direct, through teams, included.
-    roles: BTreeSet<RoleId>,
+    roles: Vec<u32>,
     /// Custom roles among them that grant a `case:*` privilege.
-    case_roles: BTreeSet<RoleId>,
+    case_roles: Vec<RoleId>,
     /// Whether any grants `app_profile:read`.
     reads_profiles: bool,
+    /// The built-in roles the rules name, and whether each is held.
+    named: [(bool, RoleId); 7],
 }
 
 impl Held {
-    fn of<S: Store + ?Sized>(store: &S, user: &User) -> Result<Self, Error> {
+    fn of<S: Store + ?Sized>(store: &S, user: &User, graph: &mut Graph) -> Result<Self, Error> {
         let mut held = Held::default();
-        walk_held_roles(store, user, |role| {
-            let grants = |test: &dyn Fn(&Privilege) -> bool| {
-                role.grants
-                    .iter()
-                    .any(|(key, level)| level.is_granted() && test(key))
-            };
-            if !ROLE_IDS.contains(&role.id) && grants(&|key| key.entity() == "case") {
-                held.case_roles.insert(role.id.clone());
-            }
-            held.reads_profiles |= grants(&|key| *key == APP_PROFILE_READ);
-            held.roles.insert(role.id.clone());
-        })?;
+        if user.disabled {
+            return Ok(held);
+        }
+        let mut roots: Vec<u32> = Vec::with_capacity(user.roles.len() + user.teams.len());
+        for role in user.role_ids() {
+            roots.push(graph.node(store, role, Referrer::User(&user.id))?);
+        }
+        for team in &user.teams {
+            roots.extend(graph.team_roles(store, team, &user.id)?);
+        }
+        graph.start();
+        for root in roots {
+            graph.reach(store, root, |node, ix| {
+                if node.case {
+                    held.case_roles.push(node.id.clone());
+                }
+                held.reads_profiles |= node.reads;
+                held.roles.push(ix);
+            })?;
+        }
+        held.case_roles.sort_unstable();
+        for (slot, id) in held.named.iter_mut().zip(NAMED_ROLES.iter()) {
+            *slot = (
+                graph.index.get(id).is_some_and(|ix| graph.reached(*ix)),
+                id.clone(),
+            );
+        }
         Ok(held)
     }
 
     fn holds(&self, role: &RoleId) -> bool {
-        self.roles.contains(role)
+        self.named.iter().any(|(held, id)| *held && id == role)
     }
 }
+
+/// The roles [`Held::holds`] answers for.
+static NAMED_ROLES: [RoleId; 7] = [
+    BASIC_USER,
+    OMNICHANNEL_ADMINISTRATOR,
+    SYSTEM_ADMINISTRATOR,
+    OMNICHANNEL_API_ACCESS,
+    OMNICHANNEL_AGENT,
+    OMNICHANNEL_SUPERVISOR,
+    CUSTOMER_SERVICE_REPRESENTATIVE,
+];
 
 fn user_diagnostics<S: Store + ?Sized>(
     store: &S,
     user: &User,
     facts: &Facts<'_>,
+    graph: &mut Graph,
 ) -> Result<Vec<Diagnostic>, Error> {
     // A disabled user holds nothing and uses nothing: nothing to advise.
     if user.disabled {
         return Ok(Vec::new());
     }
-    let held = Held::of(store, user)?;
+    let held = Held::of(store, user, graph)?;
     let mut found = Vec::new();
 
     if !held.roles.is_empty() && !held.holds(&BASIC_USER) {
@@ -512,7 +709,7 @@ fn user_diagnostics<S: Store + ?Sized>(
             ),
         ));
     }
-    found.extend(profile_diagnostics(store, user, &held, facts)?);
+    found.extend(profile_diagnostics(store, user, &held, facts, graph)?);
     Ok(found)
 }
 
@@ -523,6 +720,7 @@ fn profile_diagnostics<S: Store + ?Sized>(
     user: &User,
     held: &Held,
     facts: &Facts<'_>,
+    graph: &mut Graph,
 ) -> Result<Vec<Diagnostic>, Error> {
     let mut found = Vec::new();
     let resolved = match facts.profiles.resolve(user, facts.fallback) {
@@ -556,7 +754,7 @@ fn profile_diagnostics<S: Store + ?Sized>(
             .is_some_and(|r| (rank, profile) < (*now, &r.profile)),
         _ => true,
     };
-    for (role, team) in through_teams_only(store, user)? {
+    for (role, team) in through_teams_only(store, user, graph)? {
         let Some((rank, profile)) = facts.profiles.best_for(&role) else {
             continue;
         };
@@ -584,32 +782,26 @@ fn profile_diagnostics<S: Store + ?Sized>(
 fn through_teams_only<S: Store + ?Sized>(
     store: &S,
     user: &User,
+    graph: &mut Graph,
 ) -> Result<BTreeMap<RoleId, TeamId>, Error> {
     let mut teams: Vec<&TeamId> = user.teams.iter().collect();
     teams.sort_unstable();
     teams.dedup();
-    let mut roots = Vec::new();
-    for team_id in teams {
-        let Some(team) = store.team(team_id)? else {
-            continue;
-        };
-        let owner = EntityRef::Team(team_id.clone());
-        roots.extend(
-            team.roles
-                .iter()
-                .map(|r| (r.clone(), owner.clone(), team_id)),
-        );
-    }
-    // Roots are walked in team id order and each role once: the first team
-    // to reach a role, the smallest, is the one named.
     let mut direct: Vec<&RoleId> = user.role_ids().collect();
     direct.sort_unstable();
     let mut found = BTreeMap::new();
-    walk_roles_from(store, roots, |role, team| {
-        if direct.binary_search(&&role.id).is_err() {
-            found.insert(role.id.clone(), (*team).clone());
+    graph.start();
+    // Teams in id order, each walked to the end before the next: the
+    // first team to reach a role, the smallest, is the one named.
+    for team in teams {
+        for root in graph.team_roles(store, team, &user.id)? {
+            graph.reach(store, root, |node, _| {
+                if direct.binary_search(&&node.id).is_err() {
+                    found.insert(node.id.clone(), team.clone());
+                }
+            })?;
         }
-    })?;
+    }
     Ok(found)
 }
 

@@ -477,13 +477,15 @@ pub enum Error {
     SnapshotLimit {
         /// What overflowed: `"users"`, `"privileges"`, `"profiles"`,
         /// `"roles"`, `"references"` (role, team and inclusion references in
-        /// all) or `"bytes of id text"`.
+        /// all), `"bytes of id text"` or `"snapshots compiled in this
+        /// process"` (a snapshot's identity is never reused).
         what: &'static str,
         /// The most a snapshot holds.
         limit: u64,
     },
     /// A snapshot table could not be allocated: the organisation is too big
-    /// for this machine's memory (the role rows take users × roles / 8
+    /// for this machine's memory (the privilege rows take privileges ×
+    /// roles bits, and up to 512 roles the role rows users × roles / 8
     /// bytes).
     #[error("snapshot too large: {what} need {bytes} bytes")]
     SnapshotTooLarge {

@@ -8,7 +8,11 @@
 //!   string-keyed methods;
 //! - every user has one bitset row of the roles they hold, direct and through
 //!   teams, with inclusions expanded; up to 512 roles a row is one cache
-//!   line;
+//!   line. Past 512 roles the snapshot keeps no such rows (they would grow
+//!   with users × roles): a check reads the user's own roles and their
+//!   teams' against one row per privilege and level of the roles whose
+//!   inclusions grant it, so memory stays linear in users plus roles ×
+//!   privileges / 2 bits whatever the number of roles;
 //! - every privilege has one bitset row per access level of the roles that
 //!   grant it at that level or higher, so a check is "do the two rows share a
 //!   bit": one cache miss for the user's row, the privilege rows stay cached;
@@ -31,6 +35,7 @@
 //! two snapshots ([`Snapshot::diff`]).
 
 mod access;
+mod batch;
 mod bits;
 mod compile;
 mod diff;
@@ -48,12 +53,13 @@ pub use shared::{Follow, SharedSnapshot, SnapshotGuard, SnapshotReader};
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use access::{OwnerIx, PrincipalIx, RecordIx, ShareIx};
 use bits::{Rows, has_bit, intersects};
 pub use diff::{LevelChange, UserDiff};
 pub use impact_access::AccessChange;
+pub(crate) use intern::IdHash;
 use intern::{IdTable, NONE};
 use tables::{Csr, UserPlaces, len_u32};
 use units::Units;
@@ -114,8 +120,9 @@ const LEVELS: [AccessLevel; 4] = [
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
 pub struct Snapshot {
-    /// Distinguishes this snapshot's handles from every other's.
-    stamp: u32,
+    /// Distinguishes this snapshot's handles from every other's: issued
+    /// once in the process, never reused.
+    stamp: Stamp,
     /// The store's version when compiled (`None`: a store without
     /// versions).
     version: Option<u64>,
@@ -148,8 +155,10 @@ pub struct Snapshot {
     /// higher: one bit test per held role answers record access.
     reach: Rows,
     /// Per user: every role held, direct or through a team, inclusions
-    /// expanded.
-    held: Rows,
+    /// expanded; `None` past [`compile::DENSE_ROLES`] roles, where a check
+    /// reads the user's roles and their teams' against `reach` instead, so
+    /// memory stays linear in users whatever the number of roles.
+    held: Option<Rows>,
     /// Per user: the roles held directly, in id order (profiles map only
     /// these).
     direct_roles: Csr,
@@ -197,13 +206,15 @@ macro_rules! handle {
         $(#[$doc])*
         ///
         /// A handle is an index into the [`Snapshot`] that issued it, in id
-        /// order, stamped with that snapshot: another snapshot refuses it
-        /// (a stale handle kept across a recompile never answers for
-        /// somebody else).
+        /// order, stamped with that snapshot's identity: every other
+        /// snapshot refuses it. Identities are 64-bit and issued once per
+        /// process, never reused (compiling fails rather than wrap), so a
+        /// stale handle kept across a recompile can't answer for somebody
+        /// else, however many snapshots were compiled since.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name {
             // `stamp` first: handles of one snapshot order by index.
-            stamp: u32,
+            stamp: Stamp,
             ix: u32,
         }
 
@@ -309,8 +320,57 @@ pub enum ResolvedReason {
     OutOfBox,
 }
 
-/// Stamps for snapshots, one per compilation (wrapping after 2^32).
-static STAMPS: AtomicU32 = AtomicU32::new(1);
+/// A snapshot's identity, which its handles carry: unique in the process.
+///
+/// 64 bits held as two halves, so a handle stays 4-byte aligned (12
+/// bytes, and [`Resolved`] 48). Issued by [`Stamp::next`] from a counter
+/// that refuses to wrap: two snapshots never share one, so a handle is
+/// accepted only by the snapshot that issued it (and its clones). At one
+/// compile a nanosecond the counter would last 584 years; were it ever
+/// spent, compiling fails with [`Error::SnapshotLimit`] instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Stamp {
+    high: u32,
+    low: u32,
+}
+
+/// The last stamp issued.
+static STAMPS: AtomicU64 = AtomicU64::new(0);
+
+impl Stamp {
+    /// A stamp no snapshot of the process has had.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotLimit`] once 2^64 − 1 stamps were issued.
+    fn next() -> Result<Self, Error> {
+        Stamp::next_from(&STAMPS)
+    }
+
+    fn next_from(counter: &AtomicU64) -> Result<Self, Error> {
+        let last = counter
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+            .map_err(|_| Error::SnapshotLimit {
+                what: "snapshots compiled in this process",
+                limit: u64::MAX,
+            })?;
+        Ok(Stamp::from_bits(last.saturating_add(1)))
+    }
+
+    fn from_bits(bits: u64) -> Self {
+        Stamp {
+            high: (bits >> 32) as u32,
+            low: bits as u32,
+        }
+    }
+
+    /// Whether `self` and `other` differ, without a branch: zero when
+    /// equal.
+    #[inline]
+    fn differs(self, other: Stamp) -> u32 {
+        (self.high ^ other.high) | (self.low ^ other.low)
+    }
+}
 
 impl Snapshot {
     /// Reads the whole store once and compiles it.
@@ -332,9 +392,14 @@ impl Snapshot {
     /// store path would fail only the questions about that user;
     /// [`Error::UnknownUser`] when the store lists a user it then does not
     /// return; [`Error::SnapshotLimit`] past 4 294 967 294 entities of a kind
-    /// or 4 GiB of id text; [`Error::SnapshotTooLarge`] when a table can't
-    /// be allocated. The role rows take users × roles / 8 bytes (rounded up
-    /// to 8, 16, 32 or 64 bytes a user up to 512 roles).
+    /// or 4 GiB of id text (or, never in practice, once the process has
+    /// compiled 2^64 − 1 snapshots: identities are not reused);
+    /// [`Error::SnapshotTooLarge`] when a table can't
+    /// be allocated. Up to 512 roles, the role rows take users × roles / 8
+    /// bytes (rounded up to 8, 16, 32 or 64 bytes a user); past that there
+    /// are none. The privilege rows take privileges × roles bits (× 8:
+    /// four levels, own grants and through inclusions). Compiling is
+    /// linear in the store's size plus those rows.
     ///
     /// ```
     /// use rbac_profiles::{Directory, MemoryStore, Snapshot};
@@ -348,7 +413,7 @@ impl Snapshot {
         // Read first: a store that moves on during the compile leaves a
         // snapshot that says it is behind, never one that says it is ahead.
         let version = store.version()?;
-        let mut snapshot = compile::compile(store, STAMPS.fetch_add(1, Ordering::Relaxed))?;
+        let mut snapshot = compile::compile(store, Stamp::next()?)?;
         snapshot.version = version;
         Ok(snapshot)
     }
@@ -680,13 +745,7 @@ impl Snapshot {
     /// ```
     #[inline]
     pub fn has_privilege_ix(&self, user: UserIx, privilege: PrivilegeIx) -> bool {
-        if !self.issued(user, privilege) {
-            return false;
-        }
-        intersects(
-            self.held.row(user.index()),
-            self.grants.row(privilege.index() * LEVELS.len()),
-        )
+        self.issued(user, privilege) && self.holds_row(user.ix, privilege.index() * LEVELS.len())
     }
 
     /// [`Snapshot::privilege_level`] by handle. A handle this snapshot did
@@ -707,10 +766,62 @@ impl Snapshot {
         if !self.issued(user, privilege) {
             return AccessLevel::None;
         }
-        self.level_of(self.held.row(user.index()), privilege.ix)
+        let first = privilege.index() * LEVELS.len();
+        // Each level's roles are a subset of the level below's.
+        LEVELS
+            .iter()
+            .enumerate()
+            .take_while(|(l, _)| self.holds_row(user.ix, first + l))
+            .last()
+            .map_or(AccessLevel::None, |(_, level)| *level)
     }
 
-    /// The highest level at which the roles of `held` grant privilege `p`.
+    /// Whether user `user` holds a role of grant row `row` (privilege `p`,
+    /// level `l` at row `p * LEVELS.len() + l`), inclusions expanded.
+    #[inline]
+    fn holds_row(&self, user: u32, row: usize) -> bool {
+        match &self.held {
+            Some(held) => intersects(held.row(user as usize), self.grants.row(row)),
+            None => {
+                // A role held reaches the row when its closure grants.
+                let reach = self.reach.row(row);
+                let reaches = |roles: &[u32]| roles.iter().any(|r| has_bit(reach, *r as usize));
+                reaches(self.direct_roles.row(user as usize))
+                    || self
+                        .places
+                        .teams(user)
+                        .iter()
+                        .any(|team| reaches(self.routes.team_roles.row(*team as usize)))
+            }
+        }
+    }
+
+    /// Every role user `user` holds, inclusions expanded, as a row of role
+    /// bits: the compiled row, or past [`compile::DENSE_ROLES`] roles one
+    /// walked for the asking (linear in the roles the user reaches).
+    fn held_row(&self, user: u32) -> Cow<'_, [u64]> {
+        if let Some(held) = &self.held {
+            return Cow::Borrowed(held.row(user as usize));
+        }
+        let mut row = vec![0u64; self.roles.len().div_ceil(64)];
+        let mut pending: Vec<u32> = self.direct_roles.row(user as usize).to_vec();
+        for team in self.places.teams(user) {
+            pending.extend(self.routes.team_roles.row(*team as usize));
+        }
+        while let Some(role) = pending.pop() {
+            if let Some(word) = row.get_mut(role as usize / 64) {
+                let bit = 1u64 << (role % 64);
+                if *word & bit == 0 {
+                    *word |= bit;
+                    pending.extend(self.routes.includes.row(role as usize));
+                }
+            }
+        }
+        Cow::Owned(row)
+    }
+
+    /// The highest level at which the roles of `held` (a row of
+    /// [`Snapshot::held_row`]) grant privilege `p`.
     fn level_of(&self, held: &[u64], p: u32) -> AccessLevel {
         let first = p as usize * LEVELS.len();
         // Each level's roles are a subset of the level below's.
@@ -992,7 +1103,7 @@ impl Snapshot {
             + self.team_units.capacity() * size_of::<u32>()
             + self.member_owned.capacity()
             + self.reach.heap_bytes()
-            + self.held.heap_bytes()
+            + self.held.as_ref().map_or(0, Rows::heap_bytes)
             + self.direct_roles.heap_bytes()
             + self.direct_profile.capacity() * size_of::<u32>()
             + self.roles.heap_bytes()
@@ -1027,12 +1138,12 @@ impl Snapshot {
     /// Whether both handles carry this snapshot's stamp.
     #[inline]
     fn issued(&self, user: UserIx, privilege: PrivilegeIx) -> bool {
-        (user.stamp ^ self.stamp) | (privilege.stamp ^ self.stamp) == 0
+        user.stamp.differs(self.stamp) | privilege.stamp.differs(self.stamp) == 0
     }
 
     /// `ix` when `stamp` is this snapshot's.
     #[inline]
-    fn own(&self, stamp: u32, ix: u32) -> Option<u32> {
+    fn own(&self, stamp: Stamp, ix: u32) -> Option<u32> {
         (stamp == self.stamp).then_some(ix)
     }
 
@@ -1093,5 +1204,44 @@ pub(crate) struct RouteTables {
 impl RouteTables {
     pub(super) fn heap_bytes(&self) -> usize {
         self.team_roles.heap_bytes() + self.includes.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_are_never_reused_and_refuse_to_wrap() {
+        let counter = AtomicU64::new(u64::MAX - 2);
+        let a = Stamp::next_from(&counter).unwrap();
+        let b = Stamp::next_from(&counter).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(b, Stamp::from_bits(u64::MAX));
+        // Spent: an error, and the counter stays spent, never back to 0.
+        assert!(matches!(
+            Stamp::next_from(&counter),
+            Err(Error::SnapshotLimit {
+                limit: u64::MAX,
+                ..
+            })
+        ));
+        assert_eq!(counter.load(Ordering::Relaxed), u64::MAX);
+    }
+
+    #[test]
+    fn stamps_differing_in_either_half_differ() {
+        let one = Stamp::from_bits(1);
+        assert_eq!(one.differs(Stamp::from_bits(1)), 0);
+        assert_ne!(one.differs(Stamp::from_bits(1 | 1 << 32)), 0);
+        assert_ne!(one.differs(Stamp::from_bits(2)), 0);
+        assert!(Stamp::from_bits(1 << 32) > Stamp::from_bits(u64::from(u32::MAX)));
+    }
+
+    #[test]
+    fn handles_stay_small() {
+        assert_eq!(size_of::<UserIx>(), 12);
+        assert_eq!(size_of::<Resolved>(), 48);
     }
 }

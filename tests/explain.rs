@@ -276,3 +276,64 @@ fn a_user_with_no_roles_has_no_routes() {
         []
     );
 }
+
+/// A user in `n` teams, each holding the head of an `n`-role inclusion
+/// chain where every role grants `ticket:read`: n² paths.
+fn teams_over_a_chain(n: usize) -> MemoryStore {
+    let read: Privilege = "ticket:read".parse().unwrap();
+    let mut doc = rbac_profiles::DirectoryDoc::default();
+    doc.privileges.push(PrivilegeDef::new(read.clone(), ""));
+    for r in 0..n {
+        let mut role =
+            Role::new(format!("r{r:05}"), "").with_grant(read.clone(), AccessLevel::Organization);
+        if r + 1 < n {
+            role.includes.push(format!("r{:05}", r + 1).into());
+        }
+        doc.roles.push(role);
+    }
+    let mut user = User::new("ana", "Ana");
+    for t in 0..n {
+        let team = Team::new(format!("t{t:05}"), "")
+            .with_role("r00000")
+            .with_member("ana");
+        user = user.with_team(team.id.clone());
+        doc.teams.push(team);
+    }
+    doc.users.push(user);
+    MemoryStore::new(Directory::try_from(doc).unwrap())
+}
+
+/// Issue 18: an explanation names each granting role once, with one
+/// shortest chain and how it is held, and counts the other paths; its size
+/// is the granting roles (here n), never the paths (n²), on every path and
+/// for every explanation.
+#[test]
+fn n_teams_over_an_n_chain_give_one_route_per_granting_role() {
+    for n in [32, 64] {
+        let store = teams_over_a_chain(n);
+        let routes = explain_privilege(&store, "ana", "ticket:read").unwrap();
+        assert_eq!(routes.len(), n);
+        for (i, route) in routes.iter().enumerate() {
+            assert_eq!(route.role.as_str(), format!("r{i:05}"));
+            assert_eq!(route.chain.len(), i + 1);
+            assert_eq!(route.holding, Holding::Team("t00000".into()));
+            assert_eq!(route.other_paths, n as u64 - 1);
+        }
+        let snapshot = Snapshot::compile(&store).unwrap();
+        assert_eq!(
+            snapshot.explain_privilege("ana", "ticket:read").unwrap(),
+            routes
+        );
+        let record = rbac_profiles::Record::owned_by_user("ana");
+        let access = rbac_profiles::explain_access(&store, "ana", "ticket:read", &record).unwrap();
+        assert_eq!(access.len(), n);
+        assert_eq!(
+            snapshot
+                .explain_access("ana", "ticket:read", &record)
+                .unwrap(),
+            access
+        );
+        let column = rbac_profiles::explain_column_access(&store, "ana", "ticket.subject").unwrap();
+        assert_eq!(column.len(), n);
+    }
+}

@@ -10,6 +10,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use proptest::collection::vec;
@@ -196,7 +198,18 @@ fn reference(doc: &Directory, who: &str, key: &Privilege, row: &Row) -> bool {
 
 /// A generated organisation and records over its ids.
 fn case() -> impl Strategy<Value = (Directory, Vec<Row>)> {
-    let org = org(Conflicts::Excluded).prop_map(|doc| Directory::builtin_with(doc).unwrap());
+    case_of(org(Conflicts::Excluded).prop_map(|doc| Directory::builtin_with(doc).unwrap()))
+}
+
+/// [`case`] past 512 roles, where the snapshot keeps no per-user role rows.
+fn case_past_dense_roles() -> impl Strategy<Value = (Directory, Vec<Row>)> {
+    case_of(
+        org(Conflicts::Excluded)
+            .prop_map(|doc| Directory::builtin_with(common::past_dense_roles(doc)).unwrap()),
+    )
+}
+
+fn case_of(org: impl Strategy<Value = Directory>) -> impl Strategy<Value = (Directory, Vec<Row>)> {
     (
         org,
         vec(
@@ -279,6 +292,43 @@ fn resolved(directory: &Directory, row: &Row) -> Row {
     row
 }
 
+/// can_access: store path = snapshot (by ids and by handles) = reference;
+/// explain_access is not empty exactly then, and the snapshot's routes are
+/// the store's.
+fn check_can_access(directory: Directory, rows: Vec<Row>) -> Result<(), TestCaseError> {
+    let store = MemoryStore::new(directory.clone());
+    let snapshot = Snapshot::compile(&store).unwrap();
+    for who in directory.users() {
+        for key in keys(&directory) {
+            for row in &rows {
+                let mut shares = Vec::new();
+                let record = row.record(&mut shares);
+                let expected = reference(&directory, who.id.as_str(), &key, row);
+                let store_says = can_access(&store, &who.id, &key, &record).unwrap();
+                prop_assert_eq!(store_says, expected, "{} {} {:?}", who.id, key, row);
+                prop_assert_eq!(
+                    snapshot.can_access(&who.id, &key, &record).unwrap(),
+                    expected
+                );
+                let mut share_ix = Vec::new();
+                let record_ix = snapshot.record_ix(&record, &mut share_ix).unwrap();
+                let (u, p) = (
+                    snapshot.user_ix(&who.id).unwrap(),
+                    snapshot.privilege_ix(&key).unwrap(),
+                );
+                prop_assert_eq!(snapshot.can_access_ix(u, p, &record_ix), expected);
+                let routes = explain_access(&store, &who.id, &key, &record).unwrap();
+                prop_assert_eq!(!routes.is_empty(), expected, "{:?}", routes);
+                prop_assert_eq!(
+                    snapshot.explain_access(&who.id, &key, &record).unwrap(),
+                    routes
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -287,27 +337,7 @@ proptest! {
     /// snapshot's routes are the store's.
     #[test]
     fn can_access_is_the_reference((directory, rows) in case()) {
-        let store = MemoryStore::new(directory.clone());
-        let snapshot = Snapshot::compile(&store).unwrap();
-        for who in directory.users() {
-            for key in keys(&directory) {
-                for row in &rows {
-                    let mut shares = Vec::new();
-                    let record = row.record(&mut shares);
-                    let expected = reference(&directory, who.id.as_str(), &key, row);
-                    let store_says = can_access(&store, &who.id, &key, &record).unwrap();
-                    prop_assert_eq!(store_says, expected, "{} {} {:?}", who.id, key, row);
-                    prop_assert_eq!(snapshot.can_access(&who.id, &key, &record).unwrap(), expected);
-                    let mut share_ix = Vec::new();
-                    let record_ix = snapshot.record_ix(&record, &mut share_ix).unwrap();
-                    let (u, p) = (snapshot.user_ix(&who.id).unwrap(), snapshot.privilege_ix(&key).unwrap());
-                    prop_assert_eq!(snapshot.can_access_ix(u, p, &record_ix), expected);
-                    let routes = explain_access(&store, &who.id, &key, &record).unwrap();
-                    prop_assert_eq!(!routes.is_empty(), expected, "{:?}", routes);
-                    prop_assert_eq!(snapshot.explain_access(&who.id, &key, &record).unwrap(), routes);
-                }
-            }
-        }
+        check_can_access(directory, rows)?;
     }
 
     /// access_filter admits exactly the records can_access allows (rows
@@ -968,4 +998,16 @@ fn a_role_held_in_two_units_is_two_assignments() {
     );
     let _ = TeamId::from("unused");
     let _ = UserId::from("unused");
+}
+
+proptest! {
+    // Each case compiles 520 roles more: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// `can_access_is_the_reference` past 512 roles, where the snapshot
+    /// keeps no per-user role rows.
+    #[test]
+    fn can_access_is_the_reference_past_512_roles((directory, rows) in case_past_dense_roles()) {
+        check_can_access(directory, rows)?;
+    }
 }

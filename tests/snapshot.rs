@@ -14,7 +14,7 @@ use rbac_profiles::testkit::Workload;
 use rbac_profiles::testkit::strategies::{self, Conflicts};
 use rbac_profiles::{
     AccessLevel, Directory, DirectoryDoc, Error, MemoryStore, Profile, Reason, ResolvedReason,
-    Snapshot, Store, User, has_privilege, privilege_level, resolve_profile,
+    Snapshot, Store, User, has_privilege, has_privilege_at, privilege_level, resolve_profile,
 };
 
 /// Every user × every privilege, and every user's profile: the snapshot and
@@ -43,6 +43,24 @@ fn assert_same_answers(store: &MemoryStore) -> Result<(), TestCaseError> {
             prop_assert_eq!(snapshot.has_privilege_ix(u, p), expected.is_granted());
         }
     }
+    // In batches: the same answers, in order, by handle and by id.
+    let mut questions = Vec::new();
+    let mut by_id = Vec::new();
+    let mut singles = Vec::new();
+    for user in &users {
+        for privilege in &keys {
+            let u = snapshot.user_ix(user).unwrap();
+            let p = snapshot.privilege_ix(privilege).unwrap();
+            questions.push((u, p));
+            by_id.push((user.as_str(), privilege.as_str()));
+            singles.push(snapshot.has_privilege_ix(u, p));
+        }
+    }
+    let mut answers = vec![true; 3];
+    snapshot.has_privileges_ix(&questions, &mut answers);
+    prop_assert_eq!(&answers, &singles);
+    snapshot.has_privileges(&by_id, &mut answers).unwrap();
+    prop_assert_eq!(&answers, &singles);
     let expected: Vec<_> = users
         .iter()
         .map(|u| resolve_profile(store, u).map_err(|e| e.to_string()))
@@ -154,6 +172,33 @@ fn unknown_ids_are_errors_and_foreign_handles_answer_nothing() {
     );
     assert!(snapshot.has_privilege_ix(stale_user, stale_read));
     assert!(!again.has_privilege_ix(stale_user, stale_read));
+    let fresh = (
+        again.user_ix(uid("u1")).unwrap(),
+        again.privilege_ix(key("app_profile:read")).unwrap(),
+    );
+    let mut answers = Vec::new();
+    again.has_privileges_ix(
+        &[(stale_user, stale_read), fresh, (fresh.0, stale_read)],
+        &mut answers,
+    );
+    assert_eq!(answers, [false, true, false]);
+    let err = again
+        .has_privileges(
+            &[("u1", "app_profile:read"), ("u1", "no-colon")],
+            &mut answers,
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidPrivilege { .. }), "{err}");
+    let err = again
+        .has_privileges(&[("nobody", "app_profile:nothing")], &mut answers)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        again
+            .has_privilege("nobody", "app_profile:nothing")
+            .unwrap_err()
+            .to_string()
+    );
     assert_eq!(
         again.privilege_level_ix(stale_user, stale_read),
         AccessLevel::None
@@ -268,4 +313,45 @@ fn the_workload_is_deterministic_and_has_the_benchmark_shape() {
         .count();
     assert!(ranked > 1_500, "{ranked}");
     assert!(snapshot.heap_bytes() > 0);
+}
+
+proptest! {
+    // Each case compiles 520 roles more: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn a_snapshot_past_512_roles_answers_as_its_store(
+        doc in strategies::org(Conflicts::Included),
+    ) {
+        // No per-user role rows past 512 roles: every answer the same,
+        // reverse queries and diffs included.
+        let padded = Directory::builtin_with(common::past_dense_roles(doc.clone())).unwrap();
+        let store = MemoryStore::new(padded);
+        assert_same_answers(&store)?;
+        let snapshot = Snapshot::compile(&store).unwrap();
+        prop_assert!(snapshot.role_ix("zz-pad-519").is_some());
+        let mut users = store.user_ids().unwrap();
+        users.sort();
+        for privilege in store.privilege_keys().unwrap() {
+            for level in [AccessLevel::User, AccessLevel::BusinessUnit, AccessLevel::Organization] {
+                let found: Vec<&str> = snapshot
+                    .users_with(&privilege, level)
+                    .unwrap()
+                    .map(|u| snapshot.user_id(u).unwrap())
+                    .collect();
+                let expected: Vec<&str> = users
+                    .iter()
+                    .filter(|u| has_privilege_at(&store, *u, &privilege, level).unwrap())
+                    .map(|u| u.as_str())
+                    .collect();
+                prop_assert_eq!(found, expected);
+            }
+        }
+        // Dense before, sparse after: roles nobody holds change nothing.
+        let dense = Snapshot::compile(&MemoryStore::new(Directory::builtin_with(doc).unwrap())).unwrap();
+        prop_assert!(dense.role_ix("zz-pad-519").is_none());
+        prop_assert_eq!(dense.diff(&snapshot).unwrap(), Vec::new());
+        prop_assert_eq!(snapshot.diff(&dense).unwrap(), Vec::new());
+        prop_assert!(snapshot.diff(&Snapshot::compile(&store).unwrap()).unwrap().is_empty());
+    }
 }

@@ -9,7 +9,7 @@
 //! the `reach` rows (the roles whose closure grants the privilege at a
 //! level) says whether the held role has it.
 
-use super::bits::{has_bit, intersects};
+use super::bits::has_bit;
 use super::explain::SnapHold;
 use super::intern::NONE;
 use super::{BusinessUnitIx, LEVELS, PrivilegeIx, Snapshot, TeamIx, UserIx};
@@ -607,15 +607,14 @@ impl Snapshot {
     /// The record-access check on indices.
     #[inline]
     fn access_at(&self, user: u32, privilege: u32, at: &At) -> bool {
-        let held = self.held.row(user as usize);
         let first = privilege as usize * LEVELS.len();
         // No grant at all: neither a role nor a share opens anything.
-        if !intersects(held, self.grants.row(first)) {
+        if !self.holds_row(user, first) {
             return false;
         }
         // An organization grant (System Administrator's included) reaches
         // every record; any grant reaches an organisation-owned one.
-        if at.owner.is_none() || at.shared || intersects(held, self.grants.row(first + 3)) {
+        if at.owner.is_none() || at.shared || self.holds_row(user, first + 3) {
             return true;
         }
         let reach = |level: AccessLevel, role: u32| match level_row(level) {

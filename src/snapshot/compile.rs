@@ -5,11 +5,11 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use super::bits::{Rows, intersects};
+use super::bits::{Rows, has_bit, ones};
 use super::intern::{IdHash, IdTable, NONE};
 use super::tables::{Csr, UserPlaces, checked_len, filled};
 use super::units::Units;
-use super::{LEVELS, Ranked, RouteTables, Snapshot, persona_mask};
+use super::{LEVELS, Ranked, RouteTables, Snapshot, Stamp, persona_mask};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
 use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId, UserId};
@@ -18,7 +18,7 @@ use crate::record::AccessRight;
 use crate::role::Inheritance;
 use crate::store::Store;
 
-pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapshot, Error> {
+pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snapshot, Error> {
     let mut user_ids = store.user_ids()?;
     user_ids.sort_unstable();
     user_ids.dedup();
@@ -183,8 +183,6 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
     away_only.sort_unstable();
     away_only.dedup();
 
-    let closure = closures(&includes, role_count)?;
-
     let grant_rows = privileges.len().saturating_mul(LEVELS.len());
     let mut grants = Rows::new(grant_rows, role_count, "privilege rows")?;
     for (role, old) in order.iter().enumerate() {
@@ -204,32 +202,33 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: u32) -> Result<Snapsh
             grants.set(row, administrator as usize);
         }
     }
-    // Per privilege and level: the roles whose closure grants it.
-    let mut reach = Rows::new(grant_rows, role_count, "reach rows")?;
-    for role in 0..role_count {
-        let closure_row = closure.row(role);
-        for row in 0..grant_rows {
-            if intersects(closure_row, grants.row(row)) {
-                reach.set(row, role);
+    let reach = reach_rows(&grants, &includes, role_count)?;
+
+    // Up to DENSE_ROLES roles, one row a user of every role held, closed
+    // under inclusion (at most a cache line). Past that, such rows would
+    // grow with users × roles: the snapshot keeps none, and a check reads
+    // the user's own roles and their teams' against `reach` instead.
+    let held = if role_count <= DENSE_ROLES {
+        let closure = closures(&includes, role_count)?;
+        let mut team_rows = Rows::new(team_roles.len(), role_count, "team rows")?;
+        for team in 0..team_roles.len() {
+            for role in team_roles.row(team) {
+                team_rows.or_into(team, closure.row(*role as usize));
             }
         }
-    }
-
-    let mut team_rows = Rows::new(team_roles.len(), role_count, "team rows")?;
-    for team in 0..team_roles.len() {
-        for role in team_roles.row(team) {
-            team_rows.or_into(team, closure.row(*role as usize));
+        let mut held = Rows::new(users.len(), role_count, "role rows")?;
+        for user in 0..users.len() {
+            for role in direct.row(user) {
+                held.or_into(user, closure.row(*role as usize));
+            }
+            for team in user_teams.row(user) {
+                held.or_into(user, team_rows.row(*team as usize));
+            }
         }
-    }
-    let mut held = Rows::new(users.len(), role_count, "role rows")?;
-    for user in 0..users.len() {
-        for role in direct.row(user) {
-            held.or_into(user, closure.row(*role as usize));
-        }
-        for team in user_teams.row(user) {
-            held.or_into(user, team_rows.row(*team as usize));
-        }
-    }
+        Some(held)
+    } else {
+        None
+    };
 
     // Teams renumbered in id order.
     let (team_order, team_renumber) = teams.id_order("teams")?;
@@ -387,6 +386,37 @@ impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
         }
         Ok((order, renumber))
     }
+}
+
+/// The most roles for which the snapshot keeps a row of held roles per
+/// user: 512 bits, one cache line.
+pub(super) const DENSE_ROLES: usize = 512;
+
+/// Row `p * LEVELS.len() + l`: the roles whose closure grants privilege
+/// `p` at `LEVELS[l]` or higher, from `grants` (the roles granting it
+/// themselves): per row, a walk up the inclusions from the granting
+/// roles, each role entered once. Linear in the rows' sizes and the roles
+/// each row reaches, never roles × roles.
+fn reach_rows(grants: &Rows, includes: &Csr, role_count: usize) -> Result<Rows, Error> {
+    let included_by = includes.transpose(role_count)?;
+    let mut reach = Rows::new(grants.len(), role_count, "reach rows")?;
+    let mut pending: Vec<usize> = Vec::new();
+    for row in 0..grants.len() {
+        pending.extend(ones(grants.row(row)));
+        for role in &pending {
+            reach.set(row, *role);
+        }
+        while let Some(role) = pending.pop() {
+            for parent in included_by.row(role) {
+                let parent = *parent as usize;
+                if !has_bit(reach.row(row), parent) {
+                    reach.set(row, parent);
+                    pending.push(parent);
+                }
+            }
+        }
+    }
+    Ok(reach)
 }
 
 /// Row `r`: role `r` and every role it includes, transitively.

@@ -227,8 +227,10 @@ impl Compare<'_> {
             return Ok(None);
         };
         let empty: &[u64] = &[];
-        let row_a = a.map_or(empty, |a| self.before.held.row(a as usize));
-        let row_b = b.map_or(empty, |b| self.after.held.row(b as usize));
+        let held_a = a.map(|a| self.before.held_row(a));
+        let held_b = b.map(|b| self.after.held_row(b));
+        let row_a = held_a.as_deref().unwrap_or(empty);
+        let row_b = held_b.as_deref().unwrap_or(empty);
         let same_resolution = match (&resolved_a, &resolved_b) {
             (Some(x), Some(y)) => same(self.before, x, self.after, y),
             // Disabled on both sides: no profile either time.

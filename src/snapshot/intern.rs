@@ -125,6 +125,32 @@ impl IdTable {
         }
     }
 
+    /// The indices of `ids`, as [`IdTable::get`] finds them, into `out`
+    /// (the first `ids.len()` entries): every id's home slot is read
+    /// before any text is compared, so the table's cache misses for the
+    /// batch overlap instead of queueing one after the other.
+    #[inline]
+    pub(crate) fn get_batch<const N: usize>(&self, ids: &[&str], out: &mut [Option<u32>; N]) {
+        let mask = self.slots.len() - 1;
+        let mut hashes = [0u64; N];
+        let mut home = [EMPTY; N];
+        // Stage 1: hash, and load each home slot (independent loads).
+        for ((id, h), slot) in ids.iter().zip(&mut hashes).zip(&mut home) {
+            *h = hash(self.seed, id.as_bytes());
+            *slot = self.slots.get(*h as usize & mask).copied().unwrap_or(EMPTY);
+        }
+        // Stage 2: compare, probing on past the home slot when needed.
+        for (((id, h), slot), found) in ids.iter().zip(&hashes).zip(&home).zip(out.iter_mut()) {
+            *found = if slot.ix == NONE {
+                None
+            } else if slot.tag == tag(*h) && self.holds_at(slot, id.as_bytes()) {
+                Some(slot.ix)
+            } else {
+                self.get(id)
+            };
+        }
+    }
+
     /// Whether the text of `slot` is `id`: word by word, which beats a call
     /// to `memcmp` for ids of a few words.
     #[inline]

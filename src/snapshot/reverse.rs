@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bits::intersects;
 use super::tables::len_u32;
 use super::{LEVELS, Resolved, ResolvedReason, Snapshot, UserIx};
 use crate::error::Error;
@@ -170,19 +169,17 @@ impl Snapshot {
         // The lowest granted level at or above `at_least`: a user holds the
         // privilege at `at_least` or higher exactly when they hold it at
         // that level or higher.
-        let roles = LEVELS
+        let row = LEVELS
             .iter()
             .position(|level| *level >= at_least)
-            .map_or(&[][..], |l| {
-                self.grants.row(privilege.index() * LEVELS.len() + l)
-            });
-        let users = if roles.iter().any(|word| *word != 0) {
-            self.users.len()
-        } else {
-            0
+            .map(|l| privilege.index() * LEVELS.len() + l);
+        let users = match row {
+            Some(row) if self.grants.row(row).iter().any(|word| *word != 0) => self.users.len(),
+            _ => 0,
         };
+        let row = row.unwrap_or_default();
         Ok((0..len_u32(users))
-            .filter(move |user| intersects(self.held.row(*user as usize), roles))
+            .filter(move |user| self.holds_row(*user, row))
             .map(|user| self.user_handle(user)))
     }
 

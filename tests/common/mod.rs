@@ -11,7 +11,9 @@ mod host_store;
 
 pub use host_store::HostStore;
 
-use rbac_profiles::{Directory, DirectoryDoc, MemoryStore, Privilege, User, UserId, catalog};
+use rbac_profiles::{
+    Directory, DirectoryDoc, MemoryStore, Privilege, Profile, Role, User, UserId, catalog,
+};
 
 /// The built-in catalogue with one user per built-in role, `only-<role>`,
 /// holding that role alone.
@@ -93,4 +95,20 @@ pub fn small_workload()
                 w
             },
         )
+}
+
+/// `doc` with 520 more roles, granting nothing, mapped by one more
+/// ranked profile (`zz-padding`) and held by nobody: past 512 roles a
+/// snapshot keeps no per-user role rows and answers from each user's own
+/// and team roles, which the laws then check against the store path as
+/// well. Nobody holding them keeps the store path's walks short.
+pub fn past_dense_roles(mut doc: DirectoryDoc) -> DirectoryDoc {
+    let mut padding = Profile::new("zz-padding", "Padding").with_rank(1_000_000);
+    for r in 0..520 {
+        let id = format!("zz-pad-{r:03}");
+        doc.roles.push(Role::new(id.as_str(), ""));
+        padding = padding.with_role(id.as_str());
+    }
+    doc.profiles.push(padding);
+    doc
 }
