@@ -70,7 +70,7 @@ impl fmt::Display for ConformanceFailure {
 ///
 /// let report = check_store(|directory: Directory| Ok(MemoryStore::new(directory)));
 /// assert!(report.is_ok(), "{report}");
-/// assert_eq!(report.passed.len(), 10);
+/// assert_eq!(report.passed.len(), 11);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
