@@ -13,7 +13,12 @@
 //! `examples/postgres_store/host.rs`.
 
 // Examples print, and give up on the first error.
-#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
 
 #[path = "postgres_store/host.rs"]
 mod host;
@@ -108,7 +113,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let count = number("--ops", 24);
     let schema = format!("fleet_{}", std::process::id());
 
-    let doc = organisation(users);
+    let doc = organisation(rbac_profiles::testkit::Workload::new(users));
     let directory = Directory::builtin_with(doc.clone())?;
     let mut store = PgStore::connect(&url, &schema)?;
     let started = Instant::now();
@@ -161,7 +166,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut published_ms = Vec::new();
     let mut applied_ms = Vec::new();
     let mut last_digest = String::new();
-    println!("version  change                      per host: published ms (replica applied ms) via");
+    println!(
+        "version  change                      per host: published ms (replica applied ms) via"
+    );
     for op in &ops {
         administer(&mut store, host::ADMIN, op)?;
         let committed = now_micros();
@@ -183,7 +190,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             let applied = (at.applied.saturating_sub(committed)) as f64 / 1e3;
             published_ms.push(published);
             applied_ms.push(applied);
-            line += &format!("  h{}@{} {published:.1} ({applied:.1}) {}", at.host, at.version, at.cause);
+            line += &format!(
+                "  h{}@{} {published:.1} ({applied:.1}) {}",
+                at.host, at.version, at.cause
+            );
         }
         last_digest = digests.first().copied().unwrap_or("").to_owned();
         if digests.windows(2).any(|w| w[0] != w[1]) {
@@ -210,7 +220,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     let fresh = format!("{fresh:016x}");
     println!(
         "fresh compile of the database: digest {fresh}; the hosts' last: {last_digest} ({})",
-        if fresh == last_digest { "equal" } else { "DIFFERENT" }
+        if fresh == last_digest {
+            "equal"
+        } else {
+            "DIFFERENT"
+        }
     );
     drop(children);
     store.drop_schema()?;

@@ -38,8 +38,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 use rbac_profiles::{
-    BusinessUnit, BusinessUnitId, ChangeSet, ChannelProvider, ColumnKey, ColumnProfile,
-    Directory, Licence, MemoryStore, Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId,
+    BusinessUnit, BusinessUnitId, ChangeSet, ChannelProvider, ColumnKey, ColumnProfile, Directory,
+    Licence, MemoryStore, Privilege, PrivilegeDef, Profile, ProfileId, Role, RoleId,
     SharedSnapshot, Snapshot, Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId,
     ToolSettings, User, UserId,
 };
@@ -243,6 +243,25 @@ fn save(replica: &Replica, path: &Path) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// Brings `replica` up to the database: applies the change sets after its
+/// version, in order (`"feed"`), or loads again when the feed no longer
+/// reaches back to it (`"reload"`).
+fn catch_up(store: &PgStore, replica: &mut Replica) -> Result<&'static str, Box<dyn Error>> {
+    match store.changes_since(replica.version)? {
+        Some(sets) => {
+            for set in &sets {
+                replica.apply(set)?;
+            }
+            Ok("feed")
+        }
+        None => {
+            let (directory, version) = store.load()?;
+            *replica = Replica::new(directory, version);
+            Ok("reload")
+        }
+    }
+}
+
 /// Runs one host until its lifetime is over, printing a line to `out` at
 /// start and after every step that changed its version.
 pub fn run_host(options: &HostOptions, out: &mut impl Write) -> Result<(), Box<dyn Error>> {
@@ -256,10 +275,19 @@ pub fn run_host(options: &HostOptions, out: &mut impl Write) -> Result<(), Box<d
         "FLEET {} start {source} {}",
         options.name, replica.version
     )?;
-    let shared = SharedSnapshot::new(Snapshot::compile(&replica)?);
-    let mut cause = "start";
+    // A replica from the cache catches up at once.
+    let mut cause = match source {
+        "cache" => catch_up(&store, &mut replica)?,
+        _ => "start",
+    };
     let mut applied = now_micros();
+    let shared = SharedSnapshot::new(Snapshot::compile(&replica)?);
     loop {
+        // The cache first: a host killed once it has answered restarts
+        // from what it answered.
+        if let Some(path) = &options.cache {
+            save(&replica, path)?;
+        }
         let published = now_micros();
         writeln!(
             out,
@@ -269,9 +297,6 @@ pub fn run_host(options: &HostOptions, out: &mut impl Write) -> Result<(), Box<d
             digest(&shared.load())?
         )?;
         out.flush()?;
-        if let Some(path) = &options.cache {
-            save(&replica, path)?;
-        }
         // Wait for news: a notification, or the poll interval.
         let before = replica.version;
         loop {
@@ -289,17 +314,8 @@ pub fn run_host(options: &HostOptions, out: &mut impl Write) -> Result<(), Box<d
                 }
                 None => "poll",
             };
-            match store.changes_since(replica.version)? {
-                Some(sets) => {
-                    for set in &sets {
-                        replica.apply(set)?;
-                    }
-                }
-                None => {
-                    let (directory, version) = store.load()?;
-                    replica = Replica::new(directory, version);
-                    cause = "reload";
-                }
+            if catch_up(&store, &mut replica)? == "reload" {
+                cause = "reload";
             }
             if replica.version != before || cause == "reload" {
                 break;
@@ -380,12 +396,10 @@ pub fn admin_ops(doc: &rbac_profiles::DirectoryDoc, count: usize) -> Vec<rbac_pr
     ops
 }
 
-/// A workload of `users` users over 20 business units, plus [`ADMIN`]
-/// (System Administrator).
-pub fn organisation(users: usize) -> rbac_profiles::DirectoryDoc {
-    let mut doc = rbac_profiles::testkit::Workload::new(users)
-        .with_business_units(20)
-        .doc();
+/// The `workload` over 20 business units, plus [`ADMIN`] (System
+/// Administrator).
+pub fn organisation(workload: rbac_profiles::testkit::Workload) -> rbac_profiles::DirectoryDoc {
+    let mut doc = workload.with_business_units(20).doc();
     doc.users
         .push(User::new(ADMIN, "Fleet admin").with_role("system-administrator"));
     doc

@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS meta (
 INSERT INTO meta (one, version) VALUES (TRUE, 0) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS changes (
     version BIGINT PRIMARY KEY CHECK (version > 0),
-    changes JSONB NOT NULL,
+    -- The change set as serde_json writes it (text: jsonb can't hold NUL).
+    changes TEXT NOT NULL,
     at      TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS business_units (
@@ -273,9 +274,21 @@ pub struct PgStore {
     notify: bool,
 }
 
-/// A database error, as the crate carries it.
+/// A database error, as the crate carries it: PostgreSQL's own message
+/// when the server refused (the client's `Display` says only "db error").
 fn db(err: postgres::Error) -> StoreError {
-    StoreError::new(err)
+    match err.as_db_error() {
+        Some(refused) => StoreError::new(format!(
+            "{}: {}{}",
+            refused.severity(),
+            refused.message(),
+            refused
+                .detail()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default()
+        )),
+        None => StoreError::new(err),
+    }
 }
 
 /// The name a value of one of the crate's enums has in documents
@@ -290,6 +303,37 @@ fn name_of<T: Serialize>(value: &T) -> Result<String, StoreError> {
 /// The value a name read from the database stands for.
 fn parse<T: DeserializeOwned>(name: String) -> Result<T, StoreError> {
     serde_json::from_value(serde_json::Value::String(name)).map_err(StoreError::new)
+}
+
+/// A name as stored: PostgreSQL text can't hold NUL, so backslash and
+/// NUL are escaped (as two backslashes, and backslash zero). Ids are not
+/// escaped: a NUL in an id is refused by the database.
+fn esc(name: &str) -> String {
+    if !name.contains(['\\', '\0']) {
+        return name.to_owned();
+    }
+    name.replace('\\', "\\\\").replace('\0', "\\0")
+}
+
+/// A name as read back: the inverse of [`esc`].
+fn unesc(stored: String) -> String {
+    if !stored.contains('\\') {
+        return stored;
+    }
+    let mut name = String::with_capacity(stored.len());
+    let mut chars = stored.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            name.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('0') => name.push('\0'),
+            Some(other) => name.push(other),
+            None => name.push('\\'),
+        }
+    }
+    name
 }
 
 fn position(i: usize) -> i64 {
@@ -496,7 +540,9 @@ impl PgStore {
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<T>, StoreError> {
         let rows = self.query(sql, params)?;
-        rows.iter().map(|r| get::<String>(r, 0).map(T::from)).collect()
+        rows.iter()
+            .map(|r| get::<String>(r, 0).map(T::from))
+            .collect()
     }
 
     /// The first row `sql` selects by `key` (bound to `$1`).
@@ -526,18 +572,15 @@ impl PgStore {
                 "INSERT INTO business_units (id, name, parent, position) VALUES ($1, $2, $3, $4)",
                 &[
                     &unit.id.as_str(),
-                    &unit.name,
+                    &esc(&unit.name),
                     &unit.parent.as_ref().map(|p| p.as_str()),
                     &position(i),
                 ],
             )?;
         }
         let keys: Vec<&str> = doc.privileges.iter().map(|p| p.key.as_str()).collect();
-        let descriptions: Vec<&str> = doc
-            .privileges
-            .iter()
-            .map(|p| p.description.as_str())
-            .collect();
+        let descriptions: Vec<String> =
+            doc.privileges.iter().map(|p| esc(&p.description)).collect();
         tx.execute(
             "INSERT INTO privileges (key, description, position)
              SELECT k, d, p - 1 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t (k, d, p)",
@@ -549,7 +592,7 @@ impl PgStore {
                 "INSERT INTO roles (id, name, inheritance, position) VALUES ($1, $2, $3, $4)",
                 &[
                     &role.id.as_str(),
-                    &role.name,
+                    &esc(&role.name),
                     &name_of(&role.inheritance)?,
                     &position(i),
                 ],
@@ -576,7 +619,7 @@ impl PgStore {
                 "INSERT INTO teams (id, name, business_unit, position) VALUES ($1, $2, $3, $4)",
                 &[
                     &team.id.as_str(),
-                    &team.name,
+                    &esc(&team.name),
                     &team.business_unit.as_ref().map(|b| b.as_str()),
                     &position(i),
                 ],
@@ -588,7 +631,7 @@ impl PgStore {
             )?;
         }
         let ids: Vec<&str> = doc.users.iter().map(|u| u.id.as_str()).collect();
-        let names: Vec<&str> = doc.users.iter().map(|u| u.name.as_str()).collect();
+        let names: Vec<String> = doc.users.iter().map(|u| esc(&u.name)).collect();
         let units: Vec<Option<&str>> = doc
             .users
             .iter()
@@ -707,7 +750,7 @@ impl PgStore {
         )? {
             let key = Privilege::new(get::<String>(&row, 0)?).map_err(StoreError::new)?;
             doc.privileges
-                .push(PrivilegeDef::new(key, get::<String>(&row, 1)?));
+                .push(PrivilegeDef::new(key, unesc(get(&row, 1)?)));
         }
         let roles: Vec<RoleId> = self.list("SELECT id FROM roles ORDER BY position", &[])?;
         for id in roles {
@@ -752,7 +795,7 @@ impl PgStore {
             doc.users.push(User {
                 roles: roles.remove(&id).unwrap_or_default(),
                 teams: teams.remove(&id).unwrap_or_default(),
-                name: get(&row, 1)?,
+                name: unesc(get(&row, 1)?),
                 business_unit: get::<Option<String>>(&row, 2)?.map(BusinessUnitId::from),
                 disabled: get(&row, 3)?,
                 id: UserId::from(id),
@@ -765,12 +808,10 @@ impl PgStore {
                 doc.templates.push(template.into_owned());
             }
         }
-        doc.profiles = self
-            .profiles()?
-            .into_iter()
-            .map(Cow::into_owned)
-            .collect();
-        doc.fallback_profile = self.list("SELECT profile FROM fallback_profile", &[])?.pop();
+        doc.profiles = self.profiles()?.into_iter().map(Cow::into_owned).collect();
+        doc.fallback_profile = self
+            .list("SELECT profile FROM fallback_profile", &[])?
+            .pop();
         let columns: Vec<String> =
             self.list("SELECT key FROM secured_columns ORDER BY position", &[])?;
         doc.secured_columns = columns
@@ -805,7 +846,7 @@ fn put_template(tx: &mut Tx<'_, '_>, template: &Template) -> Result<(), StoreErr
              origin = excluded.origin",
         &[
             &template.id.as_str(),
-            &template.name,
+            &esc(&template.name),
             &name_of(&template.kind)?,
             &name_of(&template.origin)?,
         ],
@@ -821,7 +862,7 @@ fn put_tool_settings(tx: &mut Tx<'_, '_>, settings: &ToolSettings) -> Result<(),
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, tool = excluded.tool",
         &[
             &settings.id.as_str(),
-            &settings.name,
+            &esc(&settings.name),
             &name_of(&settings.tool)?,
         ],
     )
@@ -836,7 +877,7 @@ fn put_channel_provider(tx: &mut Tx<'_, '_>, provider: &ChannelProvider) -> Resu
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, channel = excluded.channel",
         &[
             &provider.id.as_str(),
-            &provider.name,
+            &esc(&provider.name),
             &name_of(&provider.channel)?,
         ],
     )
@@ -850,7 +891,7 @@ fn put_business_unit(tx: &mut Tx<'_, '_>, unit: &BusinessUnit) -> Result<(), Sto
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent = excluded.parent",
         &[
             &unit.id.as_str(),
-            &unit.name,
+            &esc(&unit.name),
             &unit.parent.as_ref().map(|p| p.as_str()),
         ],
     )
@@ -868,7 +909,7 @@ fn put_user(tx: &mut Tx<'_, '_>, user: &User) -> Result<(), StoreError> {
              business_unit = excluded.business_unit, disabled = excluded.disabled",
         &[
             &id,
-            &user.name,
+            &esc(&user.name),
             &user.business_unit.as_ref().map(|b| b.as_str()),
             &user.disabled,
         ],
@@ -917,7 +958,7 @@ fn put_team(tx: &mut Tx<'_, '_>, team: &Team) -> Result<(), StoreError> {
              business_unit = excluded.business_unit",
         &[
             &id,
-            &team.name,
+            &esc(&team.name),
             &team.business_unit.as_ref().map(|b| b.as_str()),
         ],
     )?;
@@ -958,7 +999,7 @@ fn put_profile(tx: &mut Tx<'_, '_>, profile: &Profile) -> Result<(), StoreError>
              pane_enabled = excluded.pane_enabled",
         &[
             &id,
-            &profile.name,
+            &esc(&profile.name),
             &name_of(&profile.kind)?,
             &profile.rank.map(i64::from),
             &profile.default,
@@ -1021,7 +1062,7 @@ fn put_column_profile(tx: &mut Tx<'_, '_>, profile: &ColumnProfile) -> Result<()
         "INSERT INTO column_profiles (id, name, position)
          VALUES ($1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM column_profiles))
          ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-        &[&id, &profile.name],
+        &[&id, &esc(&profile.name)],
     )?;
     for sql in [
         "DELETE FROM column_profile_users WHERE profile = $1",
@@ -1079,9 +1120,11 @@ fn write(tx: &mut Tx<'_, '_>, change: &Change) -> Result<(), StoreError> {
             id.as_str(),
         ),
         Change::PutToolSettings(settings) => put_tool_settings(tx, settings),
-        Change::RemoveToolSettings(id) => {
-            delete(tx, &["DELETE FROM tool_settings WHERE id = $1"], id.as_str())
-        }
+        Change::RemoveToolSettings(id) => delete(
+            tx,
+            &["DELETE FROM tool_settings WHERE id = $1"],
+            id.as_str(),
+        ),
         Change::PutChannelProvider(provider) => put_channel_provider(tx, provider),
         Change::RemoveChannelProvider(id) => delete(
             tx,
@@ -1131,7 +1174,7 @@ impl Store for PgStore {
     /// it keeps.
     fn changes_since(&self, version: u64) -> Result<Option<Vec<ChangeSet>>, StoreError> {
         let rows = self.query(
-            "SELECT version, changes::text FROM changes WHERE version > $1 ORDER BY version",
+            "SELECT version, changes FROM changes WHERE version > $1 ORDER BY version",
             &[&from_version(version)?],
         )?;
         let mut sets = Vec::with_capacity(rows.len());
@@ -1176,7 +1219,7 @@ impl Store for PgStore {
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Some(Cow::Owned(User {
             id: id.clone(),
-            name: get(&row, 0)?,
+            name: unesc(get(&row, 0)?),
             roles,
             teams: self.list(
                 "SELECT team FROM memberships WHERE user_id = $1 ORDER BY user_position",
@@ -1208,7 +1251,7 @@ impl Store for PgStore {
         };
         Ok(Some(Cow::Owned(BusinessUnit {
             id: id.clone(),
-            name: get(&row, 0)?,
+            name: unesc(get(&row, 0)?),
             parent: get::<Option<String>>(&row, 1)?.map(BusinessUnitId::from),
         })))
     }
@@ -1231,7 +1274,7 @@ impl Store for PgStore {
         };
         Ok(Some(Cow::Owned(Team {
             id: id.clone(),
-            name: get(&row, 0)?,
+            name: unesc(get(&row, 0)?),
             business_unit: get::<Option<String>>(&row, 1)?.map(BusinessUnitId::from),
             roles: self.list(
                 "SELECT role FROM team_roles WHERE team = $1 ORDER BY position",
@@ -1249,16 +1292,14 @@ impl Store for PgStore {
         let Some(row) = self.row("SELECT name, inheritance FROM roles WHERE id = $1", key)? else {
             return Ok(None);
         };
-        let mut role = Role::new(id.clone(), get::<String>(&row, 0)?)
-            .with_inheritance(parse(get(&row, 1)?)?);
+        let mut role =
+            Role::new(id.clone(), unesc(get(&row, 0)?)).with_inheritance(parse(get(&row, 1)?)?);
         for row in self.query(
             "SELECT privilege, level FROM grants WHERE role = $1 ORDER BY position",
             &[&key],
         )? {
             let key = Privilege::new(get::<String>(&row, 0)?).map_err(StoreError::new)?;
-            let level: AccessLevel = get::<String>(&row, 1)?
-                .parse()
-                .map_err(StoreError::new)?;
+            let level: AccessLevel = get::<String>(&row, 1)?.parse().map_err(StoreError::new)?;
             role.grants.insert(key, level);
         }
         role.includes = self.list(
@@ -1273,8 +1314,13 @@ impl Store for PgStore {
             "SELECT description FROM privileges WHERE key = $1",
             key.as_str(),
         )?;
-        row.map(|r| Ok(Cow::Owned(PrivilegeDef::new(key.clone(), get::<String>(&r, 0)?))))
-            .transpose()
+        row.map(|r| {
+            Ok(Cow::Owned(PrivilegeDef::new(
+                key.clone(),
+                unesc(get(&r, 0)?),
+            )))
+        })
+        .transpose()
     }
 
     fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
@@ -1321,7 +1367,7 @@ impl Store for PgStore {
         };
         Ok(Some(Cow::Owned(Profile {
             id: id.clone(),
-            name: get(&row, 0)?,
+            name: unesc(get(&row, 0)?),
             kind: parse(get(&row, 1)?)?,
             settings,
             rank,
@@ -1358,7 +1404,7 @@ impl Store for PgStore {
         };
         Ok(Some(Cow::Owned(Template {
             origin: parse(get(&row, 2)?)?,
-            ..Template::new(id.clone(), get::<String>(&row, 0)?, parse(get(&row, 1)?)?)
+            ..Template::new(id.clone(), unesc(get(&row, 0)?), parse(get(&row, 1)?)?)
         })))
     }
 
@@ -1380,17 +1426,23 @@ impl Store for PgStore {
 
     fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
         Ok(self
-            .row("SELECT 1 FROM secured_columns WHERE key = $1", column.as_str())?
+            .row(
+                "SELECT 1 FROM secured_columns WHERE key = $1",
+                column.as_str(),
+            )?
             .is_some())
     }
 
     fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
-        let rows = self.query("SELECT id, name FROM column_profiles ORDER BY position", &[])?;
+        let rows = self.query(
+            "SELECT id, name FROM column_profiles ORDER BY position",
+            &[],
+        )?;
         let mut profiles = Vec::with_capacity(rows.len());
         for row in rows {
             let id: String = get(&row, 0)?;
             let key = id.as_str();
-            let mut profile = ColumnProfile::new(ColumnProfileId::from(key), get::<String>(&row, 1)?);
+            let mut profile = ColumnProfile::new(ColumnProfileId::from(key), unesc(get(&row, 1)?));
             profile.users = self.list(
                 "SELECT user_id FROM column_profile_users WHERE profile = $1 ORDER BY position",
                 &[&key],
@@ -1438,7 +1490,7 @@ impl Store for PgStore {
             .map(|r| {
                 Ok(Cow::Owned(ToolSettings::new(
                     get::<String>(r, 0)?,
-                    get::<String>(r, 1)?,
+                    unesc(get(r, 1)?),
                     parse(get(r, 2)?)?,
                 )))
             })
@@ -1454,7 +1506,7 @@ impl Store for PgStore {
             .map(|r| {
                 Ok(Cow::Owned(ChannelProvider::new(
                     get::<String>(r, 0)?,
-                    get::<String>(r, 1)?,
+                    unesc(get(r, 1)?),
                     parse(get(r, 2)?)?,
                 )))
             })
@@ -1490,17 +1542,14 @@ impl StoreMut for PgStore {
         }
         let next = from_version(found + 1)?;
         tx.execute(
-            "INSERT INTO changes (version, changes) VALUES ($1, $2::text::jsonb)",
+            "INSERT INTO changes (version, changes) VALUES ($1, $2)",
             &[&next, &json],
         )?;
         tx.execute("UPDATE meta SET version = $1", &[&next])?;
         let keep_from = next - from_version(self.horizon)?;
         tx.execute("DELETE FROM changes WHERE version <= $1", &[&keep_from])?;
         if self.notify {
-            tx.execute(
-                "SELECT pg_notify($1, $2)",
-                &[&CHANNEL, &next.to_string()],
-            )?;
+            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &next.to_string()])?;
         }
         tx.tx.commit().map_err(db)
     }
