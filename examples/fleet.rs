@@ -17,7 +17,8 @@
     clippy::print_stdout,
     clippy::print_stderr,
     clippy::unwrap_used,
-    clippy::expect_used
+    clippy::expect_used,
+    clippy::indexing_slicing
 )]
 
 #[path = "postgres_store/host.rs"]

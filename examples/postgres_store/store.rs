@@ -566,7 +566,7 @@ impl PgStore {
     pub fn import(&mut self, directory: &Directory) -> Result<(), StoreError> {
         let doc = DirectoryDoc::from(directory.clone());
         let mut client = self.client.borrow_mut();
-        let mut tx = Self::transaction(&mut *client, &self.statements)?;
+        let mut tx = Self::transaction(&mut client, &self.statements)?;
         for (i, unit) in doc.business_units.iter().enumerate() {
             tx.execute(
                 "INSERT INTO business_units (id, name, parent, position) VALUES ($1, $2, $3, $4)",
@@ -1526,7 +1526,7 @@ impl StoreMut for PgStore {
         let pinned = self.pinned.take();
         let json = serde_json::to_string(changes).map_err(StoreError::new)?;
         let mut client = self.client.borrow_mut();
-        let mut tx = Self::transaction(&mut *client, &self.statements)?;
+        let mut tx = Self::transaction(&mut client, &self.statements)?;
         let rows = tx.query("SELECT version FROM meta FOR UPDATE", &[])?;
         let found = match rows.first() {
             Some(row) => to_version(get(row, 0)?)?,
