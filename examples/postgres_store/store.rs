@@ -1,0 +1,1556 @@
+//! `PgStore`: the crate's storage traits over PostgreSQL, as a host running
+//! several instances over one database would write them.
+//!
+//! Shared by `examples/fleet.rs` and `tests/postgres.rs` (each includes
+//! this file with `#[path]`). The schema is that of the SQLite example (one
+//! table per entity and per list, each list row with its position, foreign
+//! keys), in a PostgreSQL schema of its own, plus what several instances
+//! need:
+//!
+//! - `meta`: one row holding the store's version, locked (`FOR UPDATE`) by
+//!   every change set, so writers are serialized and versions have no gaps;
+//! - `changes`: one row per change set, `(version, changes)` with the
+//!   changes as JSON, written in the same transaction as the entities; rows
+//!   older than the horizon (the last `horizon` sets are kept) are deleted
+//!   by the same transaction, and a reader behind them loads again;
+//! - `NOTIFY rbac_changes, '<version>'`, delivered to listeners when the
+//!   transaction commits (never for one rolled back).
+//!
+//! Conflicts: the store remembers the version at which a read session began
+//! (the first read after the last `apply`, or [`PgStore::begin`]). `apply`
+//! takes the lock, and when the version has moved since, refuses the change
+//! set with a [`Conflict`] (as the [`StoreError`]'s inner error): the
+//! crate's checks read a state that is no longer the database's, so the
+//! administrator reads again and retries. A change set applied without any
+//! read before it is not checked against anything (a blind write).
+
+// Each includer uses a different part of the store.
+#![allow(dead_code)]
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, NoTls, Row, Statement, Transaction};
+use rbac_profiles::{
+    AccessLevel, BusinessUnit, BusinessUnitId, Change, ChangeSet, ChannelProvider, ColumnAccess,
+    ColumnKey, ColumnProfile, ColumnProfileId, Directory, DirectoryDoc, Licence, Privilege,
+    PrivilegeDef, ProductivityPane, Profile, ProfileId, ProfileSettings, Role, RoleAssignment,
+    RoleId, Store, StoreError, StoreMut, Team, TeamId, Template, TemplateId, ToolSettings, User,
+    UserId,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The channel every change set is announced on, with its version as the
+/// payload.
+pub const CHANNEL: &str = "rbac_changes";
+
+/// How many change sets a store keeps unless told otherwise.
+pub const HORIZON: u64 = 1024;
+
+/// The schema, created in the store's own PostgreSQL schema. Foreign keys
+/// are checked when the transaction commits, so a change set may write its
+/// rows in any order.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    one     BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+    version BIGINT NOT NULL CHECK (version >= 0)
+);
+INSERT INTO meta (one, version) VALUES (TRUE, 0) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS changes (
+    version BIGINT PRIMARY KEY CHECK (version > 0),
+    -- The change set as serde_json writes it (text: jsonb can't hold NUL).
+    changes TEXT NOT NULL,
+    at      TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS business_units (
+    id       TEXT PRIMARY KEY CHECK (id <> ''),
+    name     TEXT NOT NULL,
+    parent   TEXT REFERENCES business_units (id) DEFERRABLE INITIALLY DEFERRED,
+    position BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS one_root ON business_units ((parent IS NULL)) WHERE parent IS NULL;
+CREATE TABLE IF NOT EXISTS privileges (
+    key         TEXT PRIMARY KEY CHECK (key <> ''),
+    description TEXT NOT NULL,
+    position    BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS roles (
+    id          TEXT PRIMARY KEY CHECK (id <> ''),
+    name        TEXT NOT NULL,
+    inheritance TEXT NOT NULL CHECK (inheritance IN ('team_privileges_only', 'direct_user_basic')),
+    position    BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS grants (
+    role      TEXT NOT NULL REFERENCES roles (id) DEFERRABLE INITIALLY DEFERRED,
+    privilege TEXT NOT NULL REFERENCES privileges (key) DEFERRABLE INITIALLY DEFERRED,
+    level     TEXT NOT NULL CHECK (level IN
+        ('none', 'user', 'business_unit', 'parent_child_business_unit', 'organization')),
+    position  BIGINT NOT NULL,
+    PRIMARY KEY (role, privilege)
+);
+CREATE TABLE IF NOT EXISTS inclusions (
+    role     TEXT NOT NULL REFERENCES roles (id) DEFERRABLE INITIALLY DEFERRED,
+    included TEXT NOT NULL REFERENCES roles (id) DEFERRABLE INITIALLY DEFERRED,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (role, included)
+);
+CREATE TABLE IF NOT EXISTS teams (
+    id            TEXT PRIMARY KEY CHECK (id <> ''),
+    name          TEXT NOT NULL,
+    business_unit TEXT REFERENCES business_units (id) DEFERRABLE INITIALLY DEFERRED,
+    position      BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS team_roles (
+    team     TEXT NOT NULL REFERENCES teams (id) DEFERRABLE INITIALLY DEFERRED,
+    role     TEXT NOT NULL REFERENCES roles (id) DEFERRABLE INITIALLY DEFERRED,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (team, role)
+);
+CREATE TABLE IF NOT EXISTS users (
+    id            TEXT PRIMARY KEY CHECK (id <> ''),
+    name          TEXT NOT NULL,
+    business_unit TEXT REFERENCES business_units (id) DEFERRABLE INITIALLY DEFERRED,
+    disabled      BOOLEAN NOT NULL DEFAULT FALSE,
+    position      BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS users_position ON users (position);
+-- A role assigned to a user, in the user's own unit (NULL) or another.
+CREATE TABLE IF NOT EXISTS user_roles (
+    user_id       TEXT NOT NULL REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED,
+    role          TEXT NOT NULL REFERENCES roles (id) DEFERRABLE INITIALLY DEFERRED,
+    business_unit TEXT REFERENCES business_units (id) DEFERRABLE INITIALLY DEFERRED,
+    position      BIGINT NOT NULL,
+    PRIMARY KEY (user_id, position)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS user_role_once
+    ON user_roles (user_id, role, COALESCE(business_unit, ''));
+-- One row a membership: the team lists the user and the user the team.
+CREATE TABLE IF NOT EXISTS memberships (
+    team          TEXT NOT NULL REFERENCES teams (id) DEFERRABLE INITIALLY DEFERRED,
+    user_id       TEXT NOT NULL REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED,
+    team_position BIGINT NOT NULL,
+    user_position BIGINT NOT NULL,
+    PRIMARY KEY (team, user_id)
+);
+CREATE INDEX IF NOT EXISTS memberships_user ON memberships (user_id);
+CREATE TABLE IF NOT EXISTS templates (
+    id       TEXT PRIMARY KEY CHECK (id <> ''),
+    name     TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('session', 'application_tab', 'notification')),
+    origin   TEXT NOT NULL DEFAULT 'custom' CHECK (origin IN ('out_of_box', 'custom')),
+    position BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS profiles (
+    id           TEXT PRIMARY KEY CHECK (id <> ''),
+    name         TEXT NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('out_of_box', 'custom')),
+    rank         BIGINT CHECK (rank > 0),
+    is_default   BOOLEAN NOT NULL,
+    pane_enabled BOOLEAN NOT NULL,
+    position     BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS profile_roles (
+    profile  TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    role     TEXT NOT NULL REFERENCES roles (id) DEFERRABLE INITIALLY DEFERRED,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (profile, role)
+);
+CREATE TABLE IF NOT EXISTS profile_users (
+    profile  TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    user_id  TEXT NOT NULL REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (profile, user_id)
+);
+-- The templates of a profile's settings; `list` says which list.
+CREATE TABLE IF NOT EXISTS profile_templates (
+    profile  TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    template TEXT NOT NULL REFERENCES templates (id) DEFERRABLE INITIALLY DEFERRED,
+    list     TEXT NOT NULL CHECK (list IN ('session', 'application_tab', 'notification')),
+    position BIGINT NOT NULL,
+    PRIMARY KEY (profile, template)
+);
+CREATE TABLE IF NOT EXISTS profile_channels (
+    profile TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    channel TEXT NOT NULL,
+    PRIMARY KEY (profile, channel)
+);
+CREATE TABLE IF NOT EXISTS profile_tools (
+    profile TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    tool    TEXT NOT NULL,
+    PRIMARY KEY (profile, tool)
+);
+CREATE TABLE IF NOT EXISTS secured_columns (
+    key      TEXT PRIMARY KEY CHECK (key <> ''),
+    position BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS column_profiles (
+    id       TEXT PRIMARY KEY CHECK (id <> ''),
+    name     TEXT NOT NULL,
+    position BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS column_profile_users (
+    profile  TEXT NOT NULL REFERENCES column_profiles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    user_id  TEXT NOT NULL REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (profile, user_id)
+);
+CREATE TABLE IF NOT EXISTS column_profile_teams (
+    profile  TEXT NOT NULL REFERENCES column_profiles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    team     TEXT NOT NULL REFERENCES teams (id) DEFERRABLE INITIALLY DEFERRED,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (profile, team)
+);
+CREATE TABLE IF NOT EXISTS column_permissions (
+    profile    TEXT NOT NULL REFERENCES column_profiles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    column_key TEXT NOT NULL REFERENCES secured_columns (key) DEFERRABLE INITIALLY DEFERRED,
+    can_read   BOOLEAN NOT NULL,
+    can_update BOOLEAN NOT NULL,
+    can_create BOOLEAN NOT NULL,
+    position   BIGINT NOT NULL,
+    PRIMARY KEY (profile, column_key)
+);
+-- The organisation's licences; `licensing` has its one row only when the
+-- document lists them (an empty list included): no row, not modelled.
+CREATE TABLE IF NOT EXISTS licensing (
+    one BOOLEAN PRIMARY KEY CHECK (one)
+);
+CREATE TABLE IF NOT EXISTS licences (
+    licence TEXT PRIMARY KEY CHECK (licence <> '')
+);
+CREATE TABLE IF NOT EXISTS tool_settings (
+    id       TEXT PRIMARY KEY CHECK (id <> ''),
+    name     TEXT NOT NULL,
+    tool     TEXT NOT NULL,
+    position BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS channel_providers (
+    id       TEXT PRIMARY KEY CHECK (id <> ''),
+    name     TEXT NOT NULL,
+    channel  TEXT NOT NULL,
+    position BIGINT NOT NULL
+);
+-- The document's `fallback_profile`, when it names one.
+CREATE TABLE IF NOT EXISTS fallback_profile (
+    one     BOOLEAN PRIMARY KEY CHECK (one),
+    profile TEXT NOT NULL REFERENCES profiles (id) DEFERRABLE INITIALLY DEFERRED
+);
+";
+
+/// Another administrator's change set was committed between this store's
+/// reads and its `apply`: the change set was checked against a state that
+/// is gone, so it was refused whole. Read again and retry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The version the reads began at.
+    pub expected: u64,
+    /// The version the database was at when the change set came.
+    pub found: u64,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "conflict: the change set was checked at version {} but the store is at version {}",
+            self.expected, self.found
+        )
+    }
+}
+
+impl std::error::Error for Conflict {}
+
+/// A [`Store`] and [`StoreMut`] over one PostgreSQL schema.
+pub struct PgStore {
+    client: RefCell<Client>,
+    statements: RefCell<HashMap<String, Statement>>,
+    schema: String,
+    /// The version the current read session began at.
+    pinned: Cell<Option<u64>>,
+    horizon: u64,
+    notify: bool,
+}
+
+/// A database error, as the crate carries it: PostgreSQL's own message
+/// when the server refused (the client's `Display` says only "db error").
+fn db(err: postgres::Error) -> StoreError {
+    match err.as_db_error() {
+        Some(refused) => StoreError::new(format!(
+            "{}: {}{}",
+            refused.severity(),
+            refused.message(),
+            refused
+                .detail()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default()
+        )),
+        None => StoreError::new(err),
+    }
+}
+
+/// The name a value of one of the crate's enums has in documents
+/// (`"organization"`, `"out_of_box"`, …).
+fn name_of<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(value).map_err(StoreError::new)? {
+        serde_json::Value::String(name) => Ok(name),
+        other => Err(StoreError::new(format!("{other} is not a name"))),
+    }
+}
+
+/// The value a name read from the database stands for.
+fn parse<T: DeserializeOwned>(name: String) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(name)).map_err(StoreError::new)
+}
+
+/// A name as stored: PostgreSQL text can't hold NUL, so backslash and
+/// NUL are escaped (as two backslashes, and backslash zero). Ids are not
+/// escaped: a NUL in an id is refused by the database.
+fn esc(name: &str) -> String {
+    if !name.contains(['\\', '\0']) {
+        return name.to_owned();
+    }
+    name.replace('\\', "\\\\").replace('\0', "\\0")
+}
+
+/// A name as read back: the inverse of [`esc`].
+fn unesc(stored: String) -> String {
+    if !stored.contains('\\') {
+        return stored;
+    }
+    let mut name = String::with_capacity(stored.len());
+    let mut chars = stored.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            name.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('0') => name.push('\0'),
+            Some(other) => name.push(other),
+            None => name.push('\\'),
+        }
+    }
+    name
+}
+
+fn position(i: usize) -> i64 {
+    i64::try_from(i).unwrap_or(i64::MAX)
+}
+
+fn to_version(v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| StoreError::new(format!("negative version {v}")))
+}
+
+fn from_version(v: u64) -> Result<i64, StoreError> {
+    i64::try_from(v).map_err(|_| StoreError::new(format!("version {v} is too large")))
+}
+
+/// Column `i` of `row`.
+fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T, StoreError> {
+    row.try_get(i).map_err(db)
+}
+
+/// A schema name that needs no quoting: lowercase ASCII letters, digits,
+/// underscores, not starting with a digit.
+fn check_schema(schema: &str) -> Result<(), StoreError> {
+    let good = !schema.is_empty()
+        && schema.len() < 64
+        && !schema.starts_with(|c: char| c.is_ascii_digit())
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if good {
+        Ok(())
+    } else {
+        Err(StoreError::new(format!("bad schema name {schema:?}")))
+    }
+}
+
+/// Prepared statements, by their text, for one connection.
+struct Statements<'a>(&'a RefCell<HashMap<String, Statement>>);
+
+impl Statements<'_> {
+    fn get<C: GenericClient>(&self, client: &mut C, sql: &str) -> Result<Statement, StoreError> {
+        if let Some(statement) = self.0.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql).map_err(db)?;
+        self.0
+            .borrow_mut()
+            .insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    fn execute<C: GenericClient>(
+        &self,
+        client: &mut C,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<(), StoreError> {
+        let statement = self.get(client, sql)?;
+        client.execute(&statement, params).map(|_| ()).map_err(db)
+    }
+
+    fn query<C: GenericClient>(
+        &self,
+        client: &mut C,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let statement = self.get(client, sql)?;
+        client.query(&statement, params).map_err(db)
+    }
+}
+
+/// One transaction of `apply` or `import`, with the store's statements.
+struct Tx<'c, 's> {
+    tx: Transaction<'c>,
+    statements: Statements<'s>,
+}
+
+impl Tx<'_, '_> {
+    fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<(), StoreError> {
+        self.statements.execute(&mut self.tx, sql, params)
+    }
+
+    fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+        self.statements.query(&mut self.tx, sql, params)
+    }
+
+    /// The text in the first column of the rows `sql` selects for `key`.
+    fn existing(&mut self, sql: &str, key: &str) -> Result<Vec<String>, StoreError> {
+        let rows = self.query(sql, &[&key])?;
+        rows.iter().map(|r| get(r, 0)).collect()
+    }
+
+    /// Inserts one row `(owner, item, position)` per item, in order.
+    fn insert_list<'a>(
+        &mut self,
+        sql: &str,
+        owner: &str,
+        items: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), StoreError> {
+        for (i, item) in items.into_iter().enumerate() {
+            self.execute(sql, &[&owner, &item, &position(i)])?;
+        }
+        Ok(())
+    }
+}
+
+impl PgStore {
+    /// Connects to the database `url` (libpq `key=value` form or a
+    /// `postgresql://` URL) and uses the PostgreSQL schema `schema`,
+    /// creating it and the tables when they don't exist.
+    pub fn connect(url: &str, schema: &str) -> Result<Self, StoreError> {
+        check_schema(schema)?;
+        let mut client = Client::connect(url, NoTls).map_err(db)?;
+        client
+            .batch_execute(&format!(
+                "SET client_min_messages = warning;
+                 CREATE SCHEMA IF NOT EXISTS {schema};
+                 SET search_path TO {schema};"
+            ))
+            .map_err(db)?;
+        // Two first connections may race to create the tables.
+        let mut tx = client.transaction().map_err(db)?;
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&schema])
+            .map_err(db)?;
+        tx.batch_execute(SCHEMA).map_err(db)?;
+        tx.commit().map_err(db)?;
+        Ok(Self {
+            client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
+            schema: schema.to_owned(),
+            pinned: Cell::new(None),
+            horizon: HORIZON,
+            notify: true,
+        })
+    }
+
+    /// The store, keeping the last `horizon` change sets (at least one).
+    #[must_use]
+    pub fn with_horizon(mut self, horizon: u64) -> Self {
+        self.horizon = horizon.max(1);
+        self
+    }
+
+    /// Whether `apply` notifies listeners (it does unless told): turning it
+    /// off simulates a lost notification.
+    pub fn set_notify(&mut self, notify: bool) {
+        self.notify = notify;
+    }
+
+    /// The PostgreSQL schema the store lives in.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    /// Begins a read session: the next `apply` is refused with a
+    /// [`Conflict`] when another change set is committed before it. Reads
+    /// begin one on their own when none is open; call this before an
+    /// administration operation when the store may have been read long
+    /// before. Returns the version the session begins at.
+    pub fn begin(&self) -> Result<u64, StoreError> {
+        self.pinned.set(None);
+        let version = self.current_version()?;
+        self.pinned.set(Some(version));
+        Ok(version)
+    }
+
+    /// Drops every table of the store's schema.
+    pub fn drop_schema(self) -> Result<(), StoreError> {
+        let schema = self.schema.clone();
+        self.client
+            .borrow_mut()
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .map_err(db)
+    }
+
+    /// The version in the database now (no session begins).
+    pub fn current_version(&self) -> Result<u64, StoreError> {
+        let statements = Statements(&self.statements);
+        let rows = statements.query(
+            &mut *self.client.borrow_mut(),
+            "SELECT version FROM meta",
+            &[],
+        )?;
+        match rows.first() {
+            Some(row) => to_version(get(row, 0)?),
+            None => Err(StoreError::new("the meta table has no row")),
+        }
+    }
+
+    /// The rows `sql` selects; the first read of a session pins its
+    /// version.
+    fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+        if self.pinned.get().is_none() {
+            self.begin()?;
+        }
+        let statements = Statements(&self.statements);
+        statements.query(&mut *self.client.borrow_mut(), sql, params)
+    }
+
+    /// The `T`s in the first column of the rows `sql` selects.
+    fn list<T: From<String>>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<T>, StoreError> {
+        let rows = self.query(sql, params)?;
+        rows.iter()
+            .map(|r| get::<String>(r, 0).map(T::from))
+            .collect()
+    }
+
+    /// The first row `sql` selects by `key` (bound to `$1`).
+    fn row(&self, sql: &str, key: &str) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, &[&key])?.into_iter().next())
+    }
+
+    fn transaction<'c, 's>(
+        client: &'c mut Client,
+        statements: &'s RefCell<HashMap<String, Statement>>,
+    ) -> Result<Tx<'c, 's>, StoreError> {
+        Ok(Tx {
+            tx: client.transaction().map_err(db)?,
+            statements: Statements(statements),
+        })
+    }
+
+    /// Loads `directory` into the (empty) schema, in one transaction; the
+    /// big lists (users, their roles, memberships, grants) go in one
+    /// statement each.
+    pub fn import(&mut self, directory: &Directory) -> Result<(), StoreError> {
+        let doc = DirectoryDoc::from(directory.clone());
+        let mut client = self.client.borrow_mut();
+        let mut tx = Self::transaction(&mut client, &self.statements)?;
+        for (i, unit) in doc.business_units.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO business_units (id, name, parent, position) VALUES ($1, $2, $3, $4)",
+                &[
+                    &unit.id.as_str(),
+                    &esc(&unit.name),
+                    &unit.parent.as_ref().map(|p| p.as_str()),
+                    &position(i),
+                ],
+            )?;
+        }
+        let keys: Vec<&str> = doc.privileges.iter().map(|p| p.key.as_str()).collect();
+        let descriptions: Vec<String> =
+            doc.privileges.iter().map(|p| esc(&p.description)).collect();
+        tx.execute(
+            "INSERT INTO privileges (key, description, position)
+             SELECT k, d, p - 1 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t (k, d, p)",
+            &[&keys, &descriptions],
+        )?;
+        let (mut g_role, mut g_key, mut g_level, mut g_pos) = (vec![], vec![], vec![], vec![]);
+        for (i, role) in doc.roles.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO roles (id, name, inheritance, position) VALUES ($1, $2, $3, $4)",
+                &[
+                    &role.id.as_str(),
+                    &esc(&role.name),
+                    &name_of(&role.inheritance)?,
+                    &position(i),
+                ],
+            )?;
+            for (i, (key, level)) in role.grants.iter().enumerate() {
+                g_role.push(role.id.as_str());
+                g_key.push(key.as_str());
+                g_level.push(level.as_str());
+                g_pos.push(position(i));
+            }
+            tx.insert_list(
+                "INSERT INTO inclusions (role, included, position) VALUES ($1, $2, $3)",
+                role.id.as_str(),
+                role.includes.iter().map(RoleId::as_str),
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO grants (role, privilege, level, position)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])",
+            &[&g_role, &g_key, &g_level, &g_pos],
+        )?;
+        for (i, team) in doc.teams.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO teams (id, name, business_unit, position) VALUES ($1, $2, $3, $4)",
+                &[
+                    &team.id.as_str(),
+                    &esc(&team.name),
+                    &team.business_unit.as_ref().map(|b| b.as_str()),
+                    &position(i),
+                ],
+            )?;
+            tx.insert_list(
+                "INSERT INTO team_roles (team, role, position) VALUES ($1, $2, $3)",
+                team.id.as_str(),
+                team.roles.iter().map(RoleId::as_str),
+            )?;
+        }
+        let ids: Vec<&str> = doc.users.iter().map(|u| u.id.as_str()).collect();
+        let names: Vec<String> = doc.users.iter().map(|u| esc(&u.name)).collect();
+        let units: Vec<Option<&str>> = doc
+            .users
+            .iter()
+            .map(|u| u.business_unit.as_ref().map(|b| b.as_str()))
+            .collect();
+        let disabled: Vec<bool> = doc.users.iter().map(|u| u.disabled).collect();
+        tx.execute(
+            "INSERT INTO users (id, name, business_unit, disabled, position)
+             SELECT i, n, b, d, p - 1
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[]) WITH ORDINALITY AS t (i, n, b, d, p)",
+            &[&ids, &names, &units, &disabled],
+        )?;
+        let (mut r_user, mut r_role, mut r_unit, mut r_pos) = (vec![], vec![], vec![], vec![]);
+        for user in &doc.users {
+            for (i, assignment) in user.roles.iter().enumerate() {
+                r_user.push(user.id.as_str());
+                r_role.push(assignment.role.as_str());
+                r_unit.push(assignment.business_unit.as_ref().map(|b| b.as_str()));
+                r_pos.push(position(i));
+            }
+        }
+        tx.execute(
+            "INSERT INTO user_roles (user_id, role, business_unit, position)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])",
+            &[&r_user, &r_role, &r_unit, &r_pos],
+        )?;
+        // A checked directory states every membership on both sides.
+        let users: HashMap<&str, &User> = doc.users.iter().map(|u| (u.id.as_str(), u)).collect();
+        let (mut m_team, mut m_user, mut m_tpos, mut m_upos) = (vec![], vec![], vec![], vec![]);
+        for team in &doc.teams {
+            for (i, member) in team.members.iter().enumerate() {
+                let at = users
+                    .get(member.as_str())
+                    .and_then(|u| u.teams.iter().position(|t| t == &team.id));
+                m_team.push(team.id.as_str());
+                m_user.push(member.as_str());
+                m_tpos.push(position(i));
+                m_upos.push(position(at.unwrap_or(0)));
+            }
+        }
+        tx.execute(
+            "INSERT INTO memberships (team, user_id, team_position, user_position)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])",
+            &[&m_team, &m_user, &m_tpos, &m_upos],
+        )?;
+        for template in &doc.templates {
+            put_template(&mut tx, template)?;
+        }
+        for profile in &doc.profiles {
+            put_profile(&mut tx, profile)?;
+        }
+        if let Some(fallback) = &doc.fallback_profile {
+            tx.execute(
+                "INSERT INTO fallback_profile (one, profile) VALUES (TRUE, $1)",
+                &[&fallback.as_str()],
+            )?;
+        }
+        for (i, column) in doc.secured_columns.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO secured_columns (key, position) VALUES ($1, $2)",
+                &[&column.as_str(), &position(i)],
+            )?;
+        }
+        for profile in &doc.column_profiles {
+            put_column_profile(&mut tx, profile)?;
+        }
+        if let Some(licences) = &doc.licences {
+            tx.execute("INSERT INTO licensing (one) VALUES (TRUE)", &[])?;
+            for licence in licences {
+                tx.execute(
+                    "INSERT INTO licences (licence) VALUES ($1)",
+                    &[&name_of(licence)?],
+                )?;
+            }
+        }
+        for settings in &doc.tool_settings {
+            put_tool_settings(&mut tx, settings)?;
+        }
+        for provider in &doc.channel_providers {
+            put_channel_provider(&mut tx, provider)?;
+        }
+        tx.tx.commit().map_err(db)
+    }
+
+    /// The whole organisation and the version it is at, read in one
+    /// repeatable-read transaction (so the two agree), the big lists in one
+    /// query each: how a host loads its replica at start, and again when it
+    /// is behind the feed's horizon.
+    pub fn load(&self) -> Result<(Directory, u64), StoreError> {
+        self.client
+            .borrow_mut()
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .map_err(db)?;
+        let loaded = self.load_in_transaction();
+        // Read only: ending it either way changes nothing.
+        self.client
+            .borrow_mut()
+            .batch_execute("COMMIT")
+            .map_err(db)?;
+        let (doc, version) = loaded?;
+        let directory = Directory::try_from(doc).map_err(StoreError::new)?;
+        Ok((directory, version))
+    }
+
+    fn load_in_transaction(&self) -> Result<(DirectoryDoc, u64), StoreError> {
+        let version = self.current_version()?;
+        let mut doc = DirectoryDoc::default();
+        for id in self.business_unit_ids()? {
+            if let Some(unit) = self.business_unit(&id)? {
+                doc.business_units.push(unit.into_owned());
+            }
+        }
+        for row in self.query(
+            "SELECT key, description FROM privileges ORDER BY position",
+            &[],
+        )? {
+            let key = Privilege::new(get::<String>(&row, 0)?).map_err(StoreError::new)?;
+            doc.privileges
+                .push(PrivilegeDef::new(key, unesc(get(&row, 1)?)));
+        }
+        let roles: Vec<RoleId> = self.list("SELECT id FROM roles ORDER BY position", &[])?;
+        for id in roles {
+            if let Some(role) = self.role(&id)? {
+                doc.roles.push(role.into_owned());
+            }
+        }
+        for id in self.team_ids()? {
+            if let Some(team) = self.team(&id)? {
+                doc.teams.push(team.into_owned());
+            }
+        }
+        // Users: three queries for all of them.
+        let mut roles: HashMap<String, Vec<RoleAssignment>> = HashMap::new();
+        for row in self.query(
+            "SELECT user_id, role, business_unit FROM user_roles ORDER BY user_id, position",
+            &[],
+        )? {
+            roles
+                .entry(get(&row, 0)?)
+                .or_default()
+                .push(RoleAssignment {
+                    role: RoleId::from(get::<String>(&row, 1)?),
+                    business_unit: get::<Option<String>>(&row, 2)?.map(BusinessUnitId::from),
+                });
+        }
+        let mut teams: HashMap<String, Vec<TeamId>> = HashMap::new();
+        for row in self.query(
+            "SELECT user_id, team FROM memberships ORDER BY user_id, user_position",
+            &[],
+        )? {
+            teams
+                .entry(get(&row, 0)?)
+                .or_default()
+                .push(TeamId::from(get::<String>(&row, 1)?));
+        }
+        for row in self.query(
+            "SELECT id, name, business_unit, disabled FROM users ORDER BY position",
+            &[],
+        )? {
+            let id: String = get(&row, 0)?;
+            doc.users.push(User {
+                roles: roles.remove(&id).unwrap_or_default(),
+                teams: teams.remove(&id).unwrap_or_default(),
+                name: unesc(get(&row, 1)?),
+                business_unit: get::<Option<String>>(&row, 2)?.map(BusinessUnitId::from),
+                disabled: get(&row, 3)?,
+                id: UserId::from(id),
+            });
+        }
+        let templates: Vec<TemplateId> =
+            self.list("SELECT id FROM templates ORDER BY position", &[])?;
+        for id in templates {
+            if let Some(template) = self.template(&id)? {
+                doc.templates.push(template.into_owned());
+            }
+        }
+        doc.profiles = self.profiles()?.into_iter().map(Cow::into_owned).collect();
+        doc.fallback_profile = self
+            .list("SELECT profile FROM fallback_profile", &[])?
+            .pop();
+        let columns: Vec<String> =
+            self.list("SELECT key FROM secured_columns ORDER BY position", &[])?;
+        doc.secured_columns = columns
+            .into_iter()
+            .map(|c| ColumnKey::new(c).map_err(StoreError::new))
+            .collect::<Result<_, _>>()?;
+        doc.column_profiles = self
+            .column_profiles()?
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
+        doc.licences = self.licences()?;
+        doc.tool_settings = self
+            .tool_settings()?
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
+        doc.channel_providers = self
+            .channel_providers()?
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
+        Ok((doc, version))
+    }
+}
+
+fn put_template(tx: &mut Tx<'_, '_>, template: &Template) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO templates (id, name, kind, origin, position)
+         VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position) + 1, 0) FROM templates))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             origin = excluded.origin",
+        &[
+            &template.id.as_str(),
+            &esc(&template.name),
+            &name_of(&template.kind)?,
+            &name_of(&template.origin)?,
+        ],
+    )
+}
+
+/// Inserts or replaces productivity tool settings; replaced ones keep their
+/// position.
+fn put_tool_settings(tx: &mut Tx<'_, '_>, settings: &ToolSettings) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO tool_settings (id, name, tool, position)
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position) + 1, 0) FROM tool_settings))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, tool = excluded.tool",
+        &[
+            &settings.id.as_str(),
+            &esc(&settings.name),
+            &name_of(&settings.tool)?,
+        ],
+    )
+}
+
+/// Inserts or replaces a channel provider; a replaced one keeps its
+/// position.
+fn put_channel_provider(tx: &mut Tx<'_, '_>, provider: &ChannelProvider) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO channel_providers (id, name, channel, position)
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position) + 1, 0) FROM channel_providers))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, channel = excluded.channel",
+        &[
+            &provider.id.as_str(),
+            &esc(&provider.name),
+            &name_of(&provider.channel)?,
+        ],
+    )
+}
+
+/// Inserts or replaces a business unit; a replaced one keeps its position.
+fn put_business_unit(tx: &mut Tx<'_, '_>, unit: &BusinessUnit) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO business_units (id, name, parent, position)
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position) + 1, 0) FROM business_units))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent = excluded.parent",
+        &[
+            &unit.id.as_str(),
+            &esc(&unit.name),
+            &unit.parent.as_ref().map(|p| p.as_str()),
+        ],
+    )
+}
+
+/// The user's row and role assignments, and their side of each membership:
+/// a new membership gets the last place on the team's side until the
+/// team's own put, in the same change set, orders it.
+fn put_user(tx: &mut Tx<'_, '_>, user: &User) -> Result<(), StoreError> {
+    let id = user.id.as_str();
+    tx.execute(
+        "INSERT INTO users (id, name, business_unit, disabled, position)
+         VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position) + 1, 0) FROM users))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+             business_unit = excluded.business_unit, disabled = excluded.disabled",
+        &[
+            &id,
+            &esc(&user.name),
+            &user.business_unit.as_ref().map(|b| b.as_str()),
+            &user.disabled,
+        ],
+    )?;
+    tx.execute("DELETE FROM user_roles WHERE user_id = $1", &[&id])?;
+    for (i, assignment) in user.roles.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO user_roles (user_id, role, business_unit, position) VALUES ($1, $2, $3, $4)",
+            &[
+                &id,
+                &assignment.role.as_str(),
+                &assignment.business_unit.as_ref().map(|b| b.as_str()),
+                &position(i),
+            ],
+        )?;
+    }
+    let listed: Vec<&str> = user.teams.iter().map(TeamId::as_str).collect();
+    for team in tx.existing("SELECT team FROM memberships WHERE user_id = $1", id)? {
+        if !listed.contains(&team.as_str()) {
+            tx.execute(
+                "DELETE FROM memberships WHERE team = $1 AND user_id = $2",
+                &[&team.as_str(), &id],
+            )?;
+        }
+    }
+    for (i, team) in listed.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO memberships (team, user_id, team_position, user_position)
+             VALUES ($1, $2,
+                 (SELECT COALESCE(MAX(team_position) + 1, 0) FROM memberships WHERE team = $1), $3)
+             ON CONFLICT (team, user_id) DO UPDATE SET user_position = excluded.user_position",
+            &[team, &id, &position(i)],
+        )?;
+    }
+    Ok(())
+}
+
+/// The team's row and roles, and its side of each membership (see
+/// [`put_user`]).
+fn put_team(tx: &mut Tx<'_, '_>, team: &Team) -> Result<(), StoreError> {
+    let id = team.id.as_str();
+    tx.execute(
+        "INSERT INTO teams (id, name, business_unit, position)
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position) + 1, 0) FROM teams))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+             business_unit = excluded.business_unit",
+        &[
+            &id,
+            &esc(&team.name),
+            &team.business_unit.as_ref().map(|b| b.as_str()),
+        ],
+    )?;
+    tx.execute("DELETE FROM team_roles WHERE team = $1", &[&id])?;
+    tx.insert_list(
+        "INSERT INTO team_roles (team, role, position) VALUES ($1, $2, $3)",
+        id,
+        team.roles.iter().map(RoleId::as_str),
+    )?;
+    let listed: Vec<&str> = team.members.iter().map(UserId::as_str).collect();
+    for user in tx.existing("SELECT user_id FROM memberships WHERE team = $1", id)? {
+        if !listed.contains(&user.as_str()) {
+            tx.execute(
+                "DELETE FROM memberships WHERE team = $1 AND user_id = $2",
+                &[&id, &user.as_str()],
+            )?;
+        }
+    }
+    for (i, user) in listed.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO memberships (team, user_id, team_position, user_position)
+             VALUES ($1, $2, $3,
+                 (SELECT COALESCE(MAX(user_position) + 1, 0) FROM memberships WHERE user_id = $2))
+             ON CONFLICT (team, user_id) DO UPDATE SET team_position = excluded.team_position",
+            &[&id, user, &position(i)],
+        )?;
+    }
+    Ok(())
+}
+
+fn put_profile(tx: &mut Tx<'_, '_>, profile: &Profile) -> Result<(), StoreError> {
+    let id = profile.id.as_str();
+    tx.execute(
+        "INSERT INTO profiles (id, name, kind, rank, is_default, pane_enabled, position)
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(position) + 1, 0) FROM profiles))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             rank = excluded.rank, is_default = excluded.is_default,
+             pane_enabled = excluded.pane_enabled",
+        &[
+            &id,
+            &esc(&profile.name),
+            &name_of(&profile.kind)?,
+            &profile.rank.map(i64::from),
+            &profile.default,
+            &profile.settings.productivity_pane.enabled,
+        ],
+    )?;
+    for sql in [
+        "DELETE FROM profile_roles WHERE profile = $1",
+        "DELETE FROM profile_users WHERE profile = $1",
+        "DELETE FROM profile_templates WHERE profile = $1",
+        "DELETE FROM profile_channels WHERE profile = $1",
+        "DELETE FROM profile_tools WHERE profile = $1",
+    ] {
+        tx.execute(sql, &[&id])?;
+    }
+    tx.insert_list(
+        "INSERT INTO profile_roles (profile, role, position) VALUES ($1, $2, $3)",
+        id,
+        profile.roles.iter().map(RoleId::as_str),
+    )?;
+    tx.insert_list(
+        "INSERT INTO profile_users (profile, user_id, position) VALUES ($1, $2, $3)",
+        id,
+        profile.users.iter().map(UserId::as_str),
+    )?;
+    let settings = &profile.settings;
+    for (list, templates) in [
+        ("session", &settings.session_templates),
+        ("application_tab", &settings.application_tab_templates),
+        ("notification", &settings.notification_templates),
+    ] {
+        for (i, template) in templates.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO profile_templates (profile, template, list, position)
+                 VALUES ($1, $2, $3, $4)",
+                &[&id, &template.as_str(), &list, &position(i)],
+            )?;
+        }
+    }
+    for channel in &settings.channels {
+        tx.execute(
+            "INSERT INTO profile_channels (profile, channel) VALUES ($1, $2)",
+            &[&id, &name_of(channel)?],
+        )?;
+    }
+    for tool in &settings.productivity_pane.tools {
+        tx.execute(
+            "INSERT INTO profile_tools (profile, tool) VALUES ($1, $2)",
+            &[&id, &name_of(tool)?],
+        )?;
+    }
+    Ok(())
+}
+
+/// Inserts or replaces a column security profile; a replaced one keeps its
+/// position.
+fn put_column_profile(tx: &mut Tx<'_, '_>, profile: &ColumnProfile) -> Result<(), StoreError> {
+    let id = profile.id.as_str();
+    tx.execute(
+        "INSERT INTO column_profiles (id, name, position)
+         VALUES ($1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM column_profiles))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        &[&id, &esc(&profile.name)],
+    )?;
+    for sql in [
+        "DELETE FROM column_profile_users WHERE profile = $1",
+        "DELETE FROM column_profile_teams WHERE profile = $1",
+        "DELETE FROM column_permissions WHERE profile = $1",
+    ] {
+        tx.execute(sql, &[&id])?;
+    }
+    tx.insert_list(
+        "INSERT INTO column_profile_users (profile, user_id, position) VALUES ($1, $2, $3)",
+        id,
+        profile.users.iter().map(UserId::as_str),
+    )?;
+    tx.insert_list(
+        "INSERT INTO column_profile_teams (profile, team, position) VALUES ($1, $2, $3)",
+        id,
+        profile.teams.iter().map(TeamId::as_str),
+    )?;
+    for (i, (column, access)) in profile.permissions.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO column_permissions
+                 (profile, column_key, can_read, can_update, can_create, position)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &id,
+                &column.as_str(),
+                &access.read,
+                &access.update,
+                &access.create,
+                &position(i),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes one change.
+fn write(tx: &mut Tx<'_, '_>, change: &Change) -> Result<(), StoreError> {
+    let delete = |tx: &mut Tx<'_, '_>, sqls: &[&str], id: &str| {
+        sqls.iter().try_for_each(|sql| tx.execute(sql, &[&id]))
+    };
+    match change {
+        Change::PutProfile(profile) => put_profile(tx, profile),
+        Change::RemoveProfile(id) => {
+            delete(tx, &["DELETE FROM profiles WHERE id = $1"], id.as_str())
+        }
+        Change::PutTemplate(template) => put_template(tx, template),
+        Change::RemoveTemplate(id) => {
+            delete(tx, &["DELETE FROM templates WHERE id = $1"], id.as_str())
+        }
+        Change::PutColumnProfile(profile) => put_column_profile(tx, profile),
+        Change::RemoveColumnProfile(id) => delete(
+            tx,
+            &["DELETE FROM column_profiles WHERE id = $1"],
+            id.as_str(),
+        ),
+        Change::PutToolSettings(settings) => put_tool_settings(tx, settings),
+        Change::RemoveToolSettings(id) => delete(
+            tx,
+            &["DELETE FROM tool_settings WHERE id = $1"],
+            id.as_str(),
+        ),
+        Change::PutChannelProvider(provider) => put_channel_provider(tx, provider),
+        Change::RemoveChannelProvider(id) => delete(
+            tx,
+            &["DELETE FROM channel_providers WHERE id = $1"],
+            id.as_str(),
+        ),
+        Change::PutUser(user) => put_user(tx, user),
+        Change::RemoveUser(id) => delete(
+            tx,
+            &[
+                "DELETE FROM user_roles WHERE user_id = $1",
+                "DELETE FROM memberships WHERE user_id = $1",
+                "DELETE FROM users WHERE id = $1",
+            ],
+            id.as_str(),
+        ),
+        Change::PutTeam(team) => put_team(tx, team),
+        Change::RemoveTeam(id) => delete(
+            tx,
+            &[
+                "DELETE FROM team_roles WHERE team = $1",
+                "DELETE FROM memberships WHERE team = $1",
+                "DELETE FROM teams WHERE id = $1",
+            ],
+            id.as_str(),
+        ),
+        Change::PutBusinessUnit(unit) => put_business_unit(tx, unit),
+        Change::RemoveBusinessUnit(id) => delete(
+            tx,
+            &["DELETE FROM business_units WHERE id = $1"],
+            id.as_str(),
+        ),
+        other => Err(StoreError::new(format!("unsupported change {other:?}"))),
+    }
+}
+
+impl Store for PgStore {
+    /// The version in the `meta` row.
+    fn version(&self) -> Result<Option<u64>, StoreError> {
+        if self.pinned.get().is_none() {
+            return self.begin().map(Some);
+        }
+        self.current_version().map(Some)
+    }
+
+    /// From the `changes` table; `None` when `version` is behind the sets
+    /// it keeps.
+    fn changes_since(&self, version: u64) -> Result<Option<Vec<ChangeSet>>, StoreError> {
+        let rows = self.query(
+            "SELECT version, changes FROM changes WHERE version > $1 ORDER BY version",
+            &[&from_version(version)?],
+        )?;
+        let mut sets = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let at = to_version(get(row, 0)?)?;
+            let changes: String = get(row, 1)?;
+            sets.push(ChangeSet {
+                version: at,
+                changes: serde_json::from_str(&changes).map_err(StoreError::new)?,
+            });
+        }
+        match sets.first() {
+            // The first one kept is the next one: the feed is whole.
+            Some(first) if first.version == version + 1 => Ok(Some(sets)),
+            Some(_) => Ok(None),
+            // Nothing after `version`: current, unless sets were dropped.
+            None => Ok((self.current_version()? <= version).then(Vec::new)),
+        }
+    }
+
+    fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
+        let key = id.as_str();
+        let Some(row) = self.row(
+            "SELECT name, business_unit, disabled FROM users WHERE id = $1",
+            key,
+        )?
+        else {
+            return Ok(None);
+        };
+        let rows = self.query(
+            "SELECT role, business_unit FROM user_roles WHERE user_id = $1 ORDER BY position",
+            &[&key],
+        )?;
+        let roles = rows
+            .iter()
+            .map(|r| {
+                Ok(RoleAssignment {
+                    role: RoleId::from(get::<String>(r, 0)?),
+                    business_unit: get::<Option<String>>(r, 1)?.map(BusinessUnitId::from),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some(Cow::Owned(User {
+            id: id.clone(),
+            name: unesc(get(&row, 0)?),
+            roles,
+            teams: self.list(
+                "SELECT team FROM memberships WHERE user_id = $1 ORDER BY user_position",
+                &[&key],
+            )?,
+            business_unit: get::<Option<String>>(&row, 1)?.map(BusinessUnitId::from),
+            disabled: get(&row, 2)?,
+        })))
+    }
+
+    fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
+        self.list("SELECT id FROM users ORDER BY position", &[])
+    }
+
+    fn team_ids(&self) -> Result<Vec<TeamId>, StoreError> {
+        self.list("SELECT id FROM teams ORDER BY position", &[])
+    }
+
+    fn business_unit(
+        &self,
+        id: &BusinessUnitId,
+    ) -> Result<Option<Cow<'_, BusinessUnit>>, StoreError> {
+        let Some(row) = self.row(
+            "SELECT name, parent FROM business_units WHERE id = $1",
+            id.as_str(),
+        )?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Cow::Owned(BusinessUnit {
+            id: id.clone(),
+            name: unesc(get(&row, 0)?),
+            parent: get::<Option<String>>(&row, 1)?.map(BusinessUnitId::from),
+        })))
+    }
+
+    fn business_unit_ids(&self) -> Result<Vec<BusinessUnitId>, StoreError> {
+        self.list("SELECT id FROM business_units ORDER BY position", &[])
+    }
+
+    fn root_business_unit(&self) -> Result<Option<BusinessUnitId>, StoreError> {
+        let root: Vec<BusinessUnitId> =
+            self.list("SELECT id FROM business_units WHERE parent IS NULL", &[])?;
+        Ok(root.into_iter().next())
+    }
+
+    fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
+        let key = id.as_str();
+        let Some(row) = self.row("SELECT name, business_unit FROM teams WHERE id = $1", key)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Cow::Owned(Team {
+            id: id.clone(),
+            name: unesc(get(&row, 0)?),
+            business_unit: get::<Option<String>>(&row, 1)?.map(BusinessUnitId::from),
+            roles: self.list(
+                "SELECT role FROM team_roles WHERE team = $1 ORDER BY position",
+                &[&key],
+            )?,
+            members: self.list(
+                "SELECT user_id FROM memberships WHERE team = $1 ORDER BY team_position",
+                &[&key],
+            )?,
+        })))
+    }
+
+    fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
+        let key = id.as_str();
+        let Some(row) = self.row("SELECT name, inheritance FROM roles WHERE id = $1", key)? else {
+            return Ok(None);
+        };
+        let mut role =
+            Role::new(id.clone(), unesc(get(&row, 0)?)).with_inheritance(parse(get(&row, 1)?)?);
+        for row in self.query(
+            "SELECT privilege, level FROM grants WHERE role = $1 ORDER BY position",
+            &[&key],
+        )? {
+            let key = Privilege::new(get::<String>(&row, 0)?).map_err(StoreError::new)?;
+            let level: AccessLevel = get::<String>(&row, 1)?.parse().map_err(StoreError::new)?;
+            role.grants.insert(key, level);
+        }
+        role.includes = self.list(
+            "SELECT included FROM inclusions WHERE role = $1 ORDER BY position",
+            &[&key],
+        )?;
+        Ok(Some(Cow::Owned(role)))
+    }
+
+    fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
+        let row = self.row(
+            "SELECT description FROM privileges WHERE key = $1",
+            key.as_str(),
+        )?;
+        row.map(|r| {
+            Ok(Cow::Owned(PrivilegeDef::new(
+                key.clone(),
+                unesc(get(&r, 0)?),
+            )))
+        })
+        .transpose()
+    }
+
+    fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
+        let keys: Vec<String> = self.list("SELECT key FROM privileges ORDER BY position", &[])?;
+        keys.into_iter()
+            .map(|k| Privilege::new(k).map_err(StoreError::new))
+            .collect()
+    }
+
+    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
+        let key = id.as_str();
+        let Some(row) = self.row(
+            "SELECT name, kind, rank, is_default, pane_enabled FROM profiles WHERE id = $1",
+            key,
+        )?
+        else {
+            return Ok(None);
+        };
+        let rank = get::<Option<i64>>(&row, 2)?
+            .map(u32::try_from)
+            .transpose()
+            .map_err(StoreError::new)?;
+        let mut settings = ProfileSettings::default();
+        let templates = |list: &str| {
+            self.list(
+                "SELECT template FROM profile_templates
+                 WHERE profile = $1 AND list = $2 ORDER BY position",
+                &[&key, &list],
+            )
+        };
+        settings.session_templates = templates("session")?;
+        settings.application_tab_templates = templates("application_tab")?;
+        settings.notification_templates = templates("notification")?;
+        let channels: Vec<String> = self.list(
+            "SELECT channel FROM profile_channels WHERE profile = $1",
+            &[&key],
+        )?;
+        settings.channels = channels.into_iter().map(parse).collect::<Result<_, _>>()?;
+        let tools: Vec<String> =
+            self.list("SELECT tool FROM profile_tools WHERE profile = $1", &[&key])?;
+        settings.productivity_pane = ProductivityPane {
+            enabled: get(&row, 4)?,
+            tools: tools.into_iter().map(parse).collect::<Result<_, _>>()?,
+        };
+        Ok(Some(Cow::Owned(Profile {
+            id: id.clone(),
+            name: unesc(get(&row, 0)?),
+            kind: parse(get(&row, 1)?)?,
+            settings,
+            rank,
+            roles: self.list(
+                "SELECT role FROM profile_roles WHERE profile = $1 ORDER BY position",
+                &[&key],
+            )?,
+            users: self.list(
+                "SELECT user_id FROM profile_users WHERE profile = $1 ORDER BY position",
+                &[&key],
+            )?,
+            default: get(&row, 3)?,
+        })))
+    }
+
+    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
+        let ids: Vec<ProfileId> = self.list("SELECT id FROM profiles ORDER BY position", &[])?;
+        let mut profiles = Vec::with_capacity(ids.len());
+        for id in ids {
+            let profile = self.profile(&id)?;
+            profiles
+                .push(profile.ok_or_else(|| StoreError::new(format!("profile {id} vanished")))?);
+        }
+        Ok(profiles)
+    }
+
+    fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
+        let Some(row) = self.row(
+            "SELECT name, kind, origin FROM templates WHERE id = $1",
+            id.as_str(),
+        )?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Cow::Owned(Template {
+            origin: parse(get(&row, 2)?)?,
+            ..Template::new(id.clone(), unesc(get(&row, 0)?), parse(get(&row, 1)?)?)
+        })))
+    }
+
+    fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
+        let named = self.list("SELECT profile FROM fallback_profile", &[])?;
+        if let Some(named) = named.into_iter().next() {
+            return Ok(Some(named));
+        }
+        // As a directory: the only out-of-box profile.
+        let out_of_box: Vec<ProfileId> = self.list(
+            "SELECT id FROM profiles WHERE kind = 'out_of_box' ORDER BY position LIMIT 2",
+            &[],
+        )?;
+        Ok(match <[ProfileId; 1]>::try_from(out_of_box) {
+            Ok([only]) => Some(only),
+            Err(_) => None,
+        })
+    }
+
+    fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
+        Ok(self
+            .row(
+                "SELECT 1 FROM secured_columns WHERE key = $1",
+                column.as_str(),
+            )?
+            .is_some())
+    }
+
+    fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
+        let rows = self.query(
+            "SELECT id, name FROM column_profiles ORDER BY position",
+            &[],
+        )?;
+        let mut profiles = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = get(&row, 0)?;
+            let key = id.as_str();
+            let mut profile = ColumnProfile::new(ColumnProfileId::from(key), unesc(get(&row, 1)?));
+            profile.users = self.list(
+                "SELECT user_id FROM column_profile_users WHERE profile = $1 ORDER BY position",
+                &[&key],
+            )?;
+            profile.teams = self.list(
+                "SELECT team FROM column_profile_teams WHERE profile = $1 ORDER BY position",
+                &[&key],
+            )?;
+            for r in self.query(
+                "SELECT column_key, can_read, can_update, can_create FROM column_permissions
+                 WHERE profile = $1 ORDER BY position",
+                &[&key],
+            )? {
+                let column = ColumnKey::new(get::<String>(&r, 0)?).map_err(StoreError::new)?;
+                let access = ColumnAccess {
+                    read: get(&r, 1)?,
+                    update: get(&r, 2)?,
+                    create: get(&r, 3)?,
+                };
+                profile.permissions.insert(column, access);
+            }
+            profiles.push(Cow::Owned(profile));
+        }
+        Ok(profiles)
+    }
+
+    fn licences(&self) -> Result<Option<BTreeSet<Licence>>, StoreError> {
+        if self.query("SELECT 1 FROM licensing", &[])?.is_empty() {
+            return Ok(None);
+        }
+        let names: Vec<String> = self.list("SELECT licence FROM licences", &[])?;
+        names
+            .into_iter()
+            .map(parse)
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    fn tool_settings(&self) -> Result<Vec<Cow<'_, ToolSettings>>, StoreError> {
+        let rows = self.query(
+            "SELECT id, name, tool FROM tool_settings ORDER BY position",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Cow::Owned(ToolSettings::new(
+                    get::<String>(r, 0)?,
+                    unesc(get(r, 1)?),
+                    parse(get(r, 2)?)?,
+                )))
+            })
+            .collect()
+    }
+
+    fn channel_providers(&self) -> Result<Vec<Cow<'_, ChannelProvider>>, StoreError> {
+        let rows = self.query(
+            "SELECT id, name, channel FROM channel_providers ORDER BY position",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Cow::Owned(ChannelProvider::new(
+                    get::<String>(r, 0)?,
+                    unesc(get(r, 1)?),
+                    parse(get(r, 2)?)?,
+                )))
+            })
+            .collect()
+    }
+}
+
+impl StoreMut for PgStore {
+    /// One transaction: lock the version, refuse a stale session with a
+    /// [`Conflict`], write every change, record the set in `changes` as the
+    /// next version, drop sets behind the horizon, notify, commit. On any
+    /// error the transaction is dropped unfinished: PostgreSQL rolls it
+    /// back, and listeners hear nothing.
+    fn apply(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        // The session ends here, whatever happens: the next read begins
+        // another.
+        let pinned = self.pinned.take();
+        let json = serde_json::to_string(changes).map_err(StoreError::new)?;
+        let mut client = self.client.borrow_mut();
+        let mut tx = Self::transaction(&mut client, &self.statements)?;
+        let rows = tx.query("SELECT version FROM meta FOR UPDATE", &[])?;
+        let found = match rows.first() {
+            Some(row) => to_version(get(row, 0)?)?,
+            None => return Err(StoreError::new("the meta table has no row")),
+        };
+        if let Some(expected) = pinned {
+            if expected != found {
+                return Err(StoreError::new(Conflict { expected, found }));
+            }
+        }
+        for change in changes {
+            write(&mut tx, change)?;
+        }
+        let next = from_version(found + 1)?;
+        tx.execute(
+            "INSERT INTO changes (version, changes) VALUES ($1, $2)",
+            &[&next, &json],
+        )?;
+        tx.execute("UPDATE meta SET version = $1", &[&next])?;
+        let keep_from = next - from_version(self.horizon)?;
+        tx.execute("DELETE FROM changes WHERE version <= $1", &[&keep_from])?;
+        if self.notify {
+            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &next.to_string()])?;
+        }
+        tx.tx.commit().map_err(db)
+    }
+}
