@@ -731,19 +731,7 @@ impl<'s, 'r> Question<'s, 'r> {
             }
             None => owner_unit.or_else(|| root.clone()),
         };
-        let mut above = Vec::new();
-        let mut at = unit.clone();
-        while let Some(id) = at {
-            let parent = store.business_unit(&id)?.and_then(|u| u.parent.clone());
-            // A loop in a host's store ends at the first repeat.
-            if let Some(parent) = &parent {
-                if above.contains(parent) || *parent == id {
-                    break;
-                }
-                above.push(parent.clone());
-            }
-            at = parent;
-        }
+        let above = ancestors(store, unit.as_ref())?;
         let reached = Reached::load(store, user)?;
         Ok(Question {
             privilege: std::borrow::Cow::Owned(key),
@@ -826,4 +814,25 @@ impl<'s, 'r> Question<'s, 'r> {
 
 fn unknown_in_record(part: &'static str, entity: EntityRef) -> Error {
     Error::UnknownInRecord { part, entity }
+}
+
+/// The units above `unit` in `store`, nearest first; a loop in a host's
+/// store ends at the first repeat.
+pub(crate) fn ancestors<S: Store + ?Sized>(
+    store: &S,
+    unit: Option<&BusinessUnitId>,
+) -> Result<Vec<BusinessUnitId>, Error> {
+    let mut above: Vec<BusinessUnitId> = Vec::new();
+    let mut at = unit.cloned();
+    while let Some(id) = at {
+        let parent = store.business_unit(&id)?.and_then(|u| u.parent.clone());
+        if let Some(parent) = &parent {
+            if above.contains(parent) || *parent == id {
+                break;
+            }
+            above.push(parent.clone());
+        }
+        at = parent;
+    }
+    Ok(above)
 }

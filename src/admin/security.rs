@@ -15,6 +15,7 @@ use crate::held::{Reached, holds_role, load_user, walk_held_roles, walk_roles};
 use crate::id::{BusinessUnitId, ProfileId, RoleId, TeamId, UserId};
 use crate::key::Privilege;
 use crate::privilege::AccessLevel;
+use crate::record_access::ancestors;
 use crate::store::Store;
 use crate::team::Team;
 use crate::user::{RoleAssignment, User};
@@ -339,7 +340,7 @@ impl<S: Store + ?Sized> Staged<'_, S> {
         if is_admin {
             return Ok(());
         }
-        let above = self.ancestors(unit.as_ref())?;
+        let above = ancestors(self, unit.as_ref())?;
         let reached = Reached::load(self, actor_user)?;
         // Each holding's unit and every role it reaches.
         let reach: Vec<(Option<&BusinessUnitId>, Vec<u32>)> = reached
@@ -540,24 +541,6 @@ impl<S: Store + ?Sized> Staged<'_, S> {
             }
         }
         Ok(None)
-    }
-
-    /// The units above `unit`, nearest first; a loop in a host's store
-    /// ends at the first repeat.
-    fn ancestors(&self, unit: Option<&BusinessUnitId>) -> Result<Vec<BusinessUnitId>, Error> {
-        let mut above: Vec<BusinessUnitId> = Vec::new();
-        let mut at = unit.cloned();
-        while let Some(id) = at {
-            let parent = Store::business_unit(self, &id)?.and_then(|u| u.parent.clone());
-            if let Some(parent) = &parent {
-                if above.contains(parent) || *parent == id {
-                    break;
-                }
-                above.push(parent.clone());
-            }
-            at = parent;
-        }
-        Ok(above)
     }
 
     /// Something in `unit`: a child unit, a team, a user, or a user holding
