@@ -523,6 +523,30 @@ pub enum Error {
         /// The store's version.
         store: u64,
     },
+    /// [`Snapshot::apply`](crate::Snapshot::apply): the change sets do
+    /// not follow on from the snapshot's version (each must be the one
+    /// after the last), or the snapshot was compiled from a store without
+    /// versions.
+    #[error("change set {found} does not follow on from the snapshot's version ({})", version_text(.snapshot))]
+    ChangeOutOfOrder {
+        /// The version the snapshot was at when the set came.
+        snapshot: Option<u64>,
+        /// The set's version.
+        found: u64,
+    },
+    /// [`Snapshot::apply`](crate::Snapshot::apply): change set `version`
+    /// changes `entity` in a way a snapshot can't apply in place (a user,
+    /// team, profile or business unit added or removed, a unit moved
+    /// elsewhere in the tree, a role the snapshot never read): compile
+    /// again. [`SharedSnapshot::follow`](crate::SharedSnapshot::follow)
+    /// does so by itself.
+    #[error("change set {version} changes {entity}, which a snapshot can't apply in place: compile again")]
+    NotIncremental {
+        /// The change set's version.
+        version: u64,
+        /// What it changes.
+        entity: EntityRef,
+    },
     /// A handle (such as a [`UserIx`](crate::UserIx)) that the snapshot
     /// asked did not issue.
     #[error("no {kind} with index {index} in this snapshot")]
@@ -1115,4 +1139,9 @@ impl StdError for StoreError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.0.source()
     }
+}
+
+/// `Some(v)` as `v`, `None` as "none".
+fn version_text(version: &Option<u64>) -> String {
+    version.map_or_else(|| "none".to_owned(), |v| v.to_string())
 }

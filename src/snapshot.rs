@@ -35,6 +35,7 @@
 //! two snapshots ([`Snapshot::diff`]).
 
 mod access;
+mod apply;
 mod batch;
 mod bits;
 mod compile;
@@ -53,15 +54,16 @@ pub use shared::{Follow, SharedSnapshot, SnapshotGuard, SnapshotReader};
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use access::{OwnerIx, PrincipalIx, RecordIx, ShareIx};
-use bits::{Rows, has_bit, intersects};
+use bits::{Rows, SharedRows, has_bit, intersects};
 pub use diff::{LevelChange, UserDiff};
 pub use impact_access::AccessChange;
 pub(crate) use intern::IdHash;
 use intern::{IdTable, NONE};
-use tables::{Csr, UserPlaces, len_u32};
+use tables::{Csr, SharedCsr, SharedVec, UserPlaces, len_u32};
 use units::Units;
 pub use what_if::{ProfileMove, Proposal};
 
@@ -119,6 +121,10 @@ const LEVELS: [AccessLevel; 4] = [
 /// ]);
 /// # Ok::<(), rbac_profiles::Error>(())
 /// ```
+///
+/// Cloning is cheap (the tables are shared, not copied) and the clone
+/// accepts the original's handles.
+#[derive(Clone)]
 pub struct Snapshot {
     /// Distinguishes this snapshot's handles from every other's: issued
     /// once in the process, never reused.
@@ -126,76 +132,83 @@ pub struct Snapshot {
     /// The store's version when compiled (`None`: a store without
     /// versions).
     version: Option<u64>,
-    users: IdTable,
+    users: Arc<IdTable>,
     /// Per privilege: the share right its action matches, if any.
-    rights: Vec<Option<AccessRight>>,
+    rights: Arc<Vec<Option<AccessRight>>>,
     /// Per user: the index of their business unit (the root's when they
     /// name none; NONE when the store has no units) and their teams, in id
     /// order.
     places: UserPlaces,
     /// Disabled users, in index order: compiled holding nothing, and
     /// resolving to no profile.
-    disabled: Vec<u32>,
+    disabled: Arc<Vec<u32>>,
     /// `(user, role, unit)`, sorted: direct roles held in another unit than
     /// the user's.
-    away: Vec<(u32, u32, u32)>,
+    away: Arc<Vec<(u32, u32, u32)>>,
     /// `(user, role)`, sorted: direct roles held only in another unit.
-    away_only: Vec<(u32, u32)>,
+    away_only: Arc<Vec<(u32, u32)>>,
     /// The business units.
-    units: Units,
+    units: Arc<Units>,
     /// Every team of the store, in id order.
-    teams: IdTable,
+    teams: Arc<IdTable>,
     /// Per team: its unit's index.
-    team_units: Vec<u32>,
+    team_units: Arc<Vec<u32>>,
     /// Per role: whether a team holding it lets members reach their own
     /// records (`Inheritance::DirectUserBasic`).
-    member_owned: Vec<bool>,
+    member_owned: Arc<Vec<bool>>,
     /// Row `p * LEVELS.len() + l`: the roles whose closure (the role and
     /// every role it includes) grants privilege `p` at `LEVELS[l]` or
     /// higher: one bit test per held role answers record access.
-    reach: Rows,
+    reach: Arc<Rows>,
     /// Per user: every role held, direct or through a team, inclusions
     /// expanded; `None` past [`compile::DENSE_ROLES`] roles, where a check
     /// reads the user's roles and their teams' against `reach` instead, so
     /// memory stays linear in users whatever the number of roles.
-    held: Option<Rows>,
+    held: Option<SharedRows>,
+    /// Up to [`compile::DENSE_ROLES`] roles, per role: the role and every
+    /// role it includes (what [`Snapshot::apply`] ORs into a user's row).
+    closure: Option<Arc<Rows>>,
     /// Per user: the roles held directly, in id order (profiles map only
     /// these).
-    direct_roles: Csr,
+    direct_roles: SharedCsr,
     /// Per user: the custom profile they are directly assigned to, or NONE.
-    direct_profile: Vec<u32>,
+    direct_profile: SharedVec<u32>,
     /// `(user, profile)`, sorted: further custom profiles listing a user
     /// (only a host's store can hold these; the first is `direct_profile`).
-    also_assigned: Vec<(u32, u32)>,
+    also_assigned: Arc<Vec<(u32, u32)>>,
     /// Per profile: the users it lists, in id order.
-    assigned: Csr,
+    assigned: SharedCsr,
     /// Per role: the users holding it directly, in id order.
-    role_users: Csr,
-    roles: IdTable,
-    privileges: IdTable,
+    role_users: SharedCsr,
+    roles: Arc<IdTable>,
+    privileges: Arc<IdTable>,
     /// Row `p * LEVELS.len() + l`: the roles granting privilege `p` at
     /// `LEVELS[l]` or higher.
-    grants: Rows,
-    profiles: IdTable,
+    grants: Arc<Rows>,
+    profiles: Arc<IdTable>,
     /// Custom profiles with a rank and mapped roles, best first.
-    ranked: Vec<Ranked>,
+    ranked: Arc<Vec<Ranked>>,
     /// Per role: the position in `ranked` of the best profile mapping it,
     /// or NONE.
-    role_best: Vec<u32>,
+    role_best: Arc<Vec<u32>>,
     /// Per role: the positions in `ranked` of every profile mapping it,
     /// best first.
-    role_ranked: Csr,
+    role_ranked: Arc<Csr>,
+    /// Per role: whether the store's definition was read (a role only a
+    /// profile maps, which nobody holds, is known by id alone).
+    read_roles: Arc<Vec<bool>>,
     /// Per role: whether it is an agent or supervisor persona role, which
     /// held directly makes a user's profile usable.
-    personas: Vec<bool>,
+    personas: Arc<Vec<bool>>,
     /// The custom profiles marked default, in id order: the first applies.
-    defaults: Vec<u32>,
+    defaults: Arc<Vec<u32>>,
     fallback: Option<u32>,
     /// Teams, memberships and inclusions, for routes (issue 7).
     routes: RouteTables,
 }
 
 /// A ranked profile of the snapshot.
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Ranked {
     profile: u32,
     rank: u32,
@@ -1103,9 +1116,10 @@ impl Snapshot {
             + self.team_units.capacity() * size_of::<u32>()
             + self.member_owned.capacity()
             + self.reach.heap_bytes()
-            + self.held.as_ref().map_or(0, Rows::heap_bytes)
+            + self.held.as_ref().map_or(0, SharedRows::heap_bytes)
+            + self.closure.as_ref().map_or(0, |c| c.heap_bytes())
             + self.direct_roles.heap_bytes()
-            + self.direct_profile.capacity() * size_of::<u32>()
+            + self.direct_profile.heap_bytes()
             + self.roles.heap_bytes()
             + self.privileges.heap_bytes()
             + self.grants.heap_bytes()
@@ -1117,6 +1131,7 @@ impl Snapshot {
             + self.role_users.heap_bytes()
             + self.role_ranked.heap_bytes()
             + self.personas.capacity()
+            + self.read_roles.capacity()
             + self.defaults.capacity() * size_of::<u32>()
             + self.routes.heap_bytes()
     }
@@ -1194,11 +1209,12 @@ fn persona_mask(roles: &IdTable) -> Vec<bool> {
 /// What routes need beyond the answering tables. Indices are in id order
 /// (teams and roles alike), and every row is sorted, so index order is the
 /// order routes sort in.
+#[derive(Clone)]
 pub(crate) struct RouteTables {
     /// Per team: its own roles, inclusions not expanded.
-    pub(super) team_roles: Csr,
+    pub(super) team_roles: SharedCsr,
     /// Per role: the roles it includes directly.
-    pub(super) includes: Csr,
+    pub(super) includes: Arc<Csr>,
 }
 
 impl RouteTables {

@@ -12,10 +12,11 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use rbac_profiles::testkit::strategies::{ADMIN, admin_op, directory};
+use rbac_profiles::testkit::strategies::{ADMIN, admin_op, directory, security_op};
 use rbac_profiles::{
-    AdminOp, Directory, Error, Follow, MemoryStore, Proposal, SharedSnapshot, Snapshot, Staleness,
-    Store, StoreMut, administer, changes_since,
+    AccessLevel, AccessRight, AccessRights, AdminOp, Change, ChangeSet, Directory, EntityRef,
+    Error, Follow, MemoryStore, Owner, Proposal, Record, Share, SharedSnapshot, Snapshot,
+    RoleId, Staleness, Store, StoreMut, administer, changes_since,
 };
 
 fn contoso() -> MemoryStore {
@@ -34,6 +35,22 @@ fn contoso() -> MemoryStore {
         )
         .unwrap(),
     )
+}
+
+/// Contoso with a supervisor: every role the tests hand out is held by
+/// someone, so the snapshot has read it.
+fn contoso_staffed() -> MemoryStore {
+    let mut store = contoso();
+    let hire = AdminOp::CreateUser { user: "sol".into(), name: "Sol".into(), business_unit: None };
+    let give = AdminOp::AssignRole {
+        user: "sol".into(),
+        role: "omnichannel-supervisor".into(),
+        business_unit: None,
+    };
+    for op in [hire, give] {
+        administer(&mut store, "avery", &op).unwrap();
+    }
+    MemoryStore::new(store.directory().clone())
 }
 
 proptest! {
@@ -67,6 +84,237 @@ proptest! {
             prop_assert_eq!(&tail[..], &sets[from as usize..]);
         }
     }
+}
+
+/// Every answer a snapshot gives about the store's users, privileges,
+/// profiles, teams and records, in ids: equal lists mean equal snapshots
+/// to anyone asking.
+fn answers(snapshot: &Snapshot, store: &MemoryStore) -> Vec<String> {
+    let directory = store.directory();
+    let keys: Vec<String> = directory.privileges().map(|p| p.key.to_string()).collect();
+    // Record questions on the generated privileges and a few built-in
+    // ones: every level and right among them.
+    let record_keys: Vec<&String> = keys
+        .iter()
+        .filter(|k| k.starts_with('e') || k.as_str() == "case:assign")
+        .collect();
+    let users: Vec<String> = directory.users().map(|u| u.id.to_string()).collect();
+    let teams: Vec<String> = directory.teams().map(|t| t.id.to_string()).collect();
+    let units: Vec<Option<String>> = std::iter::once(None)
+        .chain(directory.business_units().map(|b| Some(b.id.to_string())))
+        .collect();
+    let mut owners: Vec<Owner<'_>> = users.iter().map(|u| Owner::User(u)).collect();
+    owners.extend(teams.iter().map(|t| Owner::Team(t)));
+    owners.push(Owner::Organization);
+    let mut out = Vec::new();
+    for user in &users {
+        out.push(format!("{user} resolves {:?}", snapshot.resolve_profile(user.as_str())));
+        for key in &keys {
+            out.push(format!("{user} {key} {:?}", snapshot.privilege_level(user.as_str(), key.as_str())));
+        }
+        let share_user = [Share::user(user.as_str(), AccessRights::from([AccessRight::Read, AccessRight::Write]))];
+        let share_team: Vec<Share<'_>> = teams
+            .first()
+            .map(|t| Share::team(t.as_str(), AccessRights::from([AccessRight::Read, AccessRight::Assign])))
+            .into_iter()
+            .collect();
+        for key in &record_keys {
+            out.push(format!("{user} {key} {:?}", snapshot.explain_privilege(user.as_str(), key.as_str())));
+            out.push(format!("{user} {key} filter {:?}", snapshot.access_filter(user.as_str(), key.as_str())));
+            for (o, owner) in owners.iter().enumerate() {
+                for (b, unit) in units.iter().enumerate() {
+                    let shares: &[Share<'_>] = match (o + b) % 3 {
+                        0 => &[],
+                        1 => &share_user,
+                        _ => &share_team,
+                    };
+                    let mut record = Record::owned_by(*owner).with_shares(shares);
+                    if let Some(unit) = unit {
+                        record = record.in_business_unit(unit.as_str());
+                    }
+                    out.push(format!(
+                        "{user} {key} {record:?} {:?}",
+                        snapshot.can_access(user.as_str(), key.as_str(), &record),
+                    ));
+                    // Explained in the owner's unit, every way it is shared.
+                    if b == 0 {
+                        for shares in [&[][..], &share_user, &share_team] {
+                            let record = Record::owned_by(*owner).with_shares(shares);
+                            out.push(format!(
+                                "{user} {key} {record:?} {:?}",
+                                snapshot.explain_access(user.as_str(), key.as_str(), &record),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for key in &record_keys {
+        for level in [AccessLevel::User, AccessLevel::BusinessUnit, AccessLevel::Organization] {
+            let with: Vec<&str> = snapshot
+                .users_with(key.as_str(), level)
+                .unwrap()
+                .filter_map(|u| snapshot.user_id(u))
+                .collect();
+            out.push(format!("{key} {level:?} held by {with:?}"));
+        }
+    }
+    for profile in directory.profiles() {
+        let of: Vec<String> = match snapshot.users_of(&profile.id) {
+            Ok(of) => of
+                .map(|r| format!("{} {}", snapshot.user_id(r.user).unwrap_or("?"), snapshot.resolution(&r).unwrap()))
+                .collect(),
+            Err(e) => vec![e.to_string()],
+        };
+        out.push(format!("{} has {of:?}", profile.id));
+    }
+    out
+}
+
+/// Whether `entity`, which `sets` change, is one a snapshot can't change
+/// in place: not in the snapshot, removed, or a business unit moved.
+fn needs_compile(
+    snapshot: &Snapshot,
+    compiled_from: &MemoryStore,
+    sets: &[ChangeSet],
+    entity: &EntityRef,
+) -> bool {
+    let removed = sets.iter().flat_map(|s| &s.changes).any(|c| match (c, entity) {
+        (Change::RemoveUser(a), EntityRef::User(b)) => a == b,
+        (Change::RemoveTeam(a), EntityRef::Team(b)) => a == b,
+        (Change::RemoveProfile(a), EntityRef::Profile(b)) => a == b,
+        (Change::RemoveBusinessUnit(a), EntityRef::BusinessUnit(b)) => a == b,
+        _ => false,
+    });
+    removed
+        || match entity {
+            EntityRef::User(id) => snapshot.user_ix(id).is_none(),
+            EntityRef::Team(id) => snapshot.team_ix(id).is_none(),
+            EntityRef::Profile(id) => snapshot.profile_ix(id).is_none(),
+            EntityRef::Role(id) => snapshot.role_ix(id).is_none() || !read_when_compiled(compiled_from, id),
+            // A unit moved, or one the snapshot lacks.
+            EntityRef::BusinessUnit(_) => true,
+            _ => false,
+        }
+}
+
+/// Whether compiling `store` reads role `role`: some active user holds
+/// it, directly, through a team, or through the roles they include.
+fn read_when_compiled(store: &MemoryStore, role: &RoleId) -> bool {
+    let directory = store.directory();
+    let mut pending: Vec<RoleId> = Vec::new();
+    for user in directory.users().filter(|u| !u.disabled) {
+        pending.extend(user.roles.iter().map(|a| a.role.clone()));
+        for team in &user.teams {
+            pending.extend(directory.team(team).into_iter().flat_map(|t| t.roles.clone()));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(next) = pending.pop() {
+        if seen.insert(next.clone()) {
+            pending.extend(directory.role(&next).into_iter().flat_map(|r| r.includes.clone()));
+        }
+    }
+    seen.contains(role)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// After every accepted operation (profile, role assignment, team,
+    /// user and business-unit operations alike), the snapshot the feed is
+    /// applied to answers every question as a fresh compile of the store;
+    /// the only refusals are the changes a snapshot can't make in place,
+    /// and the snapshot applied to is left as it was.
+    #[test]
+    fn applying_the_feed_answers_as_a_fresh_compile(
+        directory in directory(),
+        ops in vec(prop_oneof![admin_op(), security_op()], 1..12),
+    ) {
+        let mut store = MemoryStore::new(directory);
+        let mut snapshot = Snapshot::compile(&store).unwrap();
+        let mut compiled_from = store.clone();
+        for op in &ops {
+            if administer(&mut store, ADMIN, op).is_err() {
+                continue;
+            }
+            let sets = changes_since(&store, snapshot.version().unwrap()).unwrap();
+            let fresh = Snapshot::compile(&store).unwrap();
+            match snapshot.apply(&sets) {
+                Ok(next) => {
+                    prop_assert_eq!(next.version(), fresh.version());
+                    prop_assert_eq!(answers(&next, &store), answers(&fresh, &store), "after {:?}", op);
+                    snapshot = next;
+                }
+                Err(Error::NotIncremental { version, entity }) => {
+                    prop_assert_eq!(Some(version), store.version().unwrap());
+                    prop_assert!(
+                        needs_compile(&snapshot, &compiled_from, &sets, &entity),
+                        "{:?} refused for {}", op, entity
+                    );
+                    snapshot = fresh;
+                    compiled_from = store.clone();
+                }
+                Err(other) => prop_assert!(false, "{:?}: {}", op, other),
+            }
+        }
+    }
+}
+
+#[test]
+fn apply_leaves_the_old_snapshot_as_it_was_and_refuses_sets_out_of_order() {
+    let mut store = contoso_staffed();
+    let before = Snapshot::compile(&store).unwrap();
+    let give = AdminOp::AssignRole {
+        user: "kayla".into(),
+        role: "omnichannel-supervisor".into(),
+        business_unit: None,
+    };
+    let take = AdminOp::RemoveRole {
+        user: "kayla".into(),
+        role: "omnichannel-agent".into(),
+        business_unit: None,
+    };
+    administer(&mut store, "avery", &give).unwrap();
+    administer(&mut store, "avery", &take).unwrap();
+    let sets = changes_since(&store, 0).unwrap();
+    let after = before.apply(&sets).unwrap();
+    assert_eq!(after.version(), Some(2));
+    let profile = |s: &Snapshot| s.resolve_profile("kayla").unwrap().profile.to_string();
+    assert_eq!(profile(&before), "agents");
+    assert_eq!(profile(&after), "supervisors");
+    assert_eq!(before.version(), Some(0));
+    // A handle of one snapshot is refused by the other.
+    let kayla = before.user_ix("kayla").unwrap();
+    assert!(after.resolve_ix(kayla).is_err());
+    // Sets that don't follow on are refused, whole.
+    assert!(matches!(
+        after.apply(&sets),
+        Err(Error::ChangeOutOfOrder { snapshot: Some(2), found: 1 })
+    ));
+    assert!(matches!(
+        before.apply(&sets[1..]),
+        Err(Error::ChangeOutOfOrder { snapshot: Some(0), found: 2 })
+    ));
+    // A new user is not applied in place, and nothing is half-applied.
+    let hire = AdminOp::CreateUser { user: "zoe".into(), name: "Zoe".into(), business_unit: None };
+    administer(&mut store, "avery", &hire).unwrap();
+    let all = changes_since(&store, 0).unwrap();
+    assert!(matches!(
+        before.apply(&all),
+        Err(Error::NotIncremental { version: 3, entity: EntityRef::User(ref u) }) if u.as_str() == "zoe"
+    ));
+    // So is a role the snapshot never read (a profile maps it, nobody
+    // holds it).
+    let mut store = contoso();
+    let before = Snapshot::compile(&store).unwrap();
+    administer(&mut store, "avery", &give).unwrap();
+    assert!(matches!(
+        before.apply(&changes_since(&store, 0).unwrap()),
+        Err(Error::NotIncremental { version: 1, entity: EntityRef::Role(ref r) }) if r.as_str() == "omnichannel-supervisor"
+    ));
+    assert_eq!(profile(&before), "agents");
 }
 
 #[test]
@@ -171,7 +419,7 @@ fn impact_refuses_a_snapshot_older_than_the_store() {
 
 #[test]
 fn a_shared_snapshot_follows_the_store() {
-    let mut store = contoso();
+    let mut store = contoso_staffed();
     let shared = SharedSnapshot::new(Snapshot::compile(&store).unwrap());
     assert_eq!(shared.follow(&store).unwrap(), Follow::Current);
     let gain = AdminOp::AssignRole {
@@ -183,10 +431,7 @@ fn a_shared_snapshot_follows_the_store() {
     administer(&mut store, "avery", &gain).unwrap();
     assert_eq!(
         shared.follow(&store).unwrap(),
-        Follow::Recompiled {
-            from: Some(0),
-            to: Some(1)
-        }
+        Follow::Applied { from: 0, to: 1 }
     );
     let now = shared.load();
     assert_eq!(now.version(), Some(1));
@@ -198,4 +443,27 @@ fn a_shared_snapshot_follows_the_store() {
             .unwrap()
     );
     assert_eq!(shared.follow(&store).unwrap(), Follow::Current);
+    // A new user can't be applied in place: compiled again.
+    let hire = AdminOp::CreateUser { user: "zoe".into(), name: "Zoe".into(), business_unit: None };
+    administer(&mut store, "avery", &hire).unwrap();
+    assert_eq!(
+        shared.follow(&store).unwrap(),
+        Follow::Recompiled { from: Some(1), to: Some(2) }
+    );
+    assert!(shared.load().user_ix("zoe").is_some());
+}
+
+#[test]
+fn a_follower_behind_the_feed_compiles_again() {
+    let mut store = contoso().with_feed_capacity(1);
+    let shared = SharedSnapshot::new(Snapshot::compile(&store).unwrap());
+    for role in ["omnichannel-supervisor", "omnichannel-administrator"] {
+        let gain = AdminOp::AssignRole { user: "kayla".into(), role: role.into(), business_unit: None };
+        administer(&mut store, "avery", &gain).unwrap();
+    }
+    assert!(matches!(changes_since(&store, 0), Err(Error::FeedTooOld { .. })));
+    assert_eq!(
+        shared.follow(&store).unwrap(),
+        Follow::Recompiled { from: Some(0), to: Some(2) }
+    );
 }

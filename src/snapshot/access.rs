@@ -404,7 +404,7 @@ impl Snapshot {
             reaches.push(reach);
         }
         let mut routes = Vec::new();
-        for found in granting(&self.routes.includes, &sources, level, |role| {
+        for found in granting(&*self.routes.includes, &sources, level, |role| {
             self.role_of(role)
         }) {
             let (Some(hold), Some(reach)) = (holdings.get(found.source), reaches.get(found.source))
@@ -429,7 +429,7 @@ impl Snapshot {
                     ..*s
                 })
                 .collect();
-            let found = granting(&self.routes.includes, &any, level, |role| {
+            let found = granting(&*self.routes.includes, &any, level, |role| {
                 self.role_of(role)
             });
             if let (Some(first), true) = (found.first(), at.shared) {

@@ -1,7 +1,9 @@
 //! Fixed-width bitset rows, laid out so a row never straddles a cache line
 //! when it fits in one.
 
-use super::tables::filled;
+use std::sync::Arc;
+
+use super::tables::{CHUNK, CHUNK_MASK, CHUNK_SHIFT, filled};
 use crate::error::Error;
 
 /// Bytes in a cache line on the machines the crate targets.
@@ -86,6 +88,70 @@ impl Rows {
 
     pub(crate) fn heap_bytes(&self) -> usize {
         self.words.capacity() * size_of::<u64>()
+    }
+}
+
+/// [`Rows`] in chunks of [`CHUNK`] rows, each behind an `Arc`: writing a
+/// row copies its chunk only when another snapshot shares it.
+#[derive(Clone)]
+pub(crate) struct SharedRows {
+    chunks: Vec<Arc<Rows>>,
+    bits: usize,
+}
+
+impl SharedRows {
+    /// `len` zeroed rows wide enough for `bits` bits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotTooLarge`] when the rows can't be allocated.
+    pub(crate) fn new(len: usize, bits: usize, what: &'static str) -> Result<Self, Error> {
+        let mut chunks = Vec::with_capacity(len.div_ceil(CHUNK));
+        let mut left = len;
+        while left > 0 {
+            let rows = left.min(CHUNK);
+            chunks.push(Arc::new(Rows::new(rows, bits, what)?));
+            left -= rows;
+        }
+        Ok(Self { chunks, bits })
+    }
+
+    /// Row `i`; empty when out of range.
+    #[inline]
+    pub(crate) fn row(&self, i: usize) -> &[u64] {
+        self.chunks
+            .get(i >> CHUNK_SHIFT)
+            .map_or(&[], |chunk| chunk.row(i & CHUNK_MASK))
+    }
+
+    /// Row `i` to write (empty when out of range); its chunk is copied
+    /// first if another snapshot shares it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotTooLarge`] when the copy can't be allocated.
+    pub(crate) fn row_mut(&mut self, i: usize) -> Result<&mut [u64], Error> {
+        let Some(chunk) = self.chunks.get_mut(i >> CHUNK_SHIFT) else {
+            return Ok(&mut []);
+        };
+        if Arc::get_mut(chunk).is_none() {
+            let mut copy = Rows::new(chunk.len(), self.bits, "role rows")?;
+            for r in 0..chunk.len() {
+                copy.row_mut(r).copy_from_slice(chunk.row(r));
+            }
+            *chunk = Arc::new(copy);
+        }
+        Ok(Arc::get_mut(chunk).map_or(&mut [], |rows| rows.row_mut(i & CHUNK_MASK)))
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.heap_bytes()).sum::<usize>()
+            + self.chunks.capacity() * size_of::<usize>()
+    }
+
+    /// The bytes of chunks `other` shares.
+    pub(crate) fn shared_bytes(&self, other: &Self) -> usize {
+        super::tables::shared_chunks(&self.chunks, &other.chunks, Rows::heap_bytes)
     }
 }
 

@@ -5,9 +5,11 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use super::bits::{Rows, has_bit, ones};
+use std::sync::Arc;
+
+use super::bits::{Rows, SharedRows, has_bit, ones};
 use super::intern::{IdHash, IdTable, NONE};
-use super::tables::{Csr, UserPlaces, checked_len, filled};
+use super::tables::{CHUNK_SHIFT, Csr, SharedCsr, SharedVec, UserPlaces, checked_len, filled};
 use super::units::Units;
 use super::{LEVELS, Ranked, RouteTables, Snapshot, Stamp, persona_mask};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
@@ -164,6 +166,10 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
     let direct = direct.map(new);
     let team_roles = team_roles.map(new);
     let mapped = mapped.map(new);
+    let read_roles: Vec<bool> = order
+        .iter()
+        .map(|old| (*old as usize) < granted.len())
+        .collect();
     // Roles a profile maps but nobody holds were not read: no inheritance.
     let member_owned: Vec<bool> = order
         .iter()
@@ -208,7 +214,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
     // under inclusion (at most a cache line). Past that, such rows would
     // grow with users × roles: the snapshot keeps none, and a check reads
     // the user's own roles and their teams' against `reach` instead.
-    let held = if role_count <= DENSE_ROLES {
+    let (held, closure) = if role_count <= DENSE_ROLES {
         let closure = closures(&includes, role_count)?;
         let mut team_rows = Rows::new(team_roles.len(), role_count, "team rows")?;
         for team in 0..team_roles.len() {
@@ -216,18 +222,19 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
                 team_rows.or_into(team, closure.row(*role as usize));
             }
         }
-        let mut held = Rows::new(users.len(), role_count, "role rows")?;
+        let mut held = SharedRows::new(users.len(), role_count, "role rows")?;
         for user in 0..users.len() {
+            let row = held.row_mut(user)?;
             for role in direct.row(user) {
-                held.or_into(user, closure.row(*role as usize));
+                or_into(row, closure.row(*role as usize));
             }
             for team in user_teams.row(user) {
-                held.or_into(user, team_rows.row(*team as usize));
+                or_into(row, team_rows.row(*team as usize));
             }
         }
-        Some(held)
+        (Some(held), Some(Arc::new(closure)))
     } else {
-        None
+        (None, None)
     };
 
     // Teams renumbered in id order.
@@ -246,8 +253,11 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
     let places = UserPlaces::new(&user_units, &user_teams.map(team_new).sorted_rows())?;
     drop(user_units);
     let routes = RouteTables {
-        team_roles: team_roles.permute(&team_order, |role| *role)?.sorted_rows(),
-        includes: includes.sorted_rows(),
+        team_roles: SharedCsr::new(
+            &team_roles.permute(&team_order, |role| *role)?.sorted_rows(),
+            TEAM_CHUNK_SHIFT,
+        )?,
+        includes: Arc::new(includes.sorted_rows()),
     };
 
     // Best first: lower rank, then smaller profile id.
@@ -307,32 +317,34 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
     Ok(Snapshot {
         version: None,
         stamp,
-        users,
-        rights,
+        users: Arc::new(users),
+        rights: Arc::new(rights),
         places,
-        disabled,
-        away: away_roles,
-        away_only,
-        units,
-        teams: team_table,
-        team_units,
-        member_owned,
-        reach,
+        disabled: Arc::new(disabled),
+        away: Arc::new(away_roles),
+        away_only: Arc::new(away_only),
+        units: Arc::new(units),
+        teams: Arc::new(team_table),
+        team_units: Arc::new(team_units),
+        member_owned: Arc::new(member_owned),
+        reach: Arc::new(reach),
         held,
-        direct_roles,
-        direct_profile,
-        also_assigned: also,
-        assigned,
-        role_users,
-        roles: role_table,
-        privileges,
-        grants,
-        profiles,
-        ranked: ranked.into_iter().map(|(r, _)| r).collect(),
-        role_best,
-        role_ranked,
-        personas,
-        defaults,
+        closure,
+        direct_roles: SharedCsr::new(&direct_roles, CHUNK_SHIFT)?,
+        direct_profile: SharedVec::new(&direct_profile),
+        also_assigned: Arc::new(also),
+        assigned: SharedCsr::new(&assigned, 0)?,
+        role_users: SharedCsr::new(&role_users, 0)?,
+        roles: Arc::new(role_table),
+        privileges: Arc::new(privileges),
+        grants: Arc::new(grants),
+        profiles: Arc::new(profiles),
+        ranked: Arc::new(ranked.into_iter().map(|(r, _)| r).collect()),
+        role_best: Arc::new(role_best),
+        role_ranked: Arc::new(role_ranked),
+        read_roles: Arc::new(read_roles),
+        personas: Arc::new(personas),
+        defaults: Arc::new(defaults),
         fallback,
         routes,
     })
@@ -385,6 +397,16 @@ impl<K: Clone + Eq + Hash + Borrow<str>> Met<K> {
             }
         }
         Ok((order, renumber))
+    }
+}
+
+/// Teams per chunk of a snapshot's team-role rows, as a power of two.
+pub(super) const TEAM_CHUNK_SHIFT: u32 = 6;
+
+/// `row |= other`, word by word.
+pub(super) fn or_into(row: &mut [u64], other: &[u64]) {
+    for (to, from) in row.iter_mut().zip(other) {
+        *to |= from;
     }
 }
 

@@ -69,7 +69,7 @@ impl Snapshot {
             })
             .collect();
         let found = granting(
-            &self.routes.includes,
+            &*self.routes.includes,
             &sources,
             |role| self.role_level(role, privilege.ix),
             |role| self.role_of(role),

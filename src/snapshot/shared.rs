@@ -230,6 +230,14 @@ impl SharedSnapshot {
 pub enum Follow {
     /// The current snapshot is at the store's version: nothing to do.
     Current,
+    /// The change sets the snapshot missed were applied to it
+    /// ([`Snapshot::apply`]) and the result published.
+    Applied {
+        /// The version of the snapshot it replaced.
+        from: u64,
+        /// The version of the one published.
+        to: u64,
+    },
     /// A snapshot compiled from the store was published.
     Recompiled {
         /// The version of the snapshot it replaced.
@@ -241,41 +249,62 @@ pub enum Follow {
 
 impl SharedSnapshot {
     /// Brings the shared snapshot up to `store`: when the store's version
-    /// ([`Store::version`]) is not the current snapshot's, or the store
-    /// keeps none, compiles the store and publishes the result. Readers
-    /// go on with the old snapshot until the new one is published. Call it
-    /// from the one thread that keeps the service up to date, after a
-    /// change notification or on a timer.
-    ///
-    /// The change feed ([`changes_since`](crate::changes_since)) tells a
-    /// follower what it missed; applying it to the snapshot instead of
-    /// compiling again is not built yet, so every step behind is a
-    /// compile.
+    /// ([`Store::version`]) is ahead of the current snapshot's, reads the
+    /// change sets it missed ([`changes_since`](crate::changes_since)) and
+    /// publishes the snapshot they lead to ([`Snapshot::apply`]); when the
+    /// feed no longer reaches back that far, a change can't be applied in
+    /// place ([`Error::NotIncremental`]), or the store keeps no version,
+    /// compiles the store instead. Readers go on with the old snapshot
+    /// until the new one is published. Call it from the one thread that
+    /// keeps the service up to date, after a change notification or on a
+    /// timer.
     ///
     /// # Errors
     ///
-    /// As [`Snapshot::compile`]; the current snapshot stays.
+    /// As [`Snapshot::compile`] and [`changes_since`](crate::changes_since)
+    /// ([`Error::Storage`]); the current snapshot stays.
     ///
     /// ```
     /// use rbac_profiles::{administer, AdminOp, Directory, Follow, MemoryStore, SharedSnapshot, Snapshot};
     ///
     /// let mut store = MemoryStore::new(Directory::from_json(
-    ///     r#"{ "users": [ { "id": "sam", "roles": ["system-administrator"] } ] }"#,
+    ///     r#"{ "users": [ { "id": "sam", "roles": ["system-administrator"] }, { "id": "ana" } ] }"#,
     /// )?);
     /// let shared = SharedSnapshot::new(Snapshot::compile(&store)?);
-    /// administer(&mut store, "sam", &AdminOp::CreateUser { user: "ana".into(), name: "Ana".into(), business_unit: None })?;
-    /// assert_eq!(shared.follow(&store)?, Follow::Recompiled { from: Some(0), to: Some(1) });
-    /// assert_eq!(shared.load().user_count(), 2);
+    /// let give = AdminOp::AssignRole { user: "ana".into(), role: "system-administrator".into(), business_unit: None };
+    /// administer(&mut store, "sam", &give)?;
+    /// assert_eq!(shared.follow(&store)?, Follow::Applied { from: 0, to: 1 });
+    /// assert!(shared.load().has_privilege("ana", "app_profile:write")?);
+    ///
+    /// // A new user changes every index after theirs: compiled again.
+    /// administer(&mut store, "sam", &AdminOp::CreateUser { user: "bo".into(), name: "Bo".into(), business_unit: None })?;
+    /// assert_eq!(shared.follow(&store)?, Follow::Recompiled { from: Some(1), to: Some(2) });
+    /// assert_eq!(shared.load().user_count(), 3);
     /// assert_eq!(shared.follow(&store)?, Follow::Current);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
     pub fn follow<S: Store + ?Sized>(&self, store: &S) -> Result<Follow, Error> {
-        let from = self.load().version();
-        if let Some(now) = store.version()? {
-            if from == Some(now) {
+        let current = self.load();
+        let from = current.version();
+        if let (Some(now), Some(at)) = (store.version()?, from) {
+            if at == now {
                 return Ok(Follow::Current);
             }
+            match crate::store::changes_since(store, at) {
+                Ok(sets) => match current.apply(&sets) {
+                    Ok(next) => {
+                        let to = next.version().unwrap_or(at);
+                        self.publish(next);
+                        return Ok(Follow::Applied { from: at, to });
+                    }
+                    Err(Error::NotIncremental { .. } | Error::ChangeOutOfOrder { .. }) => {}
+                    Err(other) => return Err(other),
+                },
+                Err(Error::FeedTooOld { .. } | Error::UnknownVersion { .. }) => {}
+                Err(other) => return Err(other),
+            }
         }
+        drop(current);
         let next = Snapshot::compile(store)?;
         let to = next.version();
         self.publish(next);

@@ -1,6 +1,8 @@
 //! The building blocks of the snapshot's tables: allocation that reports
 //! an organisation too big for memory as an error, and compressed rows.
 
+use std::sync::Arc;
+
 use super::intern::NONE;
 use crate::error::Error;
 
@@ -40,7 +42,7 @@ pub(super) fn checked_len(len: usize, what: &'static str) -> Result<u32, Error> 
 }
 
 /// Rows of `u32`s, one after another.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Csr {
     starts: Vec<u32>,
     values: Vec<u32>,
@@ -152,54 +154,53 @@ impl Csr {
 /// Each user's business unit and teams in one 12-byte entry, so that a
 /// record-access check reads both from one cache line: `[unit, a, b]`,
 /// where `a == NONE` means no team, `b == NONE` one team `a`, and `a` with
-/// [`UserPlaces::MANY`] set the row of a user in more than two teams, kept
-/// in an overflow table.
-#[derive(Default)]
+/// [`Places::MANY`] set the row of a user in more than two teams, kept
+/// in an overflow table. Held in chunks of [`CHUNK`] users behind `Arc`s:
+/// a change to one user copies one chunk, the next snapshot shares the
+/// rest.
+#[derive(Clone, Default)]
 pub(crate) struct UserPlaces {
+    chunks: Vec<Arc<Places>>,
+}
+
+/// One chunk of [`UserPlaces`].
+#[derive(Clone, Default)]
+struct Places {
     entries: Vec<[u32; 3]>,
     overflow: Csr,
 }
 
-impl UserPlaces {
+impl Places {
     /// Marks an overflow row; team indices stay below it.
     const MANY: u32 = 1 << 31;
 
-    /// From each user's unit and sorted team row.
-    pub(super) fn new(units: &[u32], teams: &Csr) -> Result<Self, Error> {
-        let mut entries = filled(units.len(), [NONE; 3], "user places")?;
-        let mut overflow = Csr::default();
-        for (user, (entry, unit)) in entries.iter_mut().zip(units).enumerate() {
-            let row = teams.row(user);
-            *entry = match *row {
-                [] => [*unit, NONE, NONE],
-                [a] if a < Self::MANY => [*unit, a, NONE],
-                [a, b] if a < Self::MANY && b < Self::MANY => [*unit, a, b],
-                _ => {
-                    let at = u32::try_from(overflow.len())
-                        .ok()
-                        .filter(|at| *at < Self::MANY - 1)
-                        .ok_or(Error::SnapshotLimit {
-                            what: "users in more than two teams",
-                            limit: u64::from(Self::MANY - 2),
-                        })?;
-                    overflow.push_row(row.iter().copied())?;
-                    [*unit, Self::MANY | at, NONE]
-                }
-            };
-        }
-        Ok(Self { entries, overflow })
+    fn push(&mut self, unit: u32, row: &[u32]) -> Result<(), Error> {
+        let entry = match *row {
+            [] => [unit, NONE, NONE],
+            [a] if a < Self::MANY => [unit, a, NONE],
+            [a, b] if a < Self::MANY && b < Self::MANY => [unit, a, b],
+            _ => {
+                let at = u32::try_from(self.overflow.len())
+                    .ok()
+                    .filter(|at| *at < Self::MANY - 1)
+                    .ok_or(Error::SnapshotLimit {
+                        what: "users in more than two teams",
+                        limit: u64::from(Self::MANY - 2),
+                    })?;
+                self.overflow.push_row(row.iter().copied())?;
+                [unit, Self::MANY | at, NONE]
+            }
+        };
+        self.entries.push(entry);
+        Ok(())
     }
 
-    /// The user's business unit; [`NONE`] without units.
-    #[inline]
-    pub(crate) fn unit(&self, user: u32) -> u32 {
-        self.entries.get(user as usize).map_or(NONE, |e| e[0])
+    fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * size_of::<[u32; 3]>() + self.overflow.heap_bytes()
     }
 
-    /// The user's teams, in index order.
-    #[inline]
-    pub(crate) fn teams(&self, user: u32) -> &[u32] {
-        let Some(entry) = self.entries.get(user as usize) else {
+    fn teams(&self, at: usize) -> &[u32] {
+        let Some(entry) = self.entries.get(at) else {
             return &[];
         };
         match entry {
@@ -209,8 +210,206 @@ impl UserPlaces {
             _ => entry.get(1..3).unwrap_or_default(),
         }
     }
+}
+
+impl UserPlaces {
+    /// From each user's unit and sorted team row.
+    pub(super) fn new(units: &[u32], teams: &Csr) -> Result<Self, Error> {
+        let mut chunks = Vec::with_capacity(units.len().div_ceil(CHUNK));
+        for (first, chunk_units) in (0..).step_by(CHUNK).zip(units.chunks(CHUNK)) {
+            let mut places = Places {
+                entries: Vec::new(),
+                overflow: Csr::default(),
+            };
+            places
+                .entries
+                .try_reserve_exact(chunk_units.len())
+                .map_err(|_| Error::SnapshotTooLarge {
+                    what: "user places",
+                    bytes: (units.len() * size_of::<[u32; 3]>()) as u64,
+                })?;
+            for (at, unit) in chunk_units.iter().enumerate() {
+                places.push(*unit, teams.row(first + at))?;
+            }
+            chunks.push(Arc::new(places));
+        }
+        Ok(Self { chunks })
+    }
+
+    /// The user's business unit; [`NONE`] without units.
+    #[inline]
+    pub(crate) fn unit(&self, user: u32) -> u32 {
+        let user = user as usize;
+        self.chunks
+            .get(user >> CHUNK_SHIFT)
+            .and_then(|chunk| chunk.entries.get(user & CHUNK_MASK))
+            .map_or(NONE, |e| e[0])
+    }
+
+    /// The user's teams, in index order.
+    #[inline]
+    pub(crate) fn teams(&self, user: u32) -> &[u32] {
+        let user = user as usize;
+        self.chunks
+            .get(user >> CHUNK_SHIFT)
+            .map_or(&[], |chunk| chunk.teams(user & CHUNK_MASK))
+    }
+
+    /// Sets the user's unit and sorted teams: their chunk is rebuilt, the
+    /// others stay shared.
+    pub(super) fn set(&mut self, user: u32, unit: u32, teams: &[u32]) -> Result<(), Error> {
+        let user = user as usize;
+        let Some(chunk) = self.chunks.get_mut(user >> CHUNK_SHIFT) else {
+            return Ok(());
+        };
+        let mut places = Places::default();
+        for at in 0..chunk.entries.len() {
+            if at == user & CHUNK_MASK {
+                places.push(unit, teams)?;
+            } else {
+                let old_unit = chunk.entries.get(at).map_or(NONE, |e| e[0]);
+                places.push(old_unit, chunk.teams(at))?;
+            }
+        }
+        *chunk = Arc::new(places);
+        Ok(())
+    }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * size_of::<[u32; 3]>() + self.overflow.heap_bytes()
+        self.chunks.iter().map(|c| c.heap_bytes()).sum::<usize>()
+            + self.chunks.capacity() * size_of::<usize>()
+    }
+
+    /// The bytes of chunks `other` shares.
+    pub(crate) fn shared_bytes(&self, other: &Self) -> usize {
+        shared_chunks(&self.chunks, &other.chunks, |c| c.heap_bytes())
+    }
+}
+
+/// Rows per chunk of the per-user tables (a power of two): a change to one
+/// user copies the chunks holding them, and the next snapshot shares every
+/// other chunk with the one it came from.
+pub(crate) const CHUNK_SHIFT: u32 = 12;
+pub(crate) const CHUNK: usize = 1 << CHUNK_SHIFT;
+pub(crate) const CHUNK_MASK: usize = CHUNK - 1;
+
+/// A [`Csr`] in chunks of `1 << shift` rows, each behind an `Arc`: setting
+/// a row copies its chunk only.
+#[derive(Clone, Default)]
+pub(crate) struct SharedCsr {
+    chunks: Vec<Arc<Csr>>,
+    shift: u32,
+}
+
+impl SharedCsr {
+    /// The rows of `csr`, in chunks of `1 << shift`.
+    pub(super) fn new(csr: &Csr, shift: u32) -> Result<Self, Error> {
+        let size = 1usize << shift;
+        let mut chunks = Vec::with_capacity(csr.len().div_ceil(size));
+        let mut first = 0;
+        while first < csr.len() {
+            let mut chunk = Csr::default();
+            for row in first..(first + size).min(csr.len()) {
+                chunk.push_row(csr.row(row).iter().copied())?;
+            }
+            chunks.push(Arc::new(chunk));
+            first += size;
+        }
+        Ok(Self { chunks, shift })
+    }
+
+    #[inline]
+    pub(super) fn row(&self, i: usize) -> &[u32] {
+        self.chunks
+            .get(i >> self.shift)
+            .map_or(&[], |chunk| chunk.row(i & ((1 << self.shift) - 1)))
+    }
+
+    /// Replaces row `i` (out of range: nothing): its chunk is rebuilt.
+    pub(super) fn set_row(&mut self, i: usize, row: &[u32]) -> Result<(), Error> {
+        let at = i & ((1 << self.shift) - 1);
+        let Some(chunk) = self.chunks.get_mut(i >> self.shift) else {
+            return Ok(());
+        };
+        let mut fresh = Csr::default();
+        for r in 0..chunk.len() {
+            if r == at {
+                fresh.push_row(row.iter().copied())?;
+            } else {
+                fresh.push_row(chunk.row(r).iter().copied())?;
+            }
+        }
+        *chunk = Arc::new(fresh);
+        Ok(())
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.heap_bytes()).sum::<usize>()
+            + self.chunks.capacity() * size_of::<usize>()
+    }
+
+    /// The bytes of chunks `other` shares.
+    pub(super) fn shared_bytes(&self, other: &Self) -> usize {
+        shared_chunks(&self.chunks, &other.chunks, |c| c.heap_bytes())
+    }
+}
+
+/// The bytes of the chunks of `mine` that `theirs` holds at the same
+/// place, from `bytes` of each.
+pub(super) fn shared_chunks<T>(mine: &[Arc<T>], theirs: &[Arc<T>], bytes: impl Fn(&T) -> usize) -> usize {
+    mine.iter()
+        .zip(theirs)
+        .filter(|(a, b)| Arc::ptr_eq(a, b))
+        .map(|(a, _)| bytes(a))
+        .sum()
+}
+
+/// A table of `T` in chunks of [`CHUNK`] entries, each behind an `Arc`.
+#[derive(Clone, Default)]
+pub(crate) struct SharedVec<T> {
+    chunks: Vec<Arc<Vec<T>>>,
+    len: usize,
+}
+
+impl<T: Clone> SharedVec<T> {
+    /// The entries of `table`, in chunks.
+    pub(super) fn new(table: &[T]) -> Self {
+        Self {
+            chunks: table.chunks(CHUNK).map(|c| Arc::new(c.to_vec())).collect(),
+            len: table.len(),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i >> CHUNK_SHIFT)?.get(i & CHUNK_MASK)
+    }
+
+    /// Sets entry `i` (out of range: nothing), copying its chunk if shared.
+    pub(super) fn set(&mut self, i: usize, value: T) {
+        if let Some(slot) = self
+            .chunks
+            .get_mut(i >> CHUNK_SHIFT)
+            .and_then(|chunk| Arc::make_mut(chunk).get_mut(i & CHUNK_MASK))
+        {
+            *slot = value;
+        }
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .map(|c| c.capacity() * size_of::<T>())
+            .sum::<usize>()
+            + self.chunks.capacity() * size_of::<usize>()
+    }
+
+    /// The bytes of chunks `other` shares.
+    pub(super) fn shared_bytes(&self, other: &Self) -> usize {
+        shared_chunks(&self.chunks, &other.chunks, |c| c.capacity() * size_of::<T>())
     }
 }

@@ -16,6 +16,8 @@ pub(crate) struct Units {
     /// Per unit: `(enter, leave)` of a depth-first walk from the root; a
     /// unit is below another when its span lies inside the other's.
     span: Vec<(u32, u32)>,
+    /// Per unit: its parent's index, NONE for the root.
+    parents: Vec<u32>,
     /// The root's index; `NONE` when the store has no units.
     pub(crate) root: u32,
 }
@@ -111,7 +113,12 @@ impl Units {
                 .collect();
             return Err(Error::BusinessUnitCycle { cycle });
         }
-        Ok(Units { table, span, root })
+        Ok(Units {
+            table,
+            span,
+            parents,
+            root,
+        })
     }
 
     /// The index of the unit `id` names, or the root's for `None`.
@@ -136,6 +143,11 @@ impl Units {
         }
     }
 
+    /// The parent of unit `unit`: NONE for the root (or out of range).
+    pub(crate) fn parent(&self, unit: u32) -> u32 {
+        self.parents.get(unit as usize).copied().unwrap_or(NONE)
+    }
+
     /// Whether unit `above` is an ancestor of unit `below` (not itself).
     #[inline]
     pub(crate) fn is_above(&self, above: u32, below: u32) -> bool {
@@ -153,6 +165,8 @@ impl Units {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.table.heap_bytes() + self.span.capacity() * size_of::<(u32, u32)>()
+        self.table.heap_bytes()
+            + self.span.capacity() * size_of::<(u32, u32)>()
+            + self.parents.capacity() * size_of::<u32>()
     }
 }
