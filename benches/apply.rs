@@ -14,8 +14,8 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rbac_profiles::testkit::Workload;
 use rbac_profiles::{
-    AdminOp, ChangeSet, Directory, MemoryStore, Proposal, Snapshot, User, administer,
-    Store, changes_since,
+    AdminOp, ChangeSet, Directory, MemoryStore, Proposal, Snapshot, Store, User, administer,
+    changes_since,
 };
 
 /// The administrator added to the workload (user ids sort before `user-`).
@@ -85,7 +85,9 @@ fn apply(c: &mut Criterion) {
     let mut group = c.benchmark_group("apply");
     group.sample_size(20);
     for (name, sets) in &cases {
-        group.bench_function(*name, |b| b.iter(|| black_box(snapshot.apply(sets).unwrap())));
+        group.bench_function(*name, |b| {
+            b.iter(|| black_box(snapshot.apply(sets).unwrap()))
+        });
     }
     let proposal = Proposal::from(rank);
     group.bench_function("impact_rank_1M", |b| {

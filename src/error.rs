@@ -540,7 +540,9 @@ pub enum Error {
     /// elsewhere in the tree, a role the snapshot never read): compile
     /// again. [`SharedSnapshot::follow`](crate::SharedSnapshot::follow)
     /// does so by itself.
-    #[error("change set {version} changes {entity}, which a snapshot can't apply in place: compile again")]
+    #[error(
+        "change set {version} changes {entity}, which a snapshot can't apply in place: compile again"
+    )]
     NotIncremental {
         /// The change set's version.
         version: u64,

@@ -207,6 +207,14 @@ pub struct Snapshot {
     routes: RouteTables,
 }
 
+/// The tables a resolution reads besides the user's own entries.
+struct ResolveTables<'a> {
+    role_best: &'a [u32],
+    personas: &'a [bool],
+    ranked: &'a [Ranked],
+    default: Option<u32>,
+}
+
 /// A ranked profile of the snapshot.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Ranked {
@@ -924,9 +932,34 @@ impl Snapshot {
                 user: UserId::from(self.users.id(ix).unwrap_or_default()),
             });
         }
-        let mut rule = Rule::new();
         let direct = self.direct_profile.get(ix as usize).copied();
-        if let Some(direct) = direct.filter(|p| *p != NONE) {
+        let roles = self.direct_roles.row(ix as usize);
+        self.resolve_from(ix, direct.unwrap_or(NONE), roles, &self.resolve_tables())
+    }
+
+    /// The tables every resolution reads, as slices.
+    #[inline(always)]
+    fn resolve_tables(&self) -> ResolveTables<'_> {
+        ResolveTables {
+            role_best: &self.role_best,
+            personas: &self.personas,
+            ranked: &self.ranked,
+            default: self.defaults.first().copied(),
+        }
+    }
+
+    /// The resolution of user `ix`, enabled, directly assigned `direct`
+    /// (or NONE) and holding `roles` directly.
+    #[inline(always)]
+    fn resolve_from(
+        &self,
+        ix: u32,
+        direct: u32,
+        roles: &[u32],
+        tables: &ResolveTables<'_>,
+    ) -> Result<Resolved, Error> {
+        let mut rule = Rule::new();
+        if direct != NONE {
             rule.direct(direct);
         }
         // Each direct role's best ranked profile as one key, (position,
@@ -934,25 +967,24 @@ impl Snapshot {
         // no profile maps has position NONE and never wins (nor does the
         // start, u64::MAX, when the user holds no role directly). The same
         // pass sees whether a direct role is a persona role.
-        let (best, usable) = self.direct_roles.row(ix as usize).iter().fold(
-            (u64::MAX, false),
-            |(best, usable), role| {
+        let (best, usable) = roles
+            .iter()
+            .fold((u64::MAX, false), |(best, usable), role| {
                 let at = *role as usize;
-                let position = self.role_best.get(at).copied().unwrap_or(NONE);
+                let position = tables.role_best.get(at).copied().unwrap_or(NONE);
                 let key = (u64::from(position) << 32) | u64::from(*role);
-                let persona = self.personas.get(at).copied().unwrap_or(false);
+                let persona = tables.personas.get(at).copied().unwrap_or(false);
                 (best.min(key), usable | persona)
-            },
-        );
+            });
         if best >> 32 != u64::from(NONE) {
             rule.ranked(best, ());
         }
-        if let Some(default) = self.defaults.first() {
-            rule.default(*default);
+        if let Some(default) = tables.default {
+            rule.default(default);
         }
         let (profile, reason) = self.decided(rule.decide(self.fallback), |key| {
             let (position, role) = ((key >> 32) as u32, key as u32);
-            let ranked = self.ranked.get(position as usize)?;
+            let ranked = tables.ranked.get(position as usize)?;
             Some((ranked.profile, ranked.rank, role))
         })?;
         Ok(self.resolved(ix, profile, reason, usable))
@@ -1018,9 +1050,18 @@ impl Snapshot {
     /// ```
     pub fn resolve_all(&self) -> Result<Vec<Resolved>, Error> {
         let mut all = Vec::with_capacity(self.users.len());
-        for ix in 0..len_u32(self.users.len()) {
-            if !self.is_disabled(ix) {
-                all.push(self.resolve_at(ix)?);
+        let tables = self.resolve_tables();
+        let mut disabled = self.disabled.iter().peekable();
+        // Chunk by chunk: each user's entries are then plain slice reads.
+        for (first, (profiles, roles)) in (0u32..)
+            .step_by(tables::CHUNK)
+            .zip(self.direct_profile.chunks().zip(self.direct_roles.chunks()))
+        {
+            for (ix, (direct, at)) in (first..).zip(profiles.iter().zip(0..)) {
+                if disabled.next_if(|d| **d == ix).is_some() {
+                    continue;
+                }
+                all.push(self.resolve_from(ix, *direct, roles.row(at), &tables)?);
             }
         }
         Ok(all)

@@ -15,8 +15,8 @@ use proptest::prelude::*;
 use rbac_profiles::testkit::strategies::{ADMIN, admin_op, directory, security_op};
 use rbac_profiles::{
     AccessLevel, AccessRight, AccessRights, AdminOp, Change, ChangeSet, Directory, EntityRef,
-    Error, Follow, MemoryStore, Owner, Proposal, Record, Share, SharedSnapshot, Snapshot,
-    RoleId, Staleness, Store, StoreMut, administer, changes_since,
+    Error, Follow, MemoryStore, Owner, Proposal, Record, RoleId, Share, SharedSnapshot, Snapshot,
+    Staleness, Store, StoreMut, administer, changes_since,
 };
 
 fn contoso() -> MemoryStore {
@@ -41,7 +41,11 @@ fn contoso() -> MemoryStore {
 /// someone, so the snapshot has read it.
 fn contoso_staffed() -> MemoryStore {
     let mut store = contoso();
-    let hire = AdminOp::CreateUser { user: "sol".into(), name: "Sol".into(), business_unit: None };
+    let hire = AdminOp::CreateUser {
+        user: "sol".into(),
+        name: "Sol".into(),
+        business_unit: None,
+    };
     let give = AdminOp::AssignRole {
         user: "sol".into(),
         role: "omnichannel-supervisor".into(),
@@ -108,19 +112,39 @@ fn answers(snapshot: &Snapshot, store: &MemoryStore) -> Vec<String> {
     owners.push(Owner::Organization);
     let mut out = Vec::new();
     for user in &users {
-        out.push(format!("{user} resolves {:?}", snapshot.resolve_profile(user.as_str())));
+        out.push(format!(
+            "{user} resolves {:?}",
+            snapshot.resolve_profile(user.as_str())
+        ));
         for key in &keys {
-            out.push(format!("{user} {key} {:?}", snapshot.privilege_level(user.as_str(), key.as_str())));
+            out.push(format!(
+                "{user} {key} {:?}",
+                snapshot.privilege_level(user.as_str(), key.as_str())
+            ));
         }
-        let share_user = [Share::user(user.as_str(), AccessRights::from([AccessRight::Read, AccessRight::Write]))];
+        let share_user = [Share::user(
+            user.as_str(),
+            AccessRights::from([AccessRight::Read, AccessRight::Write]),
+        )];
         let share_team: Vec<Share<'_>> = teams
             .first()
-            .map(|t| Share::team(t.as_str(), AccessRights::from([AccessRight::Read, AccessRight::Assign])))
+            .map(|t| {
+                Share::team(
+                    t.as_str(),
+                    AccessRights::from([AccessRight::Read, AccessRight::Assign]),
+                )
+            })
             .into_iter()
             .collect();
         for key in &record_keys {
-            out.push(format!("{user} {key} {:?}", snapshot.explain_privilege(user.as_str(), key.as_str())));
-            out.push(format!("{user} {key} filter {:?}", snapshot.access_filter(user.as_str(), key.as_str())));
+            out.push(format!(
+                "{user} {key} {:?}",
+                snapshot.explain_privilege(user.as_str(), key.as_str())
+            ));
+            out.push(format!(
+                "{user} {key} filter {:?}",
+                snapshot.access_filter(user.as_str(), key.as_str())
+            ));
             for (o, owner) in owners.iter().enumerate() {
                 for (b, unit) in units.iter().enumerate() {
                     let shares: &[Share<'_>] = match (o + b) % 3 {
@@ -151,7 +175,11 @@ fn answers(snapshot: &Snapshot, store: &MemoryStore) -> Vec<String> {
         }
     }
     for key in &record_keys {
-        for level in [AccessLevel::User, AccessLevel::BusinessUnit, AccessLevel::Organization] {
+        for level in [
+            AccessLevel::User,
+            AccessLevel::BusinessUnit,
+            AccessLevel::Organization,
+        ] {
             let with: Vec<&str> = snapshot
                 .users_with(key.as_str(), level)
                 .unwrap()
@@ -163,7 +191,13 @@ fn answers(snapshot: &Snapshot, store: &MemoryStore) -> Vec<String> {
     for profile in directory.profiles() {
         let of: Vec<String> = match snapshot.users_of(&profile.id) {
             Ok(of) => of
-                .map(|r| format!("{} {}", snapshot.user_id(r.user).unwrap_or("?"), snapshot.resolution(&r).unwrap()))
+                .map(|r| {
+                    format!(
+                        "{} {}",
+                        snapshot.user_id(r.user).unwrap_or("?"),
+                        snapshot.resolution(&r).unwrap()
+                    )
+                })
                 .collect(),
             Err(e) => vec![e.to_string()],
         };
@@ -180,19 +214,24 @@ fn needs_compile(
     sets: &[ChangeSet],
     entity: &EntityRef,
 ) -> bool {
-    let removed = sets.iter().flat_map(|s| &s.changes).any(|c| match (c, entity) {
-        (Change::RemoveUser(a), EntityRef::User(b)) => a == b,
-        (Change::RemoveTeam(a), EntityRef::Team(b)) => a == b,
-        (Change::RemoveProfile(a), EntityRef::Profile(b)) => a == b,
-        (Change::RemoveBusinessUnit(a), EntityRef::BusinessUnit(b)) => a == b,
-        _ => false,
-    });
+    let removed = sets
+        .iter()
+        .flat_map(|s| &s.changes)
+        .any(|c| match (c, entity) {
+            (Change::RemoveUser(a), EntityRef::User(b)) => a == b,
+            (Change::RemoveTeam(a), EntityRef::Team(b)) => a == b,
+            (Change::RemoveProfile(a), EntityRef::Profile(b)) => a == b,
+            (Change::RemoveBusinessUnit(a), EntityRef::BusinessUnit(b)) => a == b,
+            _ => false,
+        });
     removed
         || match entity {
             EntityRef::User(id) => snapshot.user_ix(id).is_none(),
             EntityRef::Team(id) => snapshot.team_ix(id).is_none(),
             EntityRef::Profile(id) => snapshot.profile_ix(id).is_none(),
-            EntityRef::Role(id) => snapshot.role_ix(id).is_none() || !read_when_compiled(compiled_from, id),
+            EntityRef::Role(id) => {
+                snapshot.role_ix(id).is_none() || !read_when_compiled(compiled_from, id)
+            }
             // A unit moved, or one the snapshot lacks.
             EntityRef::BusinessUnit(_) => true,
             _ => false,
@@ -207,13 +246,23 @@ fn read_when_compiled(store: &MemoryStore, role: &RoleId) -> bool {
     for user in directory.users().filter(|u| !u.disabled) {
         pending.extend(user.roles.iter().map(|a| a.role.clone()));
         for team in &user.teams {
-            pending.extend(directory.team(team).into_iter().flat_map(|t| t.roles.clone()));
+            pending.extend(
+                directory
+                    .team(team)
+                    .into_iter()
+                    .flat_map(|t| t.roles.clone()),
+            );
         }
     }
     let mut seen = std::collections::BTreeSet::new();
     while let Some(next) = pending.pop() {
         if seen.insert(next.clone()) {
-            pending.extend(directory.role(&next).into_iter().flat_map(|r| r.includes.clone()));
+            pending.extend(
+                directory
+                    .role(&next)
+                    .into_iter()
+                    .flat_map(|r| r.includes.clone()),
+            );
         }
     }
     seen.contains(role)
@@ -291,14 +340,24 @@ fn apply_leaves_the_old_snapshot_as_it_was_and_refuses_sets_out_of_order() {
     // Sets that don't follow on are refused, whole.
     assert!(matches!(
         after.apply(&sets),
-        Err(Error::ChangeOutOfOrder { snapshot: Some(2), found: 1 })
+        Err(Error::ChangeOutOfOrder {
+            snapshot: Some(2),
+            found: 1
+        })
     ));
     assert!(matches!(
         before.apply(&sets[1..]),
-        Err(Error::ChangeOutOfOrder { snapshot: Some(0), found: 2 })
+        Err(Error::ChangeOutOfOrder {
+            snapshot: Some(0),
+            found: 2
+        })
     ));
     // A new user is not applied in place, and nothing is half-applied.
-    let hire = AdminOp::CreateUser { user: "zoe".into(), name: "Zoe".into(), business_unit: None };
+    let hire = AdminOp::CreateUser {
+        user: "zoe".into(),
+        name: "Zoe".into(),
+        business_unit: None,
+    };
     administer(&mut store, "avery", &hire).unwrap();
     let all = changes_since(&store, 0).unwrap();
     assert!(matches!(
@@ -444,11 +503,18 @@ fn a_shared_snapshot_follows_the_store() {
     );
     assert_eq!(shared.follow(&store).unwrap(), Follow::Current);
     // A new user can't be applied in place: compiled again.
-    let hire = AdminOp::CreateUser { user: "zoe".into(), name: "Zoe".into(), business_unit: None };
+    let hire = AdminOp::CreateUser {
+        user: "zoe".into(),
+        name: "Zoe".into(),
+        business_unit: None,
+    };
     administer(&mut store, "avery", &hire).unwrap();
     assert_eq!(
         shared.follow(&store).unwrap(),
-        Follow::Recompiled { from: Some(1), to: Some(2) }
+        Follow::Recompiled {
+            from: Some(1),
+            to: Some(2)
+        }
     );
     assert!(shared.load().user_ix("zoe").is_some());
 }
@@ -458,12 +524,22 @@ fn a_follower_behind_the_feed_compiles_again() {
     let mut store = contoso().with_feed_capacity(1);
     let shared = SharedSnapshot::new(Snapshot::compile(&store).unwrap());
     for role in ["omnichannel-supervisor", "omnichannel-administrator"] {
-        let gain = AdminOp::AssignRole { user: "kayla".into(), role: role.into(), business_unit: None };
+        let gain = AdminOp::AssignRole {
+            user: "kayla".into(),
+            role: role.into(),
+            business_unit: None,
+        };
         administer(&mut store, "avery", &gain).unwrap();
     }
-    assert!(matches!(changes_since(&store, 0), Err(Error::FeedTooOld { .. })));
+    assert!(matches!(
+        changes_since(&store, 0),
+        Err(Error::FeedTooOld { .. })
+    ));
     assert_eq!(
         shared.follow(&store).unwrap(),
-        Follow::Recompiled { from: Some(0), to: Some(2) }
+        Follow::Recompiled {
+            from: Some(0),
+            to: Some(2)
+        }
     );
 }

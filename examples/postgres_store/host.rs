@@ -244,22 +244,50 @@ fn save(replica: &Replica, path: &Path) -> Result<(), Box<dyn Error>> {
 }
 
 /// Brings `replica` up to the database: applies the change sets after its
-/// version, in order (`"feed"`), or loads again when the feed no longer
-/// reaches back to it (`"reload"`).
-fn catch_up(store: &PgStore, replica: &mut Replica) -> Result<&'static str, Box<dyn Error>> {
+/// version, in order, and returns them (`Some`), or loads again when the
+/// feed no longer reaches back to it (`None`).
+fn catch_up(
+    store: &PgStore,
+    replica: &mut Replica,
+) -> Result<Option<Vec<ChangeSet>>, Box<dyn Error>> {
     match store.changes_since(replica.version)? {
         Some(sets) => {
             for set in &sets {
                 replica.apply(set)?;
             }
-            Ok("feed")
+            Ok(Some(sets))
         }
         None => {
             let (directory, version) = store.load()?;
             *replica = Replica::new(directory, version);
-            Ok("reload")
+            Ok(None)
         }
     }
+}
+
+/// Publishes the snapshot of `replica`: the current one brought forward by
+/// `sets` when they can be applied in place, a compile of the replica
+/// otherwise (`sets` is `None` after a reload).
+fn publish(
+    shared: &SharedSnapshot,
+    replica: &Replica,
+    sets: Option<&[ChangeSet]>,
+) -> Result<(), Box<dyn Error>> {
+    if let Some(sets) = sets {
+        match shared.load().apply(sets) {
+            Ok(next) => {
+                shared.publish(next);
+                return Ok(());
+            }
+            Err(
+                rbac_profiles::Error::NotIncremental { .. }
+                | rbac_profiles::Error::ChangeOutOfOrder { .. },
+            ) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    shared.publish(Snapshot::compile(replica)?);
+    Ok(())
 }
 
 /// Runs one host until its lifetime is over, printing a line to `out` at
@@ -277,7 +305,10 @@ pub fn run_host(options: &HostOptions, out: &mut impl Write) -> Result<(), Box<d
     )?;
     // A replica from the cache catches up at once.
     let mut cause = match source {
-        "cache" => catch_up(&store, &mut replica)?,
+        "cache" => match catch_up(&store, &mut replica)? {
+            Some(_) => "feed",
+            None => "reload",
+        },
         _ => "start",
     };
     let mut applied = now_micros();
@@ -299,6 +330,7 @@ pub fn run_host(options: &HostOptions, out: &mut impl Write) -> Result<(), Box<d
         out.flush()?;
         // Wait for news: a notification, or the poll interval.
         let before = replica.version;
+        let mut missed: Option<Vec<ChangeSet>> = Some(Vec::new());
         loop {
             if began.elapsed() > options.lifetime {
                 return Ok(());
@@ -314,15 +346,20 @@ pub fn run_host(options: &HostOptions, out: &mut impl Write) -> Result<(), Box<d
                 }
                 None => "poll",
             };
-            if catch_up(&store, &mut replica)? == "reload" {
-                cause = "reload";
+            match (catch_up(&store, &mut replica)?, missed.as_mut()) {
+                (Some(sets), Some(missed)) => missed.extend(sets),
+                (Some(_), None) => {}
+                (None, _) => {
+                    cause = "reload";
+                    missed = None;
+                }
             }
             if replica.version != before || cause == "reload" {
                 break;
             }
         }
         applied = now_micros();
-        shared.follow(&replica)?;
+        publish(&shared, &replica, missed.as_deref())?;
     }
 }
 

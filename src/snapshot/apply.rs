@@ -149,7 +149,9 @@ impl Snapshot {
             + same(&a.privileges, &b.privileges, |t| t.heap_bytes())
             + same(&a.grants, &b.grants, |r| r.heap_bytes())
             + same(&a.profiles, &b.profiles, |t| t.heap_bytes())
-            + same(&a.ranked, &b.ranked, |v| vec(size_of::<Ranked>())(v.capacity()))
+            + same(&a.ranked, &b.ranked, |v| {
+                vec(size_of::<Ranked>())(v.capacity())
+            })
             + same(&a.role_best, &b.role_best, |v| vec(4)(v.capacity()))
             + same(&a.also_assigned, &b.also_assigned, |v| vec(8)(v.capacity()))
             + a.assigned.shared_bytes(&b.assigned)
@@ -214,7 +216,10 @@ impl Snapshot {
         refuse: impl Fn(EntityRef) -> Error,
     ) -> Result<(), Error> {
         let entity = || EntityRef::User(user.id.clone());
-        let ix = self.users.get(user.id.as_str()).ok_or_else(|| refuse(entity()))?;
+        let ix = self
+            .users
+            .get(user.id.as_str())
+            .ok_or_else(|| refuse(entity()))?;
         let own = self
             .units
             .index_of(user.business_unit.as_ref(), entity)
@@ -309,7 +314,10 @@ impl Snapshot {
         refuse: impl Fn(EntityRef) -> Error,
     ) -> Result<(), Error> {
         let entity = || EntityRef::Team(team.id.clone());
-        let ix = self.teams.get(team.id.as_str()).ok_or_else(|| refuse(entity()))?;
+        let ix = self
+            .teams
+            .get(team.id.as_str())
+            .ok_or_else(|| refuse(entity()))?;
         let unit = self
             .units
             .index_of(team.business_unit.as_ref(), entity)
@@ -351,7 +359,10 @@ impl Snapshot {
         // Users: compiling lists a custom profile's known users, and gives
         // each user the first custom profile (in id order) listing them.
         let mut listed: Vec<u32> = if custom {
-            let known = profile.users.iter().filter_map(|u| self.users.get(u.as_str()));
+            let known = profile
+                .users
+                .iter()
+                .filter_map(|u| self.users.get(u.as_str()));
             known.collect()
         } else {
             Vec::new()
@@ -546,7 +557,10 @@ fn replace_user_entries<T: Copy + Ord>(
     entries.sort_unstable();
     entries.dedup();
     let from = table.partition_point(|e| of(e) < user);
-    let to = from + table.get(from..).map_or(0, |t| t.partition_point(|e| of(e) == user));
+    let to = from
+        + table
+            .get(from..)
+            .map_or(0, |t| t.partition_point(|e| of(e) == user));
     if table.get(from..to) == Some(entries.as_slice()) {
         return;
     }

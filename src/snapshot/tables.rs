@@ -325,6 +325,11 @@ impl SharedCsr {
             .map_or(&[], |chunk| chunk.row(i & ((1 << self.shift) - 1)))
     }
 
+    /// The chunks, in order.
+    pub(super) fn chunks(&self) -> impl Iterator<Item = &Csr> + '_ {
+        self.chunks.iter().map(|c| &**c)
+    }
+
     /// Replaces row `i` (out of range: nothing): its chunk is rebuilt.
     pub(super) fn set_row(&mut self, i: usize, row: &[u32]) -> Result<(), Error> {
         let at = i & ((1 << self.shift) - 1);
@@ -356,7 +361,11 @@ impl SharedCsr {
 
 /// The bytes of the chunks of `mine` that `theirs` holds at the same
 /// place, from `bytes` of each.
-pub(super) fn shared_chunks<T>(mine: &[Arc<T>], theirs: &[Arc<T>], bytes: impl Fn(&T) -> usize) -> usize {
+pub(super) fn shared_chunks<T>(
+    mine: &[Arc<T>],
+    theirs: &[Arc<T>],
+    bytes: impl Fn(&T) -> usize,
+) -> usize {
     mine.iter()
         .zip(theirs)
         .filter(|(a, b)| Arc::ptr_eq(a, b))
@@ -389,6 +398,11 @@ impl<T: Clone> SharedVec<T> {
         self.chunks.get(i >> CHUNK_SHIFT)?.get(i & CHUNK_MASK)
     }
 
+    /// The chunks, in order: [`CHUNK`] entries each but the last.
+    pub(super) fn chunks(&self) -> impl Iterator<Item = &[T]> + '_ {
+        self.chunks.iter().map(|c| c.as_slice())
+    }
+
     /// Sets entry `i` (out of range: nothing), copying its chunk if shared.
     pub(super) fn set(&mut self, i: usize, value: T) {
         if let Some(slot) = self
@@ -410,6 +424,8 @@ impl<T: Clone> SharedVec<T> {
 
     /// The bytes of chunks `other` shares.
     pub(super) fn shared_bytes(&self, other: &Self) -> usize {
-        shared_chunks(&self.chunks, &other.chunks, |c| c.capacity() * size_of::<T>())
+        shared_chunks(&self.chunks, &other.chunks, |c| {
+            c.capacity() * size_of::<T>()
+        })
     }
 }
