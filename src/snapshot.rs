@@ -63,7 +63,7 @@ pub use diff::{LevelChange, UserDiff};
 pub use impact_access::AccessChange;
 pub(crate) use intern::IdHash;
 use intern::{IdTable, NONE};
-use tables::{Csr, SharedCsr, SharedVec, UserPlaces, len_u32};
+use tables::{Csr, SegmentedRows, SharedCsr, SharedVec, UserPlaces, len_u32};
 use units::Units;
 pub use what_if::{ProfileMove, Proposal};
 
@@ -177,9 +177,9 @@ pub struct Snapshot {
     /// (only a host's store can hold these; the first is `direct_profile`).
     also_assigned: Arc<Vec<(u32, u32)>>,
     /// Per profile: the users it lists, in id order.
-    assigned: SharedCsr,
+    assigned: SegmentedRows,
     /// Per role: the users holding it directly, in id order.
-    role_users: SharedCsr,
+    role_users: SegmentedRows,
     roles: Arc<IdTable>,
     privileges: Arc<IdTable>,
     /// Row `p * LEVELS.len() + l`: the roles granting privilege `p` at

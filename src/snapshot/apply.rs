@@ -28,8 +28,6 @@ use crate::user::User;
 struct Pending {
     /// Users whose row of held roles must be rebuilt.
     users: BTreeSet<u32>,
-    /// Teams whose roles changed: their members' rows too.
-    teams: BTreeSet<u32>,
 }
 
 impl Snapshot {
@@ -223,7 +221,7 @@ impl Snapshot {
         let own = self
             .units
             .index_of(user.business_unit.as_ref(), entity)
-            .map_err(|_| refuse(entity()))?;
+            .map_err(|_| refuse(unit_ref(user.business_unit.as_ref(), entity())))?;
         let mut roles = Vec::new();
         let mut teams = Vec::new();
         let mut away = Vec::new();
@@ -237,7 +235,9 @@ impl Snapshot {
                     Some(_) => self
                         .units
                         .index_of(assignment.business_unit.as_ref(), entity)
-                        .map_err(|_| refuse(entity()))?,
+                        .map_err(|_| {
+                            refuse(unit_ref(assignment.business_unit.as_ref(), entity()))
+                        })?,
                     None => own,
                 };
                 let in_own = user.roles.iter().any(|a| {
@@ -271,18 +271,10 @@ impl Snapshot {
         // roles gained.
         let before = self.direct_roles.row(ix as usize).to_vec();
         for role in before.iter().filter(|r| roles.binary_search(r).is_err()) {
-            let mut users = self.role_users.row(*role as usize).to_vec();
-            if let Ok(at) = users.binary_search(&ix) {
-                users.remove(at);
-            }
-            self.role_users.set_row(*role as usize, &users)?;
+            self.role_users.remove(*role as usize, ix);
         }
         for role in roles.iter().filter(|r| before.binary_search(r).is_err()) {
-            let mut users = self.role_users.row(*role as usize).to_vec();
-            if let Err(at) = users.binary_search(&ix) {
-                users.insert(at, ix);
-            }
-            self.role_users.set_row(*role as usize, &users)?;
+            self.role_users.insert(*role as usize, ix);
         }
         if before != roles {
             self.direct_roles.set_row(ix as usize, &roles)?;
@@ -321,7 +313,7 @@ impl Snapshot {
         let unit = self
             .units
             .index_of(team.business_unit.as_ref(), entity)
-            .map_err(|_| refuse(entity()))?;
+            .map_err(|_| refuse(unit_ref(team.business_unit.as_ref(), entity())))?;
         let mut roles = Vec::with_capacity(team.roles.len());
         for role in &team.roles {
             roles.push(
@@ -338,7 +330,14 @@ impl Snapshot {
         }
         if self.routes.team_roles.row(ix as usize) != roles.as_slice() {
             self.routes.team_roles.set_row(ix as usize, &roles)?;
-            pending.teams.insert(ix);
+            // Its members hold other roles now. Both sides of a membership
+            // agree (a change set writes both), and one who left has their
+            // own change in the set.
+            pending.users.extend(
+                team.members
+                    .iter()
+                    .filter_map(|u| self.users.get(u.as_str())),
+            );
         }
         Ok(())
     }
@@ -369,12 +368,12 @@ impl Snapshot {
         };
         listed.sort_unstable();
         listed.dedup();
-        let before = self.assigned.row(ix as usize).to_vec();
+        let before: Vec<u32> = self.assigned.row(ix as usize).collect();
         if before != listed {
             let mut lists: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
             let gone = before.iter().filter(|u| listed.binary_search(u).is_err());
             let came = listed.iter().filter(|u| before.binary_search(u).is_err());
-            for user in gone.chain(came) {
+            for user in gone.clone().chain(came.clone()) {
                 let mut profiles: Vec<u32> = self.profiles_listing(*user).collect();
                 match profiles.binary_search(&ix) {
                     Ok(at) => {
@@ -392,7 +391,12 @@ impl Snapshot {
                 also.extend(profiles.iter().skip(1).map(|p| (*user, *p)));
             }
             also.sort_unstable();
-            self.assigned.set_row(ix as usize, &listed)?;
+            for user in gone {
+                self.assigned.remove(ix as usize, *user);
+            }
+            for user in came {
+                self.assigned.insert(ix as usize, *user);
+            }
         }
 
         // Rank and mapped roles.
@@ -503,29 +507,16 @@ impl Snapshot {
         Ok(())
     }
 
-    /// Rebuilds the held-role rows of the users `pending` names and of
-    /// every member of a team whose roles changed (past the dense-row
-    /// limit there are no such rows: checks read the changed tables).
+    /// Rebuilds the held-role rows of the users `pending` names: those
+    /// changed, and the members of a team whose roles changed (past the
+    /// dense-row limit there are no such rows: checks read the changed
+    /// tables).
     fn rebuild_held(&mut self, pending: &Pending) -> Result<(), Error> {
         let (Some(held), Some(closure)) = (self.held.as_mut(), self.closure.as_ref()) else {
             return Ok(());
         };
-        let mut users = pending.users.clone();
-        if !pending.teams.is_empty() {
-            // Membership is what users name: one pass over them.
-            for user in 0..super::tables::len_u32(self.users.len()) {
-                if self
-                    .places
-                    .teams(user)
-                    .iter()
-                    .any(|t| pending.teams.contains(t))
-                {
-                    users.insert(user);
-                }
-            }
-        }
         let mut row = vec![0u64; held.row(0).len()];
-        for user in users {
+        for user in pending.users.iter().copied() {
             row.fill(0);
             for role in self.direct_roles.row(user as usize) {
                 or_into(&mut row, closure.row(*role as usize));
@@ -544,6 +535,11 @@ impl Snapshot {
         }
         Ok(())
     }
+}
+
+/// The unit `unit` names, or `otherwise` (a store without units).
+fn unit_ref(unit: Option<&crate::id::BusinessUnitId>, otherwise: EntityRef) -> EntityRef {
+    unit.map_or(otherwise, |u| EntityRef::BusinessUnit(u.clone()))
 }
 
 /// Replaces the entries of `user` in `table` (sorted by user first) by

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use super::bits::{Rows, SharedRows, has_bit, ones};
 use super::intern::{IdHash, IdTable, NONE};
-use super::tables::{CHUNK_SHIFT, Csr, SharedCsr, SharedVec, UserPlaces, checked_len, filled};
+use super::tables::{
+    CHUNK_SHIFT, Csr, SegmentedRows, SharedCsr, SharedVec, UserPlaces, checked_len, filled,
+};
 use super::units::Units;
 use super::{LEVELS, Ranked, RouteTables, Snapshot, Stamp, persona_mask};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
@@ -333,8 +335,8 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
         direct_roles: SharedCsr::new(&direct_roles, CHUNK_SHIFT)?,
         direct_profile: SharedVec::new(&direct_profile),
         also_assigned: Arc::new(also),
-        assigned: SharedCsr::new(&assigned, 0)?,
-        role_users: SharedCsr::new(&role_users, 0)?,
+        assigned: SegmentedRows::new(&assigned),
+        role_users: SegmentedRows::new(&role_users),
         roles: Arc::new(role_table),
         privileges: Arc::new(privileges),
         grants: Arc::new(grants),

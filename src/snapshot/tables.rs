@@ -149,6 +149,12 @@ impl Csr {
     pub(super) fn heap_bytes(&self) -> usize {
         (self.starts.capacity() + self.values.capacity()) * size_of::<u32>()
     }
+
+    /// Storage trimmed to what the rows hold.
+    pub(super) fn shrink(&mut self) {
+        self.starts.shrink_to_fit();
+        self.values.shrink_to_fit();
+    }
 }
 
 /// Each user's business unit and teams in one 12-byte entry, so that a
@@ -312,6 +318,7 @@ impl SharedCsr {
             for row in first..(first + size).min(csr.len()) {
                 chunk.push_row(csr.row(row).iter().copied())?;
             }
+            chunk.shrink();
             chunks.push(Arc::new(chunk));
             first += size;
         }
@@ -344,6 +351,7 @@ impl SharedCsr {
                 fresh.push_row(chunk.row(r).iter().copied())?;
             }
         }
+        fresh.shrink();
         *chunk = Arc::new(fresh);
         Ok(())
     }
@@ -361,7 +369,7 @@ impl SharedCsr {
 
 /// The bytes of the chunks of `mine` that `theirs` holds at the same
 /// place, from `bytes` of each.
-pub(super) fn shared_chunks<T>(
+pub(super) fn shared_chunks<T: ?Sized>(
     mine: &[Arc<T>],
     theirs: &[Arc<T>],
     bytes: impl Fn(&T) -> usize,
@@ -371,6 +379,113 @@ pub(super) fn shared_chunks<T>(
         .filter(|(a, b)| Arc::ptr_eq(a, b))
         .map(|(a, _)| bytes(a))
         .sum()
+}
+
+/// Rows of sorted, distinct `u32`s (the users holding a role, the users a
+/// profile lists), each in segments of at most [`SEGMENT`] values behind
+/// `Arc`s, each row's list of segments behind an `Arc` too: adding or
+/// removing one value copies one segment, however long the row.
+#[derive(Clone, Default)]
+pub(crate) struct SegmentedRows {
+    rows: Vec<Arc<Vec<Arc<[u32]>>>>,
+}
+
+/// The most values in a segment of [`SegmentedRows`] (one grows to twice
+/// that before it splits).
+pub(crate) const SEGMENT: usize = 4096;
+
+impl SegmentedRows {
+    /// The rows of `csr`, each sorted and without repeats.
+    pub(super) fn new(csr: &Csr) -> Self {
+        let rows = (0..csr.len())
+            .map(|i| Arc::new(csr.row(i).chunks(SEGMENT).map(Arc::from).collect()))
+            .collect();
+        Self { rows }
+    }
+
+    /// Row `i`'s values, in order; none when out of range.
+    pub(super) fn row(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        self.rows
+            .get(i)
+            .into_iter()
+            .flat_map(|segments| segments.iter().flat_map(|s| s.iter().copied()))
+    }
+
+    /// Adds `value` to row `i` (nothing when there or out of range).
+    pub(super) fn insert(&mut self, i: usize, value: u32) {
+        let Some(row) = self.rows.get_mut(i) else {
+            return;
+        };
+        // The first segment whose last value is at least `value`, or the
+        // last segment.
+        let at = row
+            .iter()
+            .position(|s| s.last().is_some_and(|last| *last >= value))
+            .unwrap_or(row.len().saturating_sub(1));
+        let mut values: Vec<u32> = row.get(at).map(|s| s.to_vec()).unwrap_or_default();
+        let Err(slot) = values.binary_search(&value) else {
+            return;
+        };
+        values.insert(slot, value);
+        let row = Arc::make_mut(row);
+        let fresh: Vec<Arc<[u32]>> = if values.len() > 2 * SEGMENT {
+            values.chunks(SEGMENT).map(Arc::from).collect()
+        } else {
+            vec![Arc::from(values)]
+        };
+        if at < row.len() {
+            row.splice(at..=at, fresh);
+        } else {
+            row.extend(fresh);
+        }
+    }
+
+    /// Removes `value` from row `i` (nothing when absent or out of range).
+    pub(super) fn remove(&mut self, i: usize, value: u32) {
+        let Some(row) = self.rows.get_mut(i) else {
+            return;
+        };
+        let Some(at) = row.iter().position(|s| s.binary_search(&value).is_ok()) else {
+            return;
+        };
+        let row = Arc::make_mut(row);
+        let values: Vec<u32> = row
+            .get(at)
+            .map(|s| s.iter().copied().filter(|v| *v != value).collect())
+            .unwrap_or_default();
+        if values.is_empty() {
+            row.remove(at);
+        } else if let Some(segment) = row.get_mut(at) {
+            *segment = Arc::from(values);
+        }
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| {
+                r.capacity() * size_of::<Arc<[u32]>>()
+                    + r.iter().map(|s| s.len() * size_of::<u32>()).sum::<usize>()
+            })
+            .sum::<usize>()
+            + self.rows.capacity() * size_of::<usize>()
+    }
+
+    /// The bytes of segments `other` shares.
+    pub(super) fn shared_bytes(&self, other: &Self) -> usize {
+        self.rows
+            .iter()
+            .zip(&other.rows)
+            .map(|(a, b)| {
+                if Arc::ptr_eq(a, b) {
+                    a.capacity() * size_of::<Arc<[u32]>>()
+                        + a.iter().map(|s| s.len() * size_of::<u32>()).sum::<usize>()
+                } else {
+                    shared_chunks(a, b, size_of_val)
+                }
+            })
+            .sum()
+    }
 }
 
 /// A table of `T` in chunks of [`CHUNK`] entries, each behind an `Arc`.
@@ -403,8 +518,15 @@ impl<T: Clone> SharedVec<T> {
         self.chunks.iter().map(|c| c.as_slice())
     }
 
-    /// Sets entry `i` (out of range: nothing), copying its chunk if shared.
-    pub(super) fn set(&mut self, i: usize, value: T) {
+    /// Sets entry `i` (out of range: nothing), copying its chunk if shared
+    /// and the value changes.
+    pub(super) fn set(&mut self, i: usize, value: T)
+    where
+        T: PartialEq,
+    {
+        if self.get(i) == Some(&value) {
+            return;
+        }
         if let Some(slot) = self
             .chunks
             .get_mut(i >> CHUNK_SHIFT)

@@ -525,7 +525,7 @@ impl Snapshot {
         });
         Decides {
             ranked,
-            users: self.assigned.row(ix as usize).to_vec(),
+            users: self.assigned.row(ix as usize).collect(),
             default: self.defaults.contains(&ix),
         }
     }
@@ -560,7 +560,7 @@ impl Snapshot {
                 let roles = [&before.ranked, &touched.after.ranked];
                 for (_, roles) in roles.into_iter().flatten() {
                     for role in roles {
-                        reached.extend_from_slice(self.role_users.row(*role as usize));
+                        reached.extend(self.role_users.row(*role as usize));
                     }
                 }
             }
