@@ -23,6 +23,11 @@
 //! crate's checks read a state that is no longer the database's, so the
 //! administrator reads again and retries. A change set applied without any
 //! read before it is not checked against anything (a blind write).
+//!
+//! Round trips: each `Store` read is one query (an entity's lists come back
+//! as arrays beside its row), and the catalogue (roles, privileges, secured
+//! columns), which no change set writes, is read once per store
+//! ([`Catalogue`]).
 
 // Each includer uses a different part of the store.
 #![allow(dead_code)]
@@ -270,8 +275,23 @@ pub struct PgStore {
     schema: String,
     /// The version the current read session began at.
     pinned: Cell<Option<u64>>,
+    catalogue: RefCell<Catalogue>,
     horizon: u64,
     notify: bool,
+}
+
+/// What the store has read of the catalogue: roles (their grants and
+/// inclusions), privileges and secured columns, each found or not. No
+/// change set writes them (the crate's [`Change`]s put and remove
+/// profiles, templates, users, teams, business units and settings): only
+/// [`PgStore::import`] does, into an empty schema. So what was read stays
+/// true, and the store reads each once; `import` forgets them.
+#[derive(Default)]
+struct Catalogue {
+    roles: HashMap<RoleId, Option<Role>>,
+    privileges: HashMap<Privilege, Option<PrivilegeDef>>,
+    privilege_keys: Option<Vec<Privilege>>,
+    secured_columns: HashMap<ColumnKey, bool>,
 }
 
 /// A database error, as the crate carries it: PostgreSQL's own message
@@ -334,6 +354,61 @@ fn unesc(stored: String) -> String {
         }
     }
     name
+}
+
+/// The query of [`Store::profile`] and [`Store::profiles`] but for the
+/// `WHERE` or `ORDER BY`: a profile's row and its lists as arrays (read by
+/// [`profile_from`]).
+macro_rules! select_profiles {
+    () => {
+        "SELECT p.id, p.name, p.kind, p.rank, p.is_default, p.pane_enabled,
+             ARRAY(SELECT template FROM profile_templates
+                 WHERE profile = p.id AND list = 'session' ORDER BY position),
+             ARRAY(SELECT template FROM profile_templates
+                 WHERE profile = p.id AND list = 'application_tab' ORDER BY position),
+             ARRAY(SELECT template FROM profile_templates
+                 WHERE profile = p.id AND list = 'notification' ORDER BY position),
+             ARRAY(SELECT channel FROM profile_channels WHERE profile = p.id),
+             ARRAY(SELECT tool FROM profile_tools WHERE profile = p.id),
+             ARRAY(SELECT role FROM profile_roles WHERE profile = p.id ORDER BY position),
+             ARRAY(SELECT user_id FROM profile_users WHERE profile = p.id ORDER BY position)
+         FROM profiles p"
+    };
+}
+
+/// A profile from a row of [`select_profiles`].
+fn profile_from(row: &Row) -> Result<Profile, StoreError> {
+    let rank = get::<Option<i64>>(row, 3)?
+        .map(u32::try_from)
+        .transpose()
+        .map_err(StoreError::new)?;
+    let channels: Vec<String> = get(row, 9)?;
+    let tools: Vec<String> = get(row, 10)?;
+    let settings = ProfileSettings {
+        session_templates: ids(get(row, 6)?),
+        application_tab_templates: ids(get(row, 7)?),
+        notification_templates: ids(get(row, 8)?),
+        channels: channels.into_iter().map(parse).collect::<Result<_, _>>()?,
+        productivity_pane: ProductivityPane {
+            enabled: get(row, 5)?,
+            tools: tools.into_iter().map(parse).collect::<Result<_, _>>()?,
+        },
+    };
+    Ok(Profile {
+        id: ProfileId::from(get::<String>(row, 0)?),
+        name: unesc(get(row, 1)?),
+        kind: parse(get(row, 2)?)?,
+        settings,
+        rank,
+        roles: ids(get(row, 11)?),
+        users: ids(get(row, 12)?),
+        default: get(row, 4)?,
+    })
+}
+
+/// Ids read back as an array.
+fn ids<T: From<String>>(array: Vec<String>) -> Vec<T> {
+    array.into_iter().map(T::from).collect()
 }
 
 fn position(i: usize) -> i64 {
@@ -465,6 +540,7 @@ impl PgStore {
             statements: RefCell::new(HashMap::new()),
             schema: schema.to_owned(),
             pinned: Cell::new(None),
+            catalogue: RefCell::default(),
             horizon: HORIZON,
             notify: true,
         })
@@ -523,14 +599,47 @@ impl PgStore {
         }
     }
 
-    /// The rows `sql` selects; the first read of a session pins its
-    /// version.
-    fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+    /// Begins a read session unless one is open: the first read of a
+    /// session pins its version (whether or not it reads the database).
+    fn pin(&self) -> Result<(), StoreError> {
         if self.pinned.get().is_none() {
             self.begin()?;
         }
+        Ok(())
+    }
+
+    /// The rows `sql` selects; the first read of a session pins its
+    /// version.
+    fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+        self.pin()?;
         let statements = Statements(&self.statements);
         statements.query(&mut *self.client.borrow_mut(), sql, params)
+    }
+
+    /// A role, its grants and its inclusions, in one query.
+    fn read_role(&self, id: &RoleId) -> Result<Option<Role>, StoreError> {
+        let Some(row) = self.row(
+            "SELECT r.name, r.inheritance,
+                 ARRAY(SELECT privilege FROM grants WHERE role = r.id ORDER BY position, privilege),
+                 ARRAY(SELECT level FROM grants WHERE role = r.id ORDER BY position, privilege),
+                 ARRAY(SELECT included FROM inclusions WHERE role = r.id ORDER BY position)
+             FROM roles r WHERE r.id = $1",
+            id.as_str(),
+        )?
+        else {
+            return Ok(None);
+        };
+        let mut role =
+            Role::new(id.clone(), unesc(get(&row, 0)?)).with_inheritance(parse(get(&row, 1)?)?);
+        let keys: Vec<String> = get(&row, 2)?;
+        let levels: Vec<String> = get(&row, 3)?;
+        for (key, level) in keys.into_iter().zip(levels) {
+            let key = Privilege::new(key).map_err(StoreError::new)?;
+            let level: AccessLevel = level.parse().map_err(StoreError::new)?;
+            role.grants.insert(key, level);
+        }
+        role.includes = ids(get(&row, 4)?);
+        Ok(Some(role))
     }
 
     /// The `T`s in the first column of the rows `sql` selects.
@@ -564,6 +673,7 @@ impl PgStore {
     /// big lists (users, their roles, memberships, grants) go in one
     /// statement each.
     pub fn import(&mut self, directory: &Directory) -> Result<(), StoreError> {
+        *self.catalogue.get_mut() = Catalogue::default();
         let doc = DirectoryDoc::from(directory.clone());
         let mut client = self.client.borrow_mut();
         let mut tx = Self::transaction(&mut client, &self.statements)?;
@@ -1195,36 +1305,33 @@ impl Store for PgStore {
         }
     }
 
+    /// One query: the row, and its lists as arrays.
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError> {
-        let key = id.as_str();
         let Some(row) = self.row(
-            "SELECT name, business_unit, disabled FROM users WHERE id = $1",
-            key,
+            "SELECT u.name, u.business_unit, u.disabled,
+                 ARRAY(SELECT role FROM user_roles WHERE user_id = u.id ORDER BY position),
+                 ARRAY(SELECT business_unit FROM user_roles WHERE user_id = u.id ORDER BY position),
+                 ARRAY(SELECT team FROM memberships WHERE user_id = u.id ORDER BY user_position)
+             FROM users u WHERE u.id = $1",
+            id.as_str(),
         )?
         else {
             return Ok(None);
         };
-        let rows = self.query(
-            "SELECT role, business_unit FROM user_roles WHERE user_id = $1 ORDER BY position",
-            &[&key],
-        )?;
-        let roles = rows
-            .iter()
-            .map(|r| {
-                Ok(RoleAssignment {
-                    role: RoleId::from(get::<String>(r, 0)?),
-                    business_unit: get::<Option<String>>(r, 1)?.map(BusinessUnitId::from),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let roles: Vec<String> = get(&row, 3)?;
+        let units: Vec<Option<String>> = get(&row, 4)?;
         Ok(Some(Cow::Owned(User {
             id: id.clone(),
             name: unesc(get(&row, 0)?),
-            roles,
-            teams: self.list(
-                "SELECT team FROM memberships WHERE user_id = $1 ORDER BY user_position",
-                &[&key],
-            )?,
+            roles: roles
+                .into_iter()
+                .zip(units)
+                .map(|(role, unit)| RoleAssignment {
+                    role: RoleId::from(role),
+                    business_unit: unit.map(BusinessUnitId::from),
+                })
+                .collect(),
+            teams: ids(get(&row, 5)?),
             business_unit: get::<Option<String>>(&row, 1)?.map(BusinessUnitId::from),
             disabled: get(&row, 2)?,
         })))
@@ -1266,9 +1373,15 @@ impl Store for PgStore {
         Ok(root.into_iter().next())
     }
 
+    /// One query, as [`Store::user`].
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
-        let key = id.as_str();
-        let Some(row) = self.row("SELECT name, business_unit FROM teams WHERE id = $1", key)?
+        let Some(row) = self.row(
+            "SELECT t.name, t.business_unit,
+                 ARRAY(SELECT role FROM team_roles WHERE team = t.id ORDER BY position),
+                 ARRAY(SELECT user_id FROM memberships WHERE team = t.id ORDER BY team_position)
+             FROM teams t WHERE t.id = $1",
+            id.as_str(),
+        )?
         else {
             return Ok(None);
         };
@@ -1276,122 +1389,73 @@ impl Store for PgStore {
             id: id.clone(),
             name: unesc(get(&row, 0)?),
             business_unit: get::<Option<String>>(&row, 1)?.map(BusinessUnitId::from),
-            roles: self.list(
-                "SELECT role FROM team_roles WHERE team = $1 ORDER BY position",
-                &[&key],
-            )?,
-            members: self.list(
-                "SELECT user_id FROM memberships WHERE team = $1 ORDER BY team_position",
-                &[&key],
-            )?,
+            roles: ids(get(&row, 2)?),
+            members: ids(get(&row, 3)?),
         })))
     }
 
+    /// One query, as [`Store::user`], the first time (see [`Catalogue`]).
     fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, Role>>, StoreError> {
-        let key = id.as_str();
-        let Some(row) = self.row("SELECT name, inheritance FROM roles WHERE id = $1", key)? else {
-            return Ok(None);
-        };
-        let mut role =
-            Role::new(id.clone(), unesc(get(&row, 0)?)).with_inheritance(parse(get(&row, 1)?)?);
-        for row in self.query(
-            "SELECT privilege, level FROM grants WHERE role = $1 ORDER BY position",
-            &[&key],
-        )? {
-            let key = Privilege::new(get::<String>(&row, 0)?).map_err(StoreError::new)?;
-            let level: AccessLevel = get::<String>(&row, 1)?.parse().map_err(StoreError::new)?;
-            role.grants.insert(key, level);
+        self.pin()?;
+        if let Some(known) = self.catalogue.borrow().roles.get(id) {
+            return Ok(known.clone().map(Cow::Owned));
         }
-        role.includes = self.list(
-            "SELECT included FROM inclusions WHERE role = $1 ORDER BY position",
-            &[&key],
-        )?;
-        Ok(Some(Cow::Owned(role)))
+        let role = self.read_role(id)?;
+        self.catalogue
+            .borrow_mut()
+            .roles
+            .insert(id.clone(), role.clone());
+        Ok(role.map(Cow::Owned))
     }
 
+    /// One query the first time (see [`Catalogue`]).
     fn privilege(&self, key: &Privilege) -> Result<Option<Cow<'_, PrivilegeDef>>, StoreError> {
+        self.pin()?;
+        if let Some(known) = self.catalogue.borrow().privileges.get(key) {
+            return Ok(known.clone().map(Cow::Owned));
+        }
         let row = self.row(
             "SELECT description FROM privileges WHERE key = $1",
             key.as_str(),
         )?;
-        row.map(|r| {
-            Ok(Cow::Owned(PrivilegeDef::new(
-                key.clone(),
-                unesc(get(&r, 0)?),
-            )))
-        })
-        .transpose()
+        let privilege = row
+            .map(|r| Ok::<_, StoreError>(PrivilegeDef::new(key.clone(), unesc(get(&r, 0)?))))
+            .transpose()?;
+        self.catalogue
+            .borrow_mut()
+            .privileges
+            .insert(key.clone(), privilege.clone());
+        Ok(privilege.map(Cow::Owned))
     }
 
+    /// One query the first time (see [`Catalogue`]).
     fn privilege_keys(&self) -> Result<Vec<Privilege>, StoreError> {
-        let keys: Vec<String> = self.list("SELECT key FROM privileges ORDER BY position", &[])?;
-        keys.into_iter()
-            .map(|k| Privilege::new(k).map_err(StoreError::new))
-            .collect()
-    }
-
-    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
-        let key = id.as_str();
-        let Some(row) = self.row(
-            "SELECT name, kind, rank, is_default, pane_enabled FROM profiles WHERE id = $1",
-            key,
-        )?
-        else {
-            return Ok(None);
-        };
-        let rank = get::<Option<i64>>(&row, 2)?
-            .map(u32::try_from)
-            .transpose()
-            .map_err(StoreError::new)?;
-        let mut settings = ProfileSettings::default();
-        let templates = |list: &str| {
-            self.list(
-                "SELECT template FROM profile_templates
-                 WHERE profile = $1 AND list = $2 ORDER BY position",
-                &[&key, &list],
-            )
-        };
-        settings.session_templates = templates("session")?;
-        settings.application_tab_templates = templates("application_tab")?;
-        settings.notification_templates = templates("notification")?;
-        let channels: Vec<String> = self.list(
-            "SELECT channel FROM profile_channels WHERE profile = $1",
-            &[&key],
-        )?;
-        settings.channels = channels.into_iter().map(parse).collect::<Result<_, _>>()?;
-        let tools: Vec<String> =
-            self.list("SELECT tool FROM profile_tools WHERE profile = $1", &[&key])?;
-        settings.productivity_pane = ProductivityPane {
-            enabled: get(&row, 4)?,
-            tools: tools.into_iter().map(parse).collect::<Result<_, _>>()?,
-        };
-        Ok(Some(Cow::Owned(Profile {
-            id: id.clone(),
-            name: unesc(get(&row, 0)?),
-            kind: parse(get(&row, 1)?)?,
-            settings,
-            rank,
-            roles: self.list(
-                "SELECT role FROM profile_roles WHERE profile = $1 ORDER BY position",
-                &[&key],
-            )?,
-            users: self.list(
-                "SELECT user_id FROM profile_users WHERE profile = $1 ORDER BY position",
-                &[&key],
-            )?,
-            default: get(&row, 3)?,
-        })))
-    }
-
-    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
-        let ids: Vec<ProfileId> = self.list("SELECT id FROM profiles ORDER BY position", &[])?;
-        let mut profiles = Vec::with_capacity(ids.len());
-        for id in ids {
-            let profile = self.profile(&id)?;
-            profiles
-                .push(profile.ok_or_else(|| StoreError::new(format!("profile {id} vanished")))?);
+        self.pin()?;
+        if let Some(keys) = &self.catalogue.borrow().privilege_keys {
+            return Ok(keys.clone());
         }
-        Ok(profiles)
+        let keys: Vec<String> = self.list("SELECT key FROM privileges ORDER BY position", &[])?;
+        let keys = keys
+            .into_iter()
+            .map(|k| Privilege::new(k).map_err(StoreError::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.catalogue.borrow_mut().privilege_keys = Some(keys.clone());
+        Ok(keys)
+    }
+
+    /// One query, as [`Store::user`].
+    fn profile(&self, id: &ProfileId) -> Result<Option<Cow<'_, Profile>>, StoreError> {
+        let row = self.row(concat!(select_profiles!(), " WHERE p.id = $1"), id.as_str())?;
+        row.map(|row| profile_from(&row).map(Cow::Owned))
+            .transpose()
+    }
+
+    /// One query for all of them.
+    fn profiles(&self) -> Result<Vec<Cow<'_, Profile>>, StoreError> {
+        let rows = self.query(concat!(select_profiles!(), " ORDER BY p.position"), &[])?;
+        rows.iter()
+            .map(|row| profile_from(row).map(Cow::Owned))
+            .collect()
     }
 
     fn template(&self, id: &TemplateId) -> Result<Option<Cow<'_, Template>>, StoreError> {
@@ -1409,60 +1473,85 @@ impl Store for PgStore {
     }
 
     fn fallback_profile(&self) -> Result<Option<ProfileId>, StoreError> {
-        let named = self.list("SELECT profile FROM fallback_profile", &[])?;
-        if let Some(named) = named.into_iter().next() {
-            return Ok(Some(named));
-        }
-        // As a directory: the only out-of-box profile.
-        let out_of_box: Vec<ProfileId> = self.list(
-            "SELECT id FROM profiles WHERE kind = 'out_of_box' ORDER BY position LIMIT 2",
+        let rows = self.query(
+            "SELECT (SELECT profile FROM fallback_profile),
+                 ARRAY(SELECT id FROM profiles WHERE kind = 'out_of_box' ORDER BY position LIMIT 2)",
             &[],
         )?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        if let Some(named) = get::<Option<String>>(row, 0)? {
+            return Ok(Some(ProfileId::from(named)));
+        }
+        // As a directory: the only out-of-box profile.
+        let out_of_box: Vec<ProfileId> = ids(get(row, 1)?);
         Ok(match <[ProfileId; 1]>::try_from(out_of_box) {
             Ok([only]) => Some(only),
             Err(_) => None,
         })
     }
 
+    /// One query the first time (see [`Catalogue`]).
     fn is_secured_column(&self, column: &ColumnKey) -> Result<bool, StoreError> {
-        Ok(self
+        self.pin()?;
+        if let Some(&known) = self.catalogue.borrow().secured_columns.get(column) {
+            return Ok(known);
+        }
+        let secured = self
             .row(
                 "SELECT 1 FROM secured_columns WHERE key = $1",
                 column.as_str(),
             )?
-            .is_some())
+            .is_some();
+        self.catalogue
+            .borrow_mut()
+            .secured_columns
+            .insert(column.clone(), secured);
+        Ok(secured)
     }
 
+    /// One query for all of them, as [`Store::profiles`].
     fn column_profiles(&self) -> Result<Vec<Cow<'_, ColumnProfile>>, StoreError> {
         let rows = self.query(
-            "SELECT id, name FROM column_profiles ORDER BY position",
+            "SELECT c.id, c.name,
+                 ARRAY(SELECT user_id FROM column_profile_users
+                     WHERE profile = c.id ORDER BY position),
+                 ARRAY(SELECT team FROM column_profile_teams
+                     WHERE profile = c.id ORDER BY position),
+                 ARRAY(SELECT column_key FROM column_permissions
+                     WHERE profile = c.id ORDER BY position, column_key),
+                 ARRAY(SELECT can_read FROM column_permissions
+                     WHERE profile = c.id ORDER BY position, column_key),
+                 ARRAY(SELECT can_update FROM column_permissions
+                     WHERE profile = c.id ORDER BY position, column_key),
+                 ARRAY(SELECT can_create FROM column_permissions
+                     WHERE profile = c.id ORDER BY position, column_key)
+             FROM column_profiles c ORDER BY c.position",
             &[],
         )?;
         let mut profiles = Vec::with_capacity(rows.len());
         for row in rows {
             let id: String = get(&row, 0)?;
-            let key = id.as_str();
-            let mut profile = ColumnProfile::new(ColumnProfileId::from(key), unesc(get(&row, 1)?));
-            profile.users = self.list(
-                "SELECT user_id FROM column_profile_users WHERE profile = $1 ORDER BY position",
-                &[&key],
-            )?;
-            profile.teams = self.list(
-                "SELECT team FROM column_profile_teams WHERE profile = $1 ORDER BY position",
-                &[&key],
-            )?;
-            for r in self.query(
-                "SELECT column_key, can_read, can_update, can_create FROM column_permissions
-                 WHERE profile = $1 ORDER BY position",
-                &[&key],
-            )? {
-                let column = ColumnKey::new(get::<String>(&r, 0)?).map_err(StoreError::new)?;
-                let access = ColumnAccess {
-                    read: get(&r, 1)?,
-                    update: get(&r, 2)?,
-                    create: get(&r, 3)?,
-                };
-                profile.permissions.insert(column, access);
+            let mut profile = ColumnProfile::new(ColumnProfileId::from(id), unesc(get(&row, 1)?));
+            profile.users = ids(get(&row, 2)?);
+            profile.teams = ids(get(&row, 3)?);
+            let columns: Vec<String> = get(&row, 4)?;
+            let read: Vec<bool> = get(&row, 5)?;
+            let update: Vec<bool> = get(&row, 6)?;
+            let create: Vec<bool> = get(&row, 7)?;
+            for (((column, read), update), create) in
+                columns.into_iter().zip(read).zip(update).zip(create)
+            {
+                let column = ColumnKey::new(column).map_err(StoreError::new)?;
+                profile.permissions.insert(
+                    column,
+                    ColumnAccess {
+                        read,
+                        update,
+                        create,
+                    },
+                );
             }
             profiles.push(Cow::Owned(profile));
         }
@@ -1470,10 +1559,17 @@ impl Store for PgStore {
     }
 
     fn licences(&self) -> Result<Option<BTreeSet<Licence>>, StoreError> {
-        if self.query("SELECT 1 FROM licensing", &[])?.is_empty() {
+        let rows = self.query(
+            "SELECT EXISTS (SELECT 1 FROM licensing), ARRAY(SELECT licence FROM licences)",
+            &[],
+        )?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        if !get::<bool>(row, 0)? {
             return Ok(None);
         }
-        let names: Vec<String> = self.list("SELECT licence FROM licences", &[])?;
+        let names: Vec<String> = get(row, 1)?;
         names
             .into_iter()
             .map(parse)
