@@ -13,8 +13,10 @@
 //!   changes as JSON, written in the same transaction as the entities; rows
 //!   older than the horizon (the last `horizon` sets are kept) are deleted
 //!   by the same transaction, and a reader behind them loads again;
-//! - `NOTIFY rbac_changes, '<version>'`, delivered to listeners when the
-//!   transaction commits (never for one rolled back).
+//! - `NOTIFY rbac_changes_<schema>, '<version>'`, delivered to listeners
+//!   when the transaction commits (never for one rolled back); each schema
+//!   has its channel ([`channel`]), so a host hears its own store's change
+//!   sets only, however many stores share the database.
 //!
 //! Conflicts: the store remembers the version at which a read session began
 //! (the first read after the last `apply`, or [`PgStore::begin`]). `apply`
@@ -49,9 +51,16 @@ use rbac_profiles::{
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// The channel every change set is announced on, with its version as the
-/// payload.
-pub const CHANNEL: &str = "rbac_changes";
+/// The channel the change sets of the store in `schema` are announced on,
+/// `rbac_changes_<schema>`, with the version as the payload.
+///
+/// # Errors
+///
+/// When `schema` is not a schema name a store accepts.
+pub fn channel(schema: &str) -> Result<String, StoreError> {
+    check_schema(schema)?;
+    Ok(format!("rbac_changes_{schema}"))
+}
 
 /// How many change sets a store keeps unless told otherwise.
 pub const HORIZON: u64 = 1024;
@@ -429,10 +438,11 @@ fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T,
 }
 
 /// A schema name that needs no quoting: lowercase ASCII letters, digits,
-/// underscores, not starting with a digit.
+/// underscores, not starting with a digit; at most 50 of them, so that its
+/// [`channel`] is a name PostgreSQL keeps whole (63 bytes).
 fn check_schema(schema: &str) -> Result<(), StoreError> {
     let good = !schema.is_empty()
-        && schema.len() < 64
+        && schema.len() <= 50
         && !schema.starts_with(|c: char| c.is_ascii_digit())
         && schema
             .chars()
@@ -1645,7 +1655,10 @@ impl StoreMut for PgStore {
         let keep_from = next - from_version(self.horizon)?;
         tx.execute("DELETE FROM changes WHERE version <= $1", &[&keep_from])?;
         if self.notify {
-            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &next.to_string()])?;
+            tx.execute(
+                "SELECT pg_notify($1, $2)",
+                &[&channel(&self.schema)?, &next.to_string()],
+            )?;
         }
         tx.tx.commit().map_err(db)
     }
