@@ -118,6 +118,52 @@ fn the_postgres_store_passes_the_conformance_suite() {
     assert!(report.is_ok(), "{report}");
 }
 
+/// The foreign keys of `schema`, as PostgreSQL prints them (less the
+/// schema's name).
+fn foreign_keys(url: &str, schema: &str) -> Vec<String> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    client
+        .query(
+            "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+             FROM pg_constraint
+             WHERE contype = 'f' AND connamespace = $1::text::regnamespace
+             ORDER BY 1",
+            &[&schema],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get::<_, String>(0).replace(&format!("{schema}."), ""))
+        .collect()
+}
+
+#[test]
+fn a_bulk_import_reads_back_the_same_and_keeps_its_foreign_keys() {
+    let Some(url) = url() else { return };
+    let (_, directory) = small_org(store::BULK_USERS);
+    let mut keys = Vec::new();
+    for bulk in [false, true] {
+        let mut store = PgStore::connect(&url, &schema("bulk")).unwrap();
+        store.import_with(&directory, bulk).unwrap();
+        let (loaded, version) = store.load().unwrap();
+        assert_eq!(version, 0);
+        assert!(
+            loaded == directory,
+            "bulk {bulk}: the store reads back another directory"
+        );
+        keys.push(foreign_keys(&url, store.schema()));
+        // The keys are back, and still checked at commit.
+        let err = store
+            .apply(&[Change::PutProfile(
+                Profile::new("broken", "Broken").with_user("no-such-user"),
+            )])
+            .unwrap_err();
+        assert!(err.to_string().contains("foreign key"), "{err}");
+        store.drop_schema().unwrap();
+    }
+    assert!(keys[0].len() > 20, "{:?}", keys[0]);
+    assert_eq!(keys[0], keys[1]);
+}
+
 #[test]
 fn a_change_set_is_one_transaction_and_one_version() {
     let Some(url) = url() else { return };
