@@ -30,16 +30,17 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use host::{ADMIN, HostOptions, admin_ops, digest, organisation, run_host};
 use rbac_profiles::testkit::conformance::check_store;
 use rbac_profiles::testkit::{Workload, seed004};
 use rbac_profiles::{
-    AdminOp, Change, Directory, DirectoryDoc, Error, Profile, Snapshot, Store, StoreMut, Template,
-    TemplateKind, administer, administer_all, changes_since,
+    AdminOp, Change, Directory, DirectoryDoc, Error, Profile, Snapshot, Store, StoreError,
+    StoreMut, Template, TemplateKind, administer, administer_all, changes_since,
 };
-use store::{Conflict, PgStore};
+use store::{Conflict, Connection, PgStore};
 
 /// How long a host may take to answer a change in these tests (debug
 /// builds, two cores shared with the rest of the suite).
@@ -107,15 +108,69 @@ fn fresh_digest(url: &str, schema: &str) -> (u64, String) {
 // The store
 // ---------------------------------------------------------------------------
 
+/// The conformance suite's stores. When one is dropped, its connection
+/// and schema are kept, and a later store is made of them again: the
+/// schema emptied ([`PgStore::reset`]), and the connection, with the
+/// statements prepared on it, used on. So most of the suite's two hundred
+/// stores cost an import, not a schema's DDL and a new server process.
+struct Stores {
+    url: String,
+    free: Arc<Mutex<Vec<Connection>>>,
+    made: Vec<String>,
+}
+
+impl Stores {
+    fn new(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            free: Arc::default(),
+            made: Vec::new(),
+        }
+    }
+
+    /// A store holding exactly `directory`.
+    fn store(&mut self, directory: &Directory) -> Result<PgStore, StoreError> {
+        let free = self.free.lock().unwrap().pop();
+        let mut store = match free {
+            Some(connection) => {
+                let mut store = PgStore::reuse(connection);
+                store.reset()?;
+                store
+            }
+            None => {
+                let store = PgStore::connect(&self.url, &schema("conf"))?;
+                self.made.push(store.schema().to_owned());
+                store
+            }
+        };
+        store.import(directory)?;
+        let free = Arc::clone(&self.free);
+        Ok(store.on_drop(move |connection| {
+            if let Ok(mut free) = free.lock() {
+                free.push(connection);
+            }
+        }))
+    }
+
+    /// Drops every schema made (their stores are gone).
+    fn drop_all(self) {
+        self.free.lock().unwrap().clear();
+        for schema in self.made {
+            PgStore::connect(&self.url, &schema)
+                .unwrap()
+                .drop_schema()
+                .unwrap();
+        }
+    }
+}
+
 #[test]
 fn the_postgres_store_passes_the_conformance_suite() {
     let Some(url) = url() else { return };
-    let report = check_store(|directory: Directory| {
-        let mut store = PgStore::connect(&url, &schema("conf"))?;
-        store.import(&directory)?;
-        Ok(store)
-    });
+    let mut stores = Stores::new(&url);
+    let report = check_store(|directory: Directory| stores.store(&directory));
     assert!(report.is_ok(), "{report}");
+    stores.drop_all();
 }
 
 /// The foreign keys of `schema`, as PostgreSQL prints them (less the

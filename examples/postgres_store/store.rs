@@ -35,7 +35,7 @@
 #![allow(dead_code)]
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
@@ -289,7 +289,8 @@ impl std::error::Error for Conflict {}
 
 /// A [`Store`] and [`StoreMut`] over one PostgreSQL schema.
 pub struct PgStore {
-    client: RefCell<Client>,
+    /// Always `Some`, but while the store is dropped.
+    client: RefCell<Option<Client>>,
     statements: RefCell<HashMap<String, Statement>>,
     schema: String,
     /// The version the current read session began at.
@@ -297,6 +298,8 @@ pub struct PgStore {
     catalogue: RefCell<Catalogue>,
     horizon: u64,
     notify: bool,
+    /// Given the connection when the store is dropped ([`PgStore::on_drop`]).
+    on_drop: Option<Box<dyn FnOnce(Connection) + Send>>,
 }
 
 /// What the store has read of the catalogue: roles (their grants and
@@ -304,13 +307,44 @@ pub struct PgStore {
 /// change set writes them (the crate's [`Change`]s put and remove
 /// profiles, templates, users, teams, business units and settings): only
 /// [`PgStore::import`] does, into an empty schema. So what was read stays
-/// true, and the store reads each once; `import` forgets them.
+/// true, and the store reads each once; `import` and [`PgStore::reset`]
+/// forget them.
 #[derive(Default)]
 struct Catalogue {
     roles: HashMap<RoleId, Option<Role>>,
     privileges: HashMap<Privilege, Option<PrivilegeDef>>,
     privilege_keys: Option<Vec<Privilege>>,
     secured_columns: HashMap<ColumnKey, bool>,
+}
+
+/// A dropped store's connection to its schema, with the statements
+/// prepared on it: [`PgStore::reuse`] makes a store of it again.
+pub struct Connection {
+    client: Client,
+    statements: HashMap<String, Statement>,
+    schema: String,
+}
+
+impl Connection {
+    /// The PostgreSQL schema the connection's store lived in.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        let Some(on_drop) = self.on_drop.take() else {
+            return;
+        };
+        if let Some(client) = self.client.get_mut().take().filter(|c| !c.is_closed()) {
+            on_drop(Connection {
+                client,
+                statements: std::mem::take(self.statements.get_mut()),
+                schema: std::mem::take(&mut self.schema),
+            });
+        }
+    }
 }
 
 /// A database error, as the crate carries it: PostgreSQL's own message
@@ -646,15 +680,33 @@ impl PgStore {
             .map_err(db)?;
         tx.batch_execute(SCHEMA).map_err(db)?;
         tx.commit().map_err(db)?;
-        Ok(Self {
-            client: RefCell::new(client),
-            statements: RefCell::new(HashMap::new()),
+        Ok(Self::reuse(Connection {
+            client,
+            statements: HashMap::new(),
             schema: schema.to_owned(),
+        }))
+    }
+
+    /// A store over a dropped store's connection (see [`PgStore::on_drop`]),
+    /// holding what the schema holds; settings as [`PgStore::connect`]
+    /// makes them.
+    pub fn reuse(connection: Connection) -> Self {
+        Self {
+            client: RefCell::new(Some(connection.client)),
+            statements: RefCell::new(connection.statements),
+            schema: connection.schema,
             pinned: Cell::new(None),
             catalogue: RefCell::default(),
             horizon: HORIZON,
             notify: true,
-        })
+            on_drop: None,
+        }
+    }
+
+    /// The connection, borrowed for one call.
+    fn client(&self) -> Result<RefMut<'_, Client>, StoreError> {
+        RefMut::filter_map(self.client.borrow_mut(), Option::as_mut)
+            .map_err(|_| StoreError::new("the store's connection is gone"))
     }
 
     /// The store, keeping the last `horizon` change sets (at least one).
@@ -687,11 +739,44 @@ impl PgStore {
         Ok(version)
     }
 
+    /// The store, giving its connection to `f` when it is dropped (unless
+    /// the connection was closed): so the tests use a connection and its
+    /// schema again ([`PgStore::reuse`], [`PgStore::reset`]) instead of
+    /// making new ones.
+    #[must_use]
+    pub fn on_drop(mut self, f: impl FnOnce(Connection) + Send + 'static) -> Self {
+        self.on_drop = Some(Box::new(f));
+        self
+    }
+
+    /// Empties the store in one transaction: every row of every table
+    /// deleted, the version back to 0 and the feed with it. The tables
+    /// stay, so importing into an emptied schema costs no DDL. The read
+    /// session ends.
+    pub fn reset(&mut self) -> Result<(), StoreError> {
+        self.pinned.set(None);
+        *self.catalogue.get_mut() = Catalogue::default();
+        let mut client = self.client()?;
+        let rows = client
+            .query(
+                "SELECT format('DELETE FROM %I', tablename) FROM pg_tables
+                 WHERE schemaname = current_schema() AND tablename <> 'meta'",
+                &[],
+            )
+            .map_err(db)?;
+        let mut batch = String::new();
+        for row in &rows {
+            batch += &get::<String>(row, 0)?;
+            batch += ";\n";
+        }
+        batch += "UPDATE meta SET version = 0;";
+        client.batch_execute(&batch).map_err(db)
+    }
+
     /// Drops every table of the store's schema.
     pub fn drop_schema(self) -> Result<(), StoreError> {
         let schema = self.schema.clone();
-        self.client
-            .borrow_mut()
+        self.client()?
             .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
             .map_err(db)
     }
@@ -699,11 +784,7 @@ impl PgStore {
     /// The version in the database now (no session begins).
     pub fn current_version(&self) -> Result<u64, StoreError> {
         let statements = Statements(&self.statements);
-        let rows = statements.query(
-            &mut *self.client.borrow_mut(),
-            "SELECT version FROM meta",
-            &[],
-        )?;
+        let rows = statements.query(&mut *self.client()?, "SELECT version FROM meta", &[])?;
         match rows.first() {
             Some(row) => to_version(get(row, 0)?),
             None => Err(StoreError::new("the meta table has no row")),
@@ -724,7 +805,7 @@ impl PgStore {
     fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
         self.pin()?;
         let statements = Statements(&self.statements);
-        statements.query(&mut *self.client.borrow_mut(), sql, params)
+        statements.query(&mut *self.client()?, sql, params)
     }
 
     /// A role, its grants and its inclusions, in one query.
@@ -799,7 +880,7 @@ impl PgStore {
     pub fn import_with(&mut self, directory: &Directory, bulk: bool) -> Result<(), StoreError> {
         *self.catalogue.get_mut() = Catalogue::default();
         let doc = DirectoryDoc::from(directory.clone());
-        let mut client = self.client.borrow_mut();
+        let mut client = self.client()?;
         let mut tx = Self::transaction(&mut client, &self.statements)?;
         let dropped = if bulk {
             let keys = ForeignKeys::of(&mut tx.tx)?;
@@ -996,16 +1077,12 @@ impl PgStore {
     /// query each: how a host loads its replica at start, and again when it
     /// is behind the feed's horizon.
     pub fn load(&self) -> Result<(Directory, u64), StoreError> {
-        self.client
-            .borrow_mut()
+        self.client()?
             .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .map_err(db)?;
         let loaded = self.load_in_transaction();
         // Read only: ending it either way changes nothing.
-        self.client
-            .borrow_mut()
-            .batch_execute("COMMIT")
-            .map_err(db)?;
+        self.client()?.batch_execute("COMMIT").map_err(db)?;
         let (doc, version) = loaded?;
         let directory = Directory::try_from(doc).map_err(StoreError::new)?;
         Ok((directory, version))
@@ -1906,7 +1983,7 @@ impl StoreMut for PgStore {
         // another.
         let pinned = self.pinned.take();
         let json = serde_json::to_string(changes).map_err(StoreError::new)?;
-        let mut client = self.client.borrow_mut();
+        let mut client = self.client()?;
         let mut tx = Self::transaction(&mut client, &self.statements)?;
         let rows = tx.query("SELECT version FROM meta FOR UPDATE", &[])?;
         let found = match rows.first() {
