@@ -7,7 +7,9 @@
 //!
 //! Run with `cargo run --release --example fleet -- [--hosts 3] [--users
 //! 100000] [--ops 24]` with `RBAC_PG_URL` naming the database (libpq
-//! `key=value` form, e.g. what `.ci/postgres.sh` exports). The hosts are
+//! `key=value` form, e.g. what `.ci/postgres.sh` exports); `--hosts 0`
+//! prints the import, a host's first load and its first compile, and
+//! stops. The hosts are
 //! this same binary started again with `--host NAME`; the store is in
 //! `examples/postgres_store/store.rs` and the host loop in
 //! `examples/postgres_store/host.rs`.
@@ -135,6 +137,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         compile.as_secs_f64() * 1e3
     );
     drop(snapshot);
+    if hosts == 0 {
+        // `--hosts 0`: the import, first load and first compile only.
+        store.drop_schema()?;
+        return Ok(());
+    }
 
     let exe = std::env::current_exe()?;
     let (tx, rx) = mpsc::channel();

@@ -5,8 +5,8 @@
 //! Shared by `examples/fleet.rs` and `tests/postgres.rs` (each includes this
 //! file with `#[path]`, beside `store.rs`). A host:
 //!
-//! 1. `LISTEN`s on [`CHANNEL`] first, so no commit after its load goes
-//!    unheard;
+//! 1. `LISTEN`s on its schema's [`channel`] first, so no commit after its
+//!    load goes unheard;
 //! 2. loads the organisation and its version in one read transaction
 //!    ([`PgStore::load`]), or, when it kept a cache file, reads that and
 //!    catches up from the cache's version through the feed;
@@ -45,7 +45,7 @@ use rbac_profiles::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::store::{CHANNEL, PgStore};
+use crate::store::{PgStore, channel};
 
 /// The privileges every digest asks about, for every user.
 pub const PROBES: [&str; 6] = [
@@ -295,7 +295,7 @@ fn publish(
 pub fn run_host(options: &HostOptions, out: &mut impl Write) -> Result<(), Box<dyn Error>> {
     let began = Instant::now();
     let mut listener = Client::connect(&options.url, NoTls)?;
-    listener.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+    listener.batch_execute(&format!("LISTEN {}", channel(&options.schema)?))?;
     let store = PgStore::connect(&options.url, &options.schema)?;
     let (mut replica, source) = start(&store, options.cache.as_deref())?;
     writeln!(
