@@ -53,12 +53,21 @@ pub(crate) fn touch<T>(value: T) {
 }
 
 impl Probe {
-    /// A probe of nothing.
+    /// A probe of nothing: [`Probe::guess`] is [`NONE`].
     pub(crate) const EMPTY: Probe = Probe {
         hash: 0,
         at: 0,
         slot: EMPTY,
     };
+
+    /// The index of the slot the probe stopped at ([`NONE`] when empty):
+    /// the id's, unless another id has the same 32-bit tag. A guess, for
+    /// loads indexed by it to start before [`IdTable::finish`] compares
+    /// the text; only `finish` answers.
+    #[inline]
+    pub(crate) fn guess(&self) -> u32 {
+        self.slot.ix
+    }
 }
 
 const EMPTY: Slot = Slot {
