@@ -3,8 +3,10 @@
 //! by default; set `RBAC_BENCH_USERS` to change it):
 //!
 //! - `can_access`: random (user, privilege, record) questions
-//!   ([`Workload::records`]) on the snapshot by handle and by id, and on the
-//!   store path; `has_privilege_ix` on the same questions, for the ratio;
+//!   ([`Workload::records`]) on the snapshot by handle and by id, one by
+//!   one and through the batch API (`can_access_batch_ix`,
+//!   `can_access_batch`), and on the store path; `has_privilege_ix` and
+//!   `has_privilege` on the same questions, for the ratios;
 //! - `access_filter`: users with 4 direct roles and 2 teams, snapshot and
 //!   store path;
 //! - `explain_access_chain`: a user in N teams, each holding the head of an
@@ -88,6 +90,20 @@ fn checks(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // The same questions through the batch API: each stage's loads overlap.
+    let batch_handle: Vec<_> = by_handle.iter().map(|((u, p), r)| (*u, *p, **r)).collect();
+    let mut batches = batch_handle.chunks(BATCH).cycle();
+    let mut answers = Vec::with_capacity(BATCH);
+    group.bench_function("snapshot_handle_batch", |b| {
+        b.iter_batched(
+            || batches.next().unwrap(),
+            |batch| {
+                snapshot.can_access_batch_ix(batch, &mut answers);
+                answers.iter().filter(|a| **a).count()
+            },
+            BatchSize::SmallInput,
+        )
+    });
     let mut batches = by_id.chunks(BATCH).cycle();
     group.bench_function("snapshot_str", |b| {
         b.iter_batched(
@@ -96,6 +112,31 @@ fn checks(c: &mut Criterion) {
                 batch
                     .iter()
                     .filter(|((u, p), r)| snapshot.can_access(u, p, r).unwrap())
+                    .count()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    let batch_id: Vec<_> = by_id.iter().map(|((u, p), r)| (u, p, *r)).collect();
+    let mut batches = batch_id.chunks(BATCH).cycle();
+    group.bench_function("snapshot_str_batch", |b| {
+        b.iter_batched(
+            || batches.next().unwrap(),
+            |batch| {
+                snapshot.can_access_batch(batch, &mut answers).unwrap();
+                answers.iter().filter(|a| **a).count()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    let mut batches = queries.chunks(BATCH).cycle();
+    group.bench_function("has_privilege_str", |b| {
+        b.iter_batched(
+            || batches.next().unwrap(),
+            |batch| {
+                batch
+                    .iter()
+                    .filter(|(u, p)| snapshot.has_privilege(u, p).unwrap())
                     .count()
             },
             BatchSize::SmallInput,

@@ -15,7 +15,8 @@
 //! roles, 1–4 direct roles and 0–2 teams a user; with `--business-units`,
 //! that many units in a tree at most six deep, users and teams spread over
 //! them, and record-access measures: `can_access` by handle and by id on
-//! random records, and `access_filter`.
+//! random records, one by one and in batches (`can_access_batch_ix`,
+//! `can_access_batch`), and `access_filter`.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -43,7 +44,7 @@ Compiles a snapshot of testkit::Workload::new(N) (default 100000 users, no
 business units) and prints one line per measure: compile, resolve_all,
 privilege checks by handle and by id (one by one and in batches) and on
 the store path, single resolutions, diagnose, and the size. With B > 0 business units, also record access:
-can_access by handle and by id, and access_filter.";
+can_access by handle and by id (one by one and in batches), and access_filter.";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (users, units) = match args() {
@@ -150,8 +151,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// `can_access` by handle and by id on random records
-/// ([`Workload::records`]), and `access_filter` for users with 4 roles
-/// and 2 teams.
+/// ([`Workload::records`]), one by one and in batches, and
+/// `access_filter` for users with 4 roles and 2 teams.
 fn record_access(
     workload: &Workload,
     snapshot: &Snapshot,
@@ -180,6 +181,26 @@ fn record_access(
             .count()
     });
     report("can_access_handle", users, by_handle, handles.len());
+
+    // The same questions in one batch: each stage's loads overlap.
+    let batch: Vec<_> = handles
+        .iter()
+        .zip(&record_ix)
+        .map(|((u, p), r)| (*u, *p, *r))
+        .collect();
+    let mut answers = Vec::with_capacity(batch.len());
+    let (by_handle_batch, granted_batch) = median_of(ROUNDS, || {
+        snapshot.can_access_batch_ix(&batch, &mut answers);
+        answers.iter().filter(|a| **a).count()
+    });
+    assert_eq!(granted, granted_batch);
+    report(
+        "can_access_handle_batch",
+        users,
+        by_handle_batch,
+        batch.len(),
+    );
+
     let (by_str, granted_str) = median_of(ROUNDS, || {
         queries
             .iter()
@@ -189,6 +210,18 @@ fn record_access(
     });
     assert_eq!(granted, granted_str);
     report("can_access_str", users, by_str, queries.len());
+
+    let batch: Vec<_> = queries
+        .iter()
+        .zip(&records)
+        .map(|((u, p), r)| (u, p, r))
+        .collect();
+    let (by_str_batch, granted_str_batch) = median_of(ROUNDS, || {
+        snapshot.can_access_batch(&batch, &mut answers).unwrap();
+        answers.iter().filter(|a| **a).count()
+    });
+    assert_eq!(granted, granted_str_batch);
+    report("can_access_str_batch", users, by_str_batch, batch.len());
 
     // A user with 4 direct roles and 2 teams, as the issue's target states.
     let filters = STORE_QUERIES.min(queries.len());

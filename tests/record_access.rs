@@ -21,8 +21,9 @@ use rbac_profiles::testkit::strategies::{CATALOGUE_KEYS, Conflicts, org};
 use rbac_profiles::{
     AccessLevel, AccessRight, AccessRights, BusinessUnit, BusinessUnitId, ColumnAccess, ColumnKey,
     ColumnPermission, Directory, DirectoryDoc, Error, Holding, Inheritance, MemoryStore, Owner,
-    Principal, Privilege, PrivilegeDef, Reach, Record, Role, RoleAssignment, Share, Snapshot, Team,
-    TeamId, User, UserId, access_filter, can_access, column_access_on, explain_access,
+    Principal, Privilege, PrivilegeDef, Reach, Record, RecordIx, Role, RoleAssignment, Share,
+    ShareIx, Snapshot, Team, TeamId, User, UserId, access_filter, can_access, column_access_on,
+    explain_access,
 };
 
 // ---------------------------------------------------------------------------
@@ -329,8 +330,154 @@ fn check_can_access(directory: Directory, rows: Vec<Row>) -> Result<(), TestCase
     Ok(())
 }
 
+/// A way to make a question fail, at the question `at` picks: each part
+/// of it an id the organisation lacks, or a key that is not one.
+#[derive(Clone, Copy, Debug)]
+enum Spoil {
+    User,
+    InvalidKey,
+    UnknownKey,
+    OwnerUser,
+    OwnerTeam,
+    ShareUser,
+    ShareTeam,
+    Unit,
+}
+
+fn spoil() -> impl Strategy<Value = (Index, Spoil)> {
+    (
+        any::<Index>(),
+        prop_oneof![
+            Just(Spoil::User),
+            Just(Spoil::InvalidKey),
+            Just(Spoil::UnknownKey),
+            Just(Spoil::OwnerUser),
+            Just(Spoil::OwnerTeam),
+            Just(Spoil::ShareUser),
+            Just(Spoil::ShareTeam),
+            Just(Spoil::Unit),
+        ],
+    )
+}
+
+/// The batches answer as one by one: every user × key × row (and, by
+/// handle, questions with another snapshot's handles) in one batch; by
+/// id, with `spoils` applied, the first failing question's error, or the
+/// same answers when none fails.
+fn check_batches(
+    directory: Directory,
+    rows: Vec<Row>,
+    spoils: Vec<(Index, Spoil)>,
+) -> Result<(), TestCaseError> {
+    let store = MemoryStore::new(directory.clone());
+    let snapshot = Snapshot::compile(&store).unwrap();
+    let other = Snapshot::compile(&store).unwrap();
+    let keys = keys(&directory);
+
+    // By handle.
+    let mut share_ix: Vec<Vec<ShareIx>> = vec![Vec::new(); rows.len()];
+    let mut records_ix = Vec::new();
+    for (row, share_ix) in rows.iter().zip(&mut share_ix) {
+        let mut shares = Vec::new();
+        let record = row.record(&mut shares);
+        let record = snapshot.record_ix(&record, share_ix).unwrap();
+        records_ix.push((record.owner, record.business_unit));
+    }
+    let mut by_handle = Vec::new();
+    for who in directory.users() {
+        for key in &keys {
+            for ((owner, unit), shares) in records_ix.iter().zip(&share_ix) {
+                let record = RecordIx {
+                    owner: *owner,
+                    business_unit: *unit,
+                    shares,
+                };
+                let (u, p) = (
+                    snapshot.user_ix(&who.id).unwrap(),
+                    snapshot.privilege_ix(key).unwrap(),
+                );
+                by_handle.push((u, p, record));
+                // Another snapshot's handle answers false, in a batch too.
+                by_handle.push((other.user_ix(&who.id).unwrap(), p, record));
+            }
+        }
+    }
+    let singles: Vec<bool> = by_handle
+        .iter()
+        .map(|(u, p, r)| snapshot.can_access_ix(*u, *p, r))
+        .collect();
+    let mut answers = vec![true; 3];
+    snapshot.can_access_batch_ix(&by_handle, &mut answers);
+    prop_assert_eq!(&answers, &singles);
+
+    // By id, spoiled.
+    let mut by_id: Vec<(String, String, Row)> = Vec::new();
+    for who in directory.users() {
+        for key in &keys {
+            for row in &rows {
+                by_id.push((who.id.to_string(), key.to_string(), row.clone()));
+            }
+        }
+    }
+    for (at, spoil) in &spoils {
+        let (user, key, row) = at.get_mut(&mut by_id);
+        match spoil {
+            Spoil::User => *user = "nobody".into(),
+            Spoil::InvalidKey => *key = "Not:a key".into(),
+            Spoil::UnknownKey => *key = "nothing:read".into(),
+            Spoil::OwnerUser => row.owner = Some((false, "nobody".into())),
+            Spoil::OwnerTeam => row.owner = Some((true, "no-team".into())),
+            Spoil::ShareUser => row.shares.push((false, "nobody".into(), AccessRights::ALL)),
+            Spoil::ShareTeam => row.shares.push((true, "no-team".into(), AccessRights::ALL)),
+            Spoil::Unit => row.unit = Some("no-unit".into()),
+        }
+    }
+    let mut shares: Vec<Vec<Share<'_>>> = vec![Vec::new(); by_id.len()];
+    let records: Vec<Record<'_>> = by_id
+        .iter()
+        .zip(&mut shares)
+        .map(|((_, _, row), shares)| row.record(shares))
+        .collect();
+    let questions: Vec<(&str, &str, &Record<'_>)> = by_id
+        .iter()
+        .zip(&records)
+        .map(|((user, key, _), record)| (user.as_str(), key.as_str(), record))
+        .collect();
+    let mut expected = Ok(Vec::new());
+    for (user, key, record) in &questions {
+        match snapshot.can_access(*user, *key, record) {
+            Ok(answer) => expected.as_mut().unwrap().push(answer),
+            Err(e) => {
+                expected = Err(format!("{e:?}"));
+                break;
+            }
+        }
+    }
+    let mut answers = vec![true; 3];
+    let batch = snapshot.can_access_batch(&questions, &mut answers);
+    let batch = batch.map_err(|e| format!("{e:?}"));
+    match expected {
+        Ok(expected) => {
+            prop_assert_eq!(batch, Ok(()));
+            prop_assert_eq!(&answers, &expected);
+        }
+        Err(expected) => prop_assert_eq!(batch, Err(expected)),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// can_access_batch_ix and can_access_batch answer as one by one, in
+    /// order; by id, a batch fails with the first failing question's error.
+    #[test]
+    fn batches_answer_as_one_by_one(
+        (directory, rows) in case(),
+        spoils in vec(spoil(), 0..3),
+    ) {
+        check_batches(directory, rows, spoils)?;
+    }
 
     /// can_access: store path = snapshot (by ids and by handles) =
     /// reference; explain_access is not empty exactly then, and the
@@ -921,6 +1068,15 @@ fn unknown_ids_in_a_question_are_errors_naming_them() {
                 .to_string(),
             message
         );
+        let mut answers = Vec::new();
+        let batch = [("ana", TICKET, &mine), (who, key, &record)];
+        assert_eq!(
+            snapshot
+                .can_access_batch(&batch, &mut answers)
+                .unwrap_err()
+                .to_string(),
+            message
+        );
     }
     assert!(matches!(
         access_filter(&store, "ana", "ticket:fly").unwrap_err(),
@@ -1009,5 +1165,14 @@ proptest! {
     #[test]
     fn can_access_is_the_reference_past_512_roles((directory, rows) in case_past_dense_roles()) {
         check_can_access(directory, rows)?;
+    }
+
+    /// `batches_answer_as_one_by_one` past 512 roles.
+    #[test]
+    fn batches_answer_as_one_by_one_past_512_roles(
+        (directory, rows) in case_past_dense_roles(),
+        spoils in vec(spoil(), 0..3),
+    ) {
+        check_batches(directory, rows, spoils)?;
     }
 }

@@ -3,15 +3,23 @@
 //! answers as the store path on the store compiled.
 //!
 //! A check reads the user's held-role row first: no grant at all, or an
-//! `organization` grant, decides at once. Otherwise each holding (the
-//! user's direct roles, each team's) is asked from the unit it is held in:
-//! the depth rule gives the level the record needs from it, and one bit of
-//! the `reach` rows (the roles whose closure grants the privilege at a
-//! level) says whether the held role has it.
+//! `organization` grant, decides at once, and so does a share or an
+//! organisation-owned record. Otherwise each holding (the user's direct
+//! roles, each team's) is asked from the unit it is held in: the depth
+//! rule gives the level the record needs from it, and one bit of the
+//! `reach` rows (the roles whose closure grants the privilege at a level)
+//! says whether the held role has it. Only then are the user's unit and
+//! roles and the record owner's unit read: most checks end before, and
+//! each of those reads is a cache miss at a million users.
+//!
+//! By id, the look-ups of the user, the owner and the users shared with
+//! go together (`IdTable::probe_all`), and the user's held row loads at
+//! the index their slot names while the ids' texts are compared: the
+//! cache misses overlap instead of waiting one after the other.
 
 use super::bits::has_bit;
 use super::explain::SnapHold;
-use super::intern::NONE;
+use super::intern::{NONE, Probe, touch};
 use super::{BusinessUnitIx, LEVELS, PrivilegeIx, Snapshot, TeamIx, UserIx};
 use crate::chain::Chain;
 use crate::error::{EntityRef, Error};
@@ -19,7 +27,7 @@ use crate::held::Holding;
 use crate::id::{AsId, BusinessUnitId, TeamId, UserId};
 use crate::key::{AsKey, Privilege};
 use crate::privilege::AccessLevel;
-use crate::record::{AccessRights, Owner, Principal, Record};
+use crate::record::{AccessRights, Owner, Principal, Record, Share};
 use crate::record_access::{
     AccessFilter, AccessRoute, Context, PrincipalId, Reach, Target, threshold,
 };
@@ -148,17 +156,55 @@ impl<'a> RecordIx<'a> {
 
 /// A principal as the depth rule compares it, in indices.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Who {
+pub(super) enum Who {
     User(u32),
     Team(u32),
 }
 
-/// A record resolved to indices: owner, owning unit, and whether a share
-/// opens it to the user (for the privilege asked).
-struct At {
-    owner: Option<Who>,
+/// A record resolved to indices: its owner, and its owning unit when it
+/// names one. Without one the owner's unit applies, read only when the
+/// depth rule needs it (most checks are decided before).
+#[derive(Clone, Copy)]
+pub(super) struct At {
+    pub(super) owner: Option<Who>,
+    pub(super) unit: Option<u32>,
+}
+
+/// What the depth rule reads besides the held roles: the user's unit,
+/// direct roles and teams, and the record's owning unit. Reading them is
+/// where a check past the first tests waits on memory, so a batch reads
+/// every question's before using any.
+#[derive(Clone, Copy)]
+pub(super) struct Near<'s> {
+    own: u32,
     unit: u32,
-    shared: bool,
+    pub(super) direct: &'s [u32],
+    teams: &'s [u32],
+}
+
+/// User ids a by-id check looks up ahead, together: its user, its owner
+/// and a couple of users it is shared with (more are looked up one by
+/// one).
+pub(super) const AHEAD: usize = 4;
+
+/// User ids a by-id check looks up ahead, together: the user's, then
+/// the record's in the order [`Snapshot::resolve_record`] asks them (a
+/// user owner, then users shared with), as many as `ids` holds. Returns
+/// how many were written.
+pub(super) fn ids_ahead<'r>(user: &'r str, record: &Record<'r>, ids: &mut [&'r str]) -> usize {
+    let owner = match record.owner {
+        Owner::User(id) => Some(id),
+        _ => None,
+    };
+    let shared_with = record.shares.iter().filter_map(|s| match s.principal {
+        Principal::User(id) => Some(id),
+        Principal::Team(_) => None,
+    });
+    let wanted = std::iter::once(user).chain(owner).chain(shared_with);
+    ids.iter_mut()
+        .zip(wanted)
+        .map(|(slot, id)| *slot = id)
+        .count()
 }
 
 impl Snapshot {
@@ -299,9 +345,39 @@ impl Snapshot {
         privilege: impl AsKey<Privilege>,
         record: &Record<'_>,
     ) -> Result<bool, Error> {
-        let (user, privilege) = self.handles(user, privilege)?;
-        let at = self.resolve_record(user.ix, privilege.ix, record)?;
-        Ok(self.access_at(user.ix, privilege.ix, &at))
+        // The user's slot, the owner's and those of users shared with load
+        // together, then their texts beside the user's held row (at the
+        // index the user's slot names): the cache misses overlap instead
+        // of queueing.
+        let user_id = user.id_str();
+        let key = self.privileges.get(privilege.key_str());
+        let mut ids = [""; AHEAD];
+        let n = ids_ahead(user_id, record, &mut ids);
+        let ids = ids.get(..n).unwrap_or_default();
+        let mut probes = [Probe::EMPTY; AHEAD];
+        self.users.probe_all(ids, &mut probes);
+        if let Some(me) = probes.first() {
+            self.touch_held(me.guess());
+        }
+        let mut found = [None; AHEAD];
+        for ((id, probe), found) in ids.iter().zip(&probes).zip(&mut found) {
+            *found = self.users.finish(probe, id);
+        }
+        let (user, privilege) = match (found.first().copied().flatten(), key) {
+            (Some(user), Some(privilege)) => (user, privilege),
+            // The single look-ups name the error, in the store path's order.
+            _ => {
+                let (user, privilege) = self.handles(user_id, &privilege)?;
+                (user.ix, privilege.ix)
+            }
+        };
+        let mut ahead = found.get(1..n).unwrap_or_default().iter();
+        let at = self.resolve_record(record, |id| {
+            ahead.next().copied().unwrap_or_else(|| self.users.get(id))
+        })?;
+        Ok(self.access_at(user, privilege, &at, || {
+            self.shared_by_id(user, user_id, privilege, record.shares)
+        }))
     }
 
     /// [`Snapshot::can_access`] by handles: no hashing, no allocation. A
@@ -329,38 +405,12 @@ impl Snapshot {
         if !self.issued(user, privilege) {
             return false;
         }
-        let owner = match record.owner {
-            OwnerIx::User(u) if u.stamp == self.stamp => Some(Who::User(u.ix)),
-            OwnerIx::Team(t) if t.stamp == self.stamp => Some(Who::Team(t.ix)),
-            OwnerIx::Organization => None,
-            _ => return false,
+        let Some(at) = self.record_at(record) else {
+            return false;
         };
-        let unit = match record.business_unit {
-            Some(b) if b.stamp == self.stamp => b.ix,
-            Some(_) => return false,
-            None => self.owner_unit(owner),
-        };
-        let right = self.rights.get(privilege.index()).copied().flatten();
-        let shared = right.is_some_and(|right| {
-            record.shares.iter().any(|share| {
-                share.rights.contains(right)
-                    && match share.principal {
-                        PrincipalIx::User(u) => u.stamp == self.stamp && u.ix == user.ix,
-                        PrincipalIx::Team(t) => {
-                            t.stamp == self.stamp && self.in_team(user.ix, t.ix)
-                        }
-                    }
-            })
-        });
-        self.access_at(
-            user.ix,
-            privilege.ix,
-            &At {
-                owner,
-                unit,
-                shared,
-            },
-        )
+        self.access_at(user.ix, privilege.ix, &at, || {
+            self.shared_by_ix(user.ix, privilege.ix, record.shares)
+        })
     }
 
     /// Every route by which `user` may do `privilege` to `record`: the
@@ -388,14 +438,16 @@ impl Snapshot {
         privilege: impl AsKey<Privilege>,
         record: &Record<'_>,
     ) -> Result<Vec<AccessRoute>, Error> {
-        let (user, privilege) = self.handles(user, privilege)?;
-        let at = self.resolve_record(user.ix, privilege.ix, record)?;
+        let user_id = user.id_str();
+        let (user, privilege) = self.handles(user_id, privilege)?;
+        let at = self.resolve_record(record, |id| self.users.get(id))?;
+        let unit = self.unit_of(&at);
         let holdings = self.holdings(user.ix);
         let level = |role| self.role_level(role, privilege.ix);
         let mut sources = Vec::with_capacity(holdings.len());
         let mut reaches = Vec::with_capacity(holdings.len());
         for (order, hold) in (0u32..).zip(&holdings) {
-            let (threshold, reach) = self.threshold_of(user.ix, hold, &at);
+            let (threshold, reach) = self.threshold_of(user.ix, hold, at.owner, unit);
             sources.push(Source {
                 node: hold.node,
                 order,
@@ -432,11 +484,12 @@ impl Snapshot {
             let found = granting(&*self.routes.includes, &any, level, |role| {
                 self.role_of(role)
             });
-            if let (Some(first), true) = (found.first(), at.shared) {
+            let shared = self.shared_by_id(user.ix, user_id, privilege.ix, record.shares);
+            if let (Some(first), true) = (found.first(), shared) {
                 let hold = holdings.get(first.source);
                 for share in record.shares {
                     if share.rights.contains(right)
-                        && self.is_me_or_my_team(user.ix, share.principal)
+                        && self.is_me_or_my_team(user.ix, user_id, share.principal)
                     {
                         if let Some(hold) = hold {
                             let with = match share.principal {
@@ -530,12 +583,17 @@ impl Snapshot {
         Ok(filter.normalized())
     }
 
-    /// The record's owner and unit in indices, checked as the store path
-    /// checks them (owner, shares, then unit).
-    fn resolve_record(&self, user: u32, privilege: u32, record: &Record<'_>) -> Result<At, Error> {
+    /// The record's owner and named unit in indices, checked as the store
+    /// path checks them (owner, shares, then unit). `find_user` looks up
+    /// user ids, in the order of [`ids_ahead`].
+    pub(super) fn resolve_record(
+        &self,
+        record: &Record<'_>,
+        mut find_user: impl FnMut(&str) -> Option<u32>,
+    ) -> Result<At, Error> {
         let owner = match record.owner {
             Owner::User(id) => {
-                Some(Who::User(self.users.get(id).ok_or_else(|| {
+                Some(Who::User(find_user(id).ok_or_else(|| {
                     in_record("owned by", EntityRef::User(id.into()))
                 })?))
             }
@@ -550,7 +608,7 @@ impl Snapshot {
             // The error's ids are built only on the error path: a check
             // does not allocate.
             match share.principal {
-                Principal::User(id) if self.users.get(id).is_none() => {
+                Principal::User(id) if find_user(id).is_none() => {
                     return Err(in_record("shared with", EntityRef::User(id.into())));
                 }
                 Principal::Team(id) if self.teams.get(id).is_none() => {
@@ -560,35 +618,82 @@ impl Snapshot {
             }
         }
         let unit = match record.business_unit {
-            Some(id) => self
-                .units
-                .table
-                .get(id)
-                .ok_or_else(|| Error::UnknownBusinessUnit {
-                    business_unit: id.into(),
-                })?,
-            None => self.owner_unit(owner),
+            Some(id) => {
+                Some(
+                    self.units
+                        .table
+                        .get(id)
+                        .ok_or_else(|| Error::UnknownBusinessUnit {
+                            business_unit: id.into(),
+                        })?,
+                )
+            }
+            None => None,
         };
-        let right = self.rights.get(privilege as usize).copied().flatten();
-        let shared = right.is_some_and(|right| {
-            record
-                .shares
-                .iter()
-                .any(|s| s.rights.contains(right) && self.is_me_or_my_team(user, s.principal))
-        });
-        Ok(At {
-            owner,
-            unit,
-            shared,
+        Ok(At { owner, unit })
+    }
+
+    /// The record's owner and named unit in indices; `None` when a handle
+    /// is another snapshot's.
+    #[inline]
+    pub(super) fn record_at(&self, record: &RecordIx<'_>) -> Option<At> {
+        let owner = match record.owner {
+            OwnerIx::User(u) if u.stamp == self.stamp => Some(Who::User(u.ix)),
+            OwnerIx::Team(t) if t.stamp == self.stamp => Some(Who::Team(t.ix)),
+            OwnerIx::Organization => None,
+            _ => return None,
+        };
+        let unit = match record.business_unit {
+            Some(b) if b.stamp == self.stamp => Some(b.ix),
+            Some(_) => return None,
+            None => None,
+        };
+        Some(At { owner, unit })
+    }
+
+    /// Whether one of `shares` (by handle) opens the record to user
+    /// `user` for privilege `privilege`.
+    #[inline]
+    pub(super) fn shared_by_ix(&self, user: u32, privilege: u32, shares: &[ShareIx]) -> bool {
+        let Some(right) = self.rights.get(privilege as usize).copied().flatten() else {
+            return false;
+        };
+        shares.iter().any(|share| {
+            share.rights.contains(right)
+                && match share.principal {
+                    PrincipalIx::User(u) => u.stamp == self.stamp && u.ix == user,
+                    PrincipalIx::Team(t) => t.stamp == self.stamp && self.in_team(user, t.ix),
+                }
         })
     }
 
-    /// The unit owning a record of `owner` that names none.
-    fn owner_unit(&self, owner: Option<Who>) -> u32 {
-        match owner {
-            Some(Who::User(u)) => self.places.unit(u),
-            Some(Who::Team(t)) => self.team_units.get(t as usize).copied().unwrap_or(NONE),
-            None => self.units.root,
+    /// Whether one of `shares` (by id) opens the record to user `user`,
+    /// whose id is `user_id`, for privilege `privilege`.
+    #[inline]
+    pub(super) fn shared_by_id(
+        &self,
+        user: u32,
+        user_id: &str,
+        privilege: u32,
+        shares: &[Share<'_>],
+    ) -> bool {
+        let Some(right) = self.rights.get(privilege as usize).copied().flatten() else {
+            return false;
+        };
+        shares
+            .iter()
+            .any(|s| s.rights.contains(right) && self.is_me_or_my_team(user, user_id, s.principal))
+    }
+
+    /// The record's owning unit: the one it names, or its owner's.
+    fn unit_of(&self, at: &At) -> u32 {
+        match at.unit {
+            Some(unit) => unit,
+            None => match at.owner {
+                Some(Who::User(u)) => self.places.unit(u),
+                Some(Who::Team(t)) => self.team_units.get(t as usize).copied().unwrap_or(NONE),
+                None => self.units.root,
+            },
         }
     }
 
@@ -597,33 +702,78 @@ impl Snapshot {
         self.places.teams(user).binary_search(&team).is_ok()
     }
 
-    fn is_me_or_my_team(&self, user: u32, principal: Principal<'_>) -> bool {
+    /// Whether `principal` is user `user` (whose id is `user_id`: ids are
+    /// distinct, so comparing them needs no look-up) or one of their teams.
+    fn is_me_or_my_team(&self, user: u32, user_id: &str, principal: Principal<'_>) -> bool {
         match principal {
-            Principal::User(id) => self.users.get(id) == Some(user),
+            Principal::User(id) => id == user_id,
             Principal::Team(id) => self.teams.get(id).is_some_and(|t| self.in_team(user, t)),
         }
     }
 
-    /// The record-access check on indices.
+    /// Loads the first word of user `user`'s held-role row (none for an
+    /// index out of range, or past 512 roles), for a check to find it in
+    /// cache.
     #[inline]
-    fn access_at(&self, user: u32, privilege: u32, at: &At) -> bool {
+    pub(super) fn touch_held(&self, user: u32) {
+        if let Some(held) = &self.held {
+            touch(held.row(user as usize).first().copied());
+        }
+    }
+
+    /// The record-access check on indices: a grant at some level, then
+    /// the answers that need no depth, then the depth rule.
+    #[inline]
+    fn access_at(&self, user: u32, privilege: u32, at: &At, shared: impl FnOnce() -> bool) -> bool {
         let first = privilege as usize * LEVELS.len();
-        // No grant at all: neither a role nor a share opens anything.
-        if !self.holds_row(user, first) {
-            return false;
+        self.holds_row(user, first)
+            && (self.reached_at_once(user, first, at, shared)
+                || self.reached_by_depth(user, first, at, &self.near(user, at)))
+    }
+
+    /// For a user granted the privilege at some level (grant rows from
+    /// `first`): whether the record is open without the depth rule.
+    #[inline]
+    pub(super) fn reached_at_once(
+        &self,
+        user: u32,
+        first: usize,
+        at: &At,
+        shared: impl FnOnce() -> bool,
+    ) -> bool {
+        // Any grant reaches an organisation-owned record, an organization
+        // grant (System Administrator's included) every record, and a
+        // share opens one to a user holding the privilege at all.
+        at.owner.is_none() || self.holds_row(user, first + 3) || shared()
+    }
+
+    /// What [`Snapshot::reached_by_depth`] reads besides the held roles.
+    #[inline]
+    pub(super) fn near(&self, user: u32, at: &At) -> Near<'_> {
+        Near {
+            own: self.places.unit(user),
+            unit: self.unit_of(at),
+            direct: self.direct_roles.row(user as usize),
+            teams: self.places.teams(user),
         }
-        // An organization grant (System Administrator's included) reaches
-        // every record; any grant reaches an organisation-owned one.
-        if at.owner.is_none() || at.shared || self.holds_row(user, first + 3) {
-            return true;
-        }
+    }
+
+    /// The depth rule: whether a role the user holds, directly or through
+    /// a team, reaches the record from the unit it is held in.
+    pub(super) fn reached_by_depth(
+        &self,
+        user: u32,
+        first: usize,
+        at: &At,
+        near: &Near<'_>,
+    ) -> bool {
         let reach = |level: AccessLevel, role: u32| match level_row(level) {
             Some(l) => has_bit(self.reach.row(first + l), role as usize),
             None => false,
         };
         let target = Target {
             owner: at.owner,
-            unit: at.unit,
+            unit: near.unit,
             user: Who::User(user),
         };
         let depth = |principal: Who, unit: u32, member_owned: bool| {
@@ -638,9 +788,8 @@ impl Snapshot {
             )
             .0
         };
-        let own = self.places.unit(user);
-        let direct = depth(Who::User(user), own, false);
-        for role in self.direct_roles.row(user as usize) {
+        let direct = depth(Who::User(user), near.own, false);
+        for role in near.direct {
             if reach(direct, *role) && self.away_only.binary_search(&(user, *role)).is_err() {
                 return true;
             }
@@ -657,7 +806,7 @@ impl Snapshot {
                 return true;
             }
         }
-        for team in self.places.teams(user) {
+        for team in near.teams {
             let unit = self.team_units.get(*team as usize).copied().unwrap_or(NONE);
             let plain = depth(Who::Team(*team), unit, false);
             let members = depth(Who::Team(*team), unit, true);
@@ -676,7 +825,13 @@ impl Snapshot {
     }
 
     /// The level a holding needs to reach the record, and how it does.
-    fn threshold_of(&self, user: u32, hold: &SnapHold, at: &At) -> (AccessLevel, Reach) {
+    fn threshold_of(
+        &self,
+        user: u32,
+        hold: &SnapHold,
+        owner: Option<Who>,
+        unit: u32,
+    ) -> (AccessLevel, Reach) {
         let principal = if hold.team == NONE {
             Who::User(user)
         } else {
@@ -689,8 +844,8 @@ impl Snapshot {
                 member_owned: hold.team != NONE && hold.member_owned,
             },
             &Target {
-                owner: at.owner,
-                unit: at.unit,
+                owner,
+                unit,
                 user: Who::User(user),
             },
             |a, b| self.units.is_above(a, b),

@@ -34,6 +34,42 @@ struct Slot {
     len: u32,
 }
 
+/// An id's look-up, begun by [`IdTable::probe_all`]: its hash, and the
+/// slot the probe stopped at (the first with the id's tag, or an empty
+/// one), read.
+#[derive(Clone, Copy)]
+pub(crate) struct Probe {
+    hash: u64,
+    at: usize,
+    slot: Slot,
+}
+
+/// Loads `value` now, for a later read to find in cache: a batch's
+/// prefetch, in safe code. The value goes to `black_box` so that the
+/// compiler keeps a load whose value nothing else reads.
+#[inline(always)]
+pub(crate) fn touch<T>(value: T) {
+    std::hint::black_box(value);
+}
+
+impl Probe {
+    /// A probe of nothing: [`Probe::guess`] is [`NONE`].
+    pub(crate) const EMPTY: Probe = Probe {
+        hash: 0,
+        at: 0,
+        slot: EMPTY,
+    };
+
+    /// The index of the slot the probe stopped at ([`NONE`] when empty):
+    /// the id's, unless another id has the same 32-bit tag. A guess, for
+    /// loads indexed by it to start before [`IdTable::finish`] compares
+    /// the text; only `finish` answers.
+    #[inline]
+    pub(crate) fn guess(&self) -> u32 {
+        self.slot.ix
+    }
+}
+
 const EMPTY: Slot = Slot {
     tag: 0,
     ix: NONE,
@@ -131,24 +167,67 @@ impl IdTable {
     /// batch overlap instead of queueing one after the other.
     #[inline]
     pub(crate) fn get_batch<const N: usize>(&self, ids: &[&str], out: &mut [Option<u32>; N]) {
+        let mut probes = [Probe::EMPTY; N];
+        self.probe_all(ids, &mut probes);
+        for ((id, probe), found) in ids.iter().zip(&probes).zip(out.iter_mut()) {
+            *found = self.finish(probe, id);
+        }
+    }
+
+    /// The first half of [`IdTable::get`] for each of `ids`, into
+    /// `probes`: a stage at a time, each a short loop of loads that
+    /// depend on nothing in flight, so that the loads of every id overlap
+    /// (a loop doing a whole look-up per id runs out of room for
+    /// instructions in flight after a few ids). The hashes; then the home
+    /// slots; then, past slots of other ids, the slot whose tag is the
+    /// id's (or an empty one); then that slot's text, for
+    /// [`IdTable::finish`] to find in cache.
+    #[inline]
+    pub(crate) fn probe_all(&self, ids: &[&str], probes: &mut [Probe]) {
+        let probes = probes.get_mut(..ids.len()).unwrap_or_default();
+        for (id, probe) in ids.iter().zip(probes.iter_mut()) {
+            probe.hash = hash(self.seed, id.as_bytes());
+        }
         let mask = self.slots.len() - 1;
-        let mut hashes = [0u64; N];
-        let mut home = [EMPTY; N];
-        // Stage 1: hash, and load each home slot (independent loads).
-        for ((id, h), slot) in ids.iter().zip(&mut hashes).zip(&mut home) {
-            *h = hash(self.seed, id.as_bytes());
-            *slot = self.slots.get(*h as usize & mask).copied().unwrap_or(EMPTY);
+        for probe in probes.iter_mut() {
+            probe.at = probe.hash as usize & mask;
+            probe.slot = self.slot(probe.at);
         }
-        // Stage 2: compare, probing on past the home slot when needed.
-        for (((id, h), slot), found) in ids.iter().zip(&hashes).zip(&home).zip(out.iter_mut()) {
-            *found = if slot.ix == NONE {
-                None
-            } else if slot.tag == tag(*h) && self.holds_at(slot, id.as_bytes()) {
-                Some(slot.ix)
-            } else {
-                self.get(id)
-            };
+        for probe in probes.iter_mut() {
+            // Half full at most: most ids sit in their home slot.
+            let tag = tag(probe.hash);
+            while probe.slot.ix != NONE && probe.slot.tag != tag {
+                probe.at = (probe.at + 1) & mask;
+                probe.slot = self.slot(probe.at);
+            }
         }
+        for probe in probes.iter() {
+            // First and last byte: an id may straddle two cache lines.
+            let start = probe.slot.start as usize;
+            let last = (start + probe.slot.len as usize).saturating_sub(1);
+            let text = self.text.as_bytes();
+            touch((text.get(start).copied(), text.get(last).copied()));
+        }
+    }
+
+    /// The second half of [`IdTable::get`]: the index of `id`, probed
+    /// by [`IdTable::probe_all`].
+    #[inline]
+    pub(crate) fn finish(&self, probe: &Probe, id: &str) -> Option<u32> {
+        let slot = &probe.slot;
+        if slot.ix == NONE {
+            None
+        } else if self.holds_at(slot, id.as_bytes()) {
+            Some(slot.ix)
+        } else {
+            // Another id with the same tag: rare, probe on.
+            self.get(id)
+        }
+    }
+
+    #[inline]
+    fn slot(&self, at: usize) -> Slot {
+        self.slots.get(at).copied().unwrap_or(EMPTY)
     }
 
     /// Whether the text of `slot` is `id`: word by word, which beats a call
@@ -300,6 +379,30 @@ mod tests {
         assert_eq!(table.get("user-"), None);
         assert_eq!(table.get(""), None);
         assert_eq!(table.id(5000), None);
+    }
+
+    #[test]
+    fn a_batch_finds_what_get_finds() {
+        // Many ids: some sit past their home slot, behind other ids'.
+        let ids: Vec<String> = (0..3000).map(|i| format!("u{i}")).collect();
+        let table = IdTable::new("users", ids.iter().map(String::as_str)).unwrap();
+        let asked: Vec<String> = (0..4500)
+            .step_by(7)
+            .map(|i| format!("u{i}"))
+            .chain([
+                "".into(),
+                "u".into(),
+                "a longer id than any word of it".into(),
+            ])
+            .collect();
+        for chunk in asked.chunks(16) {
+            let ids: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            let mut found = [None; 16];
+            table.get_batch(&ids, &mut found);
+            let expected: Vec<Option<u32>> = ids.iter().map(|id| table.get(id)).collect();
+            assert_eq!(found[..ids.len()], expected[..]);
+        }
+        assert!(asked.iter().filter(|id| table.get(id).is_some()).count() > 300);
     }
 
     #[test]
