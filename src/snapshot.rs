@@ -176,6 +176,10 @@ pub struct Snapshot {
     /// `(user, profile)`, sorted: further custom profiles listing a user
     /// (only a host's store can hold these; the first is `direct_profile`).
     also_assigned: Arc<Vec<(u32, u32)>>,
+    /// `(user id, profile)`, sorted: custom profiles listing a user the
+    /// store lacks (only a host's store can hold these). No answer reads
+    /// them; [`Snapshot::apply`] assigns the profile when the user comes.
+    listed_unknown: Arc<Vec<(Box<str>, u32)>>,
     /// Per profile: the users it lists, in id order.
     assigned: SegmentedRows,
     /// Per role: the users holding it directly, in id order.
@@ -1168,6 +1172,11 @@ impl Snapshot {
             + self.ranked.capacity() * size_of::<Ranked>()
             + self.role_best.capacity() * size_of::<u32>()
             + self.also_assigned.capacity() * size_of::<(u32, u32)>()
+            + self
+                .listed_unknown
+                .iter()
+                .map(|(id, _)| id.len() + size_of::<(Box<str>, u32)>())
+                .sum::<usize>()
             + self.assigned.heap_bytes()
             + self.role_users.heap_bytes()
             + self.role_ranked.heap_bytes()

@@ -4,11 +4,12 @@
 //! The per-user tables are held in chunks behind `Arc`s (see
 //! [`tables`](super::tables)): a change to one user rebuilds the chunks
 //! holding them and shares every other chunk with the snapshot it came
-//! from, which stays valid for the readers that hold it. A change is
-//! applied in place when it keeps the snapshot's indices: users, teams,
-//! profiles and units that exist stay where they are, and every role it
-//! names is one the snapshot has read. Anything else (an entity added or
-//! removed, a unit moved, a role never read) is
+//! from, which stays valid for the readers that hold it. A user added or
+//! removed takes or gives up their place in id order: every index after
+//! theirs moves by one, in every table that holds users, and the chunks
+//! before theirs stay shared. A change is applied in place when every
+//! role it names is one the snapshot has read; anything else (a team,
+//! profile or unit added or removed, a unit moved, a role never read) is
 //! [`Error::NotIncremental`]: compile again.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,7 +45,10 @@ impl Snapshot {
     /// or unit, or to a profile's rank, roles, users or default is applied
     /// in place, copying the chunks of the tables it touches (a few
     /// hundred kilobytes for one user, see
-    /// [`guide::performance`](crate::guide::performance)). A snapshot so
+    /// [`guide::performance`](crate::guide::performance)). A user added
+    /// or removed moves every index after theirs by one: the id table and
+    /// the chunks from theirs on are copied, time and memory linear in the
+    /// users after them, with no store read and no hashing. A snapshot so
     /// applied may still know a role nobody holds any more, as a compile
     /// knows a mapped role nobody holds; no answer about a user, privilege,
     /// profile, team or record differs from a fresh compile's.
@@ -55,8 +59,8 @@ impl Snapshot {
     /// - [`Error::ChangeOutOfOrder`] when a set does not follow on from
     ///   the version before it, or this snapshot has no version;
     /// - [`Error::NotIncremental`] naming the entity of the first change
-    ///   that can't be applied in place: a user, team, profile or
-    ///   business unit added or removed, a unit given another parent, a
+    ///   that can't be applied in place: a team, profile or business unit
+    ///   added or removed, a unit given another parent, a
     ///   role, team or unit the snapshot never read. Compile again
     ///   ([`SharedSnapshot::follow`](crate::SharedSnapshot::follow) does);
     /// - [`Error::SnapshotTooLarge`] when a table can't be copied.
@@ -152,6 +156,9 @@ impl Snapshot {
             })
             + same(&a.role_best, &b.role_best, |v| vec(4)(v.capacity()))
             + same(&a.also_assigned, &b.also_assigned, |v| vec(8)(v.capacity()))
+            + same(&a.listed_unknown, &b.listed_unknown, |v| {
+                v.iter().map(|(id, _)| id.len() + 24).sum()
+            })
             + a.assigned.shared_bytes(&b.assigned)
             + a.role_users.shared_bytes(&b.role_users)
             + same(&a.role_ranked, &b.role_ranked, |c| c.heap_bytes())
@@ -170,7 +177,12 @@ impl Snapshot {
     ) -> Result<(), Error> {
         let refuse = |entity: EntityRef| Error::NotIncremental { version, entity };
         match change {
-            Change::PutUser(user) => self.put_user(user, pending, refuse),
+            Change::PutUser(user) => {
+                if self.users.get(user.id.as_str()).is_none() {
+                    self.add_user(user.id.as_str(), pending)?;
+                }
+                self.put_user(user, pending, refuse)
+            }
             Change::PutTeam(team) => self.put_team(team, pending, refuse),
             Change::PutProfile(profile) => self.put_profile(profile, refuse),
             Change::PutBusinessUnit(unit) => {
@@ -190,7 +202,7 @@ impl Snapshot {
                 }
                 Ok(())
             }
-            Change::RemoveUser(id) => Err(refuse(EntityRef::User(id.clone()))),
+            Change::RemoveUser(id) => self.remove_user(id.as_str(), pending),
             Change::RemoveTeam(id) => Err(refuse(EntityRef::Team(id.clone()))),
             Change::RemoveProfile(id) => Err(refuse(EntityRef::Profile(id.clone()))),
             Change::RemoveBusinessUnit(id) => Err(refuse(EntityRef::BusinessUnit(id.clone()))),
@@ -357,15 +369,21 @@ impl Snapshot {
 
         // Users: compiling lists a custom profile's known users, and gives
         // each user the first custom profile (in id order) listing them.
-        let mut listed: Vec<u32> = if custom {
-            let known = profile
-                .users
-                .iter()
-                .filter_map(|u| self.users.get(u.as_str()));
-            known.collect()
-        } else {
-            Vec::new()
-        };
+        let mut listed: Vec<u32> = Vec::new();
+        let mut unknown: Vec<(Box<str>, u32)> = Vec::new();
+        for user in profile.users.iter().filter(|_| custom) {
+            match self.users.get(user.as_str()) {
+                Some(known) => listed.push(known),
+                None => unknown.push((Box::from(user.as_str()), ix)),
+            }
+        }
+        let kept = self.listed_unknown.iter().filter(|(_, p)| *p != ix);
+        let mut listed_unknown: Vec<(Box<str>, u32)> = kept.cloned().chain(unknown).collect();
+        listed_unknown.sort_unstable();
+        listed_unknown.dedup();
+        if *self.listed_unknown != listed_unknown {
+            self.listed_unknown = Arc::new(listed_unknown);
+        }
         listed.sort_unstable();
         listed.dedup();
         let before: Vec<u32> = self.assigned.row(ix as usize).collect();
@@ -426,6 +444,111 @@ impl Snapshot {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Makes room for user `id`, new, at its place in id order: every
+    /// index from there on moves up by one, in every table that holds
+    /// users, and the new user holds nothing yet (their own change fills
+    /// them in). The profiles the store lists them in, read while they
+    /// were unknown, assign them now. Linear in the users after them; the
+    /// chunks before stay shared.
+    fn add_user(&mut self, id: &str, pending: &mut Pending) -> Result<(), Error> {
+        let Err(at) = self.users.search(id) else {
+            return Ok(());
+        };
+        Arc::make_mut(&mut self.users).insert_at("users", at, id)?;
+        self.places.splice(at, true, self.units.root)?;
+        self.direct_roles.splice(at as usize, true)?;
+        self.direct_profile.splice(at as usize, Some(NONE))?;
+        if let Some(held) = self.held.as_mut() {
+            held.splice(at as usize, true)?;
+        }
+        self.shift_users(at, true, pending);
+
+        let from = self.listed_unknown.partition_point(|(u, _)| &**u < id);
+        let listing: Vec<u32> = self
+            .listed_unknown
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(u, _)| &**u == id)
+            .map(|(_, p)| *p)
+            .collect();
+        if let Some((first, rest)) = listing.split_first() {
+            Arc::make_mut(&mut self.listed_unknown).retain(|(u, _)| &**u != id);
+            self.direct_profile.set(at as usize, *first);
+            let also = Arc::make_mut(&mut self.also_assigned);
+            also.extend(rest.iter().map(|p| (at, *p)));
+            also.sort_unstable();
+            for profile in &listing {
+                self.assigned.insert(*profile as usize, at);
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets user `id` (nothing when the snapshot lacks them): out of
+    /// every role and profile, and every index after theirs moves down by
+    /// one. A profile that listed them still does in the store, as far as
+    /// the snapshot knows, until that profile's own change says otherwise.
+    fn remove_user(&mut self, id: &str, pending: &mut Pending) -> Result<(), Error> {
+        let Some(ix) = self.users.get(id) else {
+            return Ok(());
+        };
+        for role in self.direct_roles.row(ix as usize).to_vec() {
+            self.role_users.remove(role as usize, ix);
+        }
+        let listing: Vec<u32> = self.profiles_listing(ix).collect();
+        if !listing.is_empty() {
+            for profile in &listing {
+                self.assigned.remove(*profile as usize, ix);
+            }
+            let unknown = Arc::make_mut(&mut self.listed_unknown);
+            unknown.extend(listing.iter().map(|p| (Box::from(id), *p)));
+            unknown.sort_unstable();
+        }
+        replace_user_entries(&mut self.away, ix, |(u, _, _)| *u, Vec::new());
+        replace_user_entries(&mut self.away_only, ix, |(u, _)| *u, Vec::new());
+        replace_user_entries(&mut self.also_assigned, ix, |(u, _)| *u, Vec::new());
+        replace_user_entries(&mut self.disabled, ix, |u| *u, Vec::new());
+        pending.users.remove(&ix);
+
+        self.places.splice(ix, false, NONE)?;
+        self.direct_roles.splice(ix as usize, false)?;
+        self.direct_profile.splice(ix as usize, None)?;
+        if let Some(held) = self.held.as_mut() {
+            held.splice(ix as usize, false)?;
+        }
+        Arc::make_mut(&mut self.users).remove_at(ix);
+        self.shift_users(ix + 1, false, pending);
+        Ok(())
+    }
+
+    /// Every user index from `from` on, in the tables that name users,
+    /// moved up by one (`up`, a user inserted at `from`) or down by one
+    /// (the user at `from - 1` removed, and already out of them).
+    fn shift_users(&mut self, from: u32, up: bool, pending: &mut Pending) {
+        let moved = move |u: u32| match (u >= from, up) {
+            (false, _) => u,
+            (true, true) => u + 1,
+            (true, false) => u - 1,
+        };
+        shift_entries(&mut self.disabled, from, |u| *u, |_, u| u, moved);
+        shift_entries(&mut self.away, from, |e| e.0, |e, u| (u, e.1, e.2), moved);
+        shift_entries(&mut self.away_only, from, |e| e.0, |e, u| (u, e.1), moved);
+        shift_entries(
+            &mut self.also_assigned,
+            from,
+            |e| e.0,
+            |e, u| (u, e.1),
+            moved,
+        );
+        self.role_users.shift_from(from, up);
+        self.assigned.shift_from(from, up);
+        pending.users = std::mem::take(&mut pending.users)
+            .into_iter()
+            .map(moved)
+            .collect();
     }
 
     /// The index of role `id` when its definition was read: a role only a
@@ -561,4 +684,22 @@ fn replace_user_entries<T: Copy + Ord>(
         return;
     }
     Arc::make_mut(table).splice(from..to, entries);
+}
+
+/// Moves the user of every entry of `table` (sorted by user first) from
+/// user `from` on to `moved(user)`, copying the table only when one does.
+fn shift_entries<T: Copy>(
+    table: &mut Arc<Vec<T>>,
+    from: u32,
+    of: impl Fn(&T) -> u32,
+    with: impl Fn(T, u32) -> T,
+    moved: impl Fn(u32) -> u32,
+) {
+    let start = table.partition_point(|e| of(e) < from);
+    if start == table.len() {
+        return;
+    }
+    for entry in Arc::make_mut(table).get_mut(start..).unwrap_or_default() {
+        *entry = with(*entry, moved(of(entry)));
+    }
 }

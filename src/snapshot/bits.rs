@@ -144,6 +144,30 @@ impl SharedRows {
         Ok(Arc::get_mut(chunk).map_or(&mut [], |rows| rows.row_mut(i & CHUNK_MASK)))
     }
 
+    /// An empty row inserted at `i` (`inserted`) or row `i` removed: the
+    /// rows after move by one, their chunks are copied and the chunks
+    /// before stay shared.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotTooLarge`] when the copies can't be allocated.
+    pub(crate) fn splice(&mut self, i: usize, inserted: bool) -> Result<(), Error> {
+        let len = self.chunks.iter().map(|c| c.len()).sum();
+        let (first, tail) =
+            super::tables::spliced_tail(CHUNK_SHIFT, len, i, inserted, |sources| {
+                let mut rows = Rows::new(sources.len(), self.bits, "role rows")?;
+                for (r, source) in sources.iter().enumerate() {
+                    if let Some(old) = source {
+                        rows.row_mut(r).copy_from_slice(self.row(*old));
+                    }
+                }
+                Ok(rows)
+            })?;
+        self.chunks.truncate(first);
+        self.chunks.extend(tail);
+        Ok(())
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(|c| c.heap_bytes()).sum::<usize>()
             + self.chunks.capacity() * size_of::<usize>()

@@ -281,13 +281,18 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
     let mut direct_profile = filled(users.len(), NONE, "profile assignments")?;
     let mut assigned = Csr::default();
     let mut also = Vec::new();
+    let mut listed_unknown = Vec::new();
     let mut listing = custom.iter().peekable();
     for ix in 0..checked_len(profiles.len(), "profiles")? {
         // A store may list a profile twice: every listing counts.
         let mut listed = Vec::new();
         while let Some((_, profile)) = listing.next_if(|(p, _)| *p == ix) {
-            let known = profile.users.iter().filter_map(|u| users.get(u.as_str()));
-            listed.extend(known);
+            for user in &profile.users {
+                match users.get(user.as_str()) {
+                    Some(known) => listed.push(known),
+                    None => listed_unknown.push((Box::from(user.as_str()), ix)),
+                }
+            }
         }
         for user in &listed {
             match direct_profile.get_mut(*user as usize) {
@@ -300,6 +305,8 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
     }
     also.sort_unstable();
     also.dedup();
+    listed_unknown.sort_unstable();
+    listed_unknown.dedup();
     let assigned = assigned.sorted_rows();
     let direct_roles = direct.sorted_rows();
     let role_users = direct_roles.transpose(role_count)?;
@@ -335,6 +342,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
         direct_roles: SharedCsr::new(&direct_roles, CHUNK_SHIFT)?,
         direct_profile: SharedVec::new(&direct_profile),
         also_assigned: Arc::new(also),
+        listed_unknown: Arc::new(listed_unknown),
         assigned: SegmentedRows::new(&assigned),
         role_users: SegmentedRows::new(&role_users),
         roles: Arc::new(role_table),

@@ -4,7 +4,7 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
-use super::tables::filled;
+use super::tables::{filled, len_u32};
 use crate::error::Error;
 
 /// Marks an empty slot, and "none" in the snapshot's index arrays.
@@ -17,6 +17,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 /// slot, the hash, the index and where the text is, so a look-up reads one
 /// slot and then the text (while the caller's next load, indexed by the
 /// answer, can already start).
+#[derive(Clone)]
 pub(crate) struct IdTable {
     text: String,
     /// End of id `i` in `text`; it starts where id `i - 1` ends.
@@ -254,6 +255,132 @@ impl IdTable {
         text.get(at..) == id.get(at..)
     }
 
+    /// Where `id` goes in a table of ids in order: its index if present
+    /// (`Ok`), or the index it would take (`Err`).
+    pub(crate) fn search(&self, id: &str) -> Result<u32, u32> {
+        let (mut low, mut high) = (0u32, len_u32(self.len()));
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.id(mid).unwrap_or_default().cmp(id) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Ok(mid),
+            }
+        }
+        Err(low)
+    }
+
+    /// Interns `id`, absent, at index `at` (at most [`IdTable::len`]):
+    /// the ids from `at` on move up by one. Linear in the table, with no
+    /// hashing unless the table must grow (then it is built again, at
+    /// twice the size).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotLimit`] past `u32` indices or text; the table is
+    /// unchanged.
+    pub(crate) fn insert_at(&mut self, what: &'static str, at: u32, id: &str) -> Result<(), Error> {
+        let count = self.len();
+        if count + 1 >= NONE as usize || (count + 1) * 2 > self.slots.len() {
+            let ids: Vec<&str> = (0..len_u32(count)).filter_map(|ix| self.id(ix)).collect();
+            let (before, after) = ids.split_at((at as usize).min(ids.len()));
+            let all = before.iter().chain([&id]).chain(after).copied();
+            let grown = Self::new(what, all.collect::<Vec<_>>().into_iter())?;
+            *self = grown;
+            return Ok(());
+        }
+        let pos = self.start_of(at);
+        let (Some(len), Some(_)) = (
+            u32::try_from(id.len()).ok(),
+            u32::try_from(self.text.len() + id.len()).ok(),
+        ) else {
+            return Err(Error::SnapshotLimit {
+                what: "bytes of id text",
+                limit: u64::from(u32::MAX),
+            });
+        };
+        self.text.insert_str(pos as usize, id);
+        for end in self.ends.get_mut(at as usize..).unwrap_or_default() {
+            *end += len;
+        }
+        self.ends.insert((at as usize).min(count), pos + len);
+        for slot in self.slots.iter_mut().filter(|s| s.ix != NONE) {
+            // The ids from `at` on: their text follows the new one's.
+            if slot.ix >= at {
+                slot.ix += 1;
+                slot.start += len;
+            }
+        }
+        self.insert(Slot {
+            tag: 0,
+            ix: at,
+            start: pos,
+            len,
+        });
+        Ok(())
+    }
+
+    /// Forgets the id at index `at` (nothing when out of range): the ids
+    /// after it move down by one. Linear in the table; only the ids
+    /// probed past the freed slot are hashed again.
+    pub(crate) fn remove_at(&mut self, at: u32) {
+        let Some(id) = self.id(at).map(str::to_owned) else {
+            return;
+        };
+        let mask = self.slots.len() - 1;
+        let mut hole = hash(self.seed, id.as_bytes()) as usize & mask;
+        while self.slots.get(hole).is_some_and(|s| s.ix != at) {
+            hole = (hole + 1) & mask;
+        }
+        // Backward shift: every id after the hole in its probe run that
+        // may sit in it moves there, so no run is broken.
+        let mut next = (hole + 1) & mask;
+        while let Some(slot) = self.slots.get(next).copied().filter(|s| s.ix != NONE) {
+            let text = self
+                .text
+                .get(slot.start as usize..(slot.start + slot.len) as usize)
+                .unwrap_or_default();
+            let home = hash(self.seed, text.as_bytes()) as usize & mask;
+            if (next.wrapping_sub(home) & mask) >= (next.wrapping_sub(hole) & mask) {
+                if let Some(free) = self.slots.get_mut(hole) {
+                    *free = slot;
+                }
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+        if let Some(free) = self.slots.get_mut(hole) {
+            *free = EMPTY;
+        }
+        let pos = self.start_of(at);
+        let len = len_u32(id.len());
+        self.text
+            .replace_range(pos as usize..(pos + len) as usize, "");
+        self.ends.remove(at as usize);
+        for end in self.ends.get_mut(at as usize..).unwrap_or_default() {
+            *end -= len;
+        }
+        for slot in self.slots.iter_mut().filter(|s| s.ix != NONE) {
+            if slot.ix > at {
+                slot.ix -= 1;
+                slot.start -= len;
+            }
+        }
+    }
+
+    /// Where the text of id `ix` starts (the text's end past the last).
+    fn start_of(&self, ix: u32) -> u32 {
+        match ix.checked_sub(1) {
+            Some(before) => self
+                .ends
+                .get(before as usize)
+                .or(self.ends.last())
+                .copied()
+                .unwrap_or(0),
+            None => 0,
+        }
+    }
+
     /// The id with index `ix`.
     pub(crate) fn id(&self, ix: u32) -> Option<&str> {
         let end = *self.ends.get(ix as usize)?;
@@ -403,6 +530,44 @@ mod tests {
             assert_eq!(found[..ids.len()], expected[..]);
         }
         assert!(asked.iter().filter(|id| table.get(id).is_some()).count() > 300);
+    }
+
+    #[test]
+    fn inserting_and_removing_answers_as_building_again() {
+        let mut ids: Vec<String> = (0..40).map(|i| format!("u{:03}", i * 7)).collect();
+        ids.push(String::new());
+        ids.sort();
+        let mut table = IdTable::new("ids", ids.iter().map(String::as_str)).unwrap();
+        // A fixed walk of inserts (growing the table more than once) and
+        // removals, in the middle, at both ends and of the empty id.
+        let mut step = 0u64;
+        for round in 0..300u32 {
+            step = step
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            if step >> 62 == 0 && !ids.is_empty() {
+                let at = (step >> 20) as usize % ids.len();
+                table.remove_at(at as u32);
+                ids.remove(at);
+            } else {
+                let id = format!("u{}x{round}", (step >> 33) % 400);
+                let at = table.search(&id).unwrap_err();
+                table.insert_at("ids", at, &id).unwrap();
+                ids.insert(at as usize, id);
+            }
+            assert_eq!(table.len(), ids.len());
+            for (ix, id) in (0u32..).zip(&ids) {
+                assert_eq!(table.get(id), Some(ix), "{id} after round {round}");
+                assert_eq!(table.id(ix), Some(id.as_str()));
+                assert_eq!(table.search(id), Ok(ix));
+            }
+            assert_eq!(table.get("absent"), None);
+        }
+        for at in (0..ids.len() as u32).rev() {
+            table.remove_at(at);
+        }
+        assert_eq!(table.len(), 0);
+        assert_eq!(table.get(""), None);
     }
 
     #[test]

@@ -281,6 +281,36 @@ impl UserPlaces {
         Ok(())
     }
 
+    /// The number of users.
+    pub(super) fn len(&self) -> usize {
+        self.chunks.iter().map(|c| c.entries.len()).sum()
+    }
+
+    /// A user inserted at `user` (in `unit`, in no team) or the user at
+    /// `user` removed: the users after move by one, their chunks are
+    /// built again and the chunks before stay shared.
+    pub(super) fn splice(&mut self, user: u32, inserted: bool, unit: u32) -> Result<(), Error> {
+        let (first, tail) = spliced_tail(
+            CHUNK_SHIFT,
+            self.len(),
+            user as usize,
+            inserted,
+            |sources| {
+                let mut places = Places::default();
+                for source in sources {
+                    match source.map(len_u32) {
+                        Some(old) => places.push(self.unit(old), self.teams(old))?,
+                        None => places.push(unit, &[])?,
+                    }
+                }
+                Ok(places)
+            },
+        )?;
+        self.chunks.truncate(first);
+        self.chunks.extend(tail);
+        Ok(())
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(|c| c.heap_bytes()).sum::<usize>()
             + self.chunks.capacity() * size_of::<usize>()
@@ -298,6 +328,45 @@ impl UserPlaces {
 pub(crate) const CHUNK_SHIFT: u32 = 12;
 pub(crate) const CHUNK: usize = 1 << CHUNK_SHIFT;
 pub(crate) const CHUNK_MASK: usize = CHUNK - 1;
+
+/// A chunked table's chunks from the one holding row `at` on, built
+/// again with a row inserted at `at` (`inserted`) or the row at `at`
+/// removed; the chunks before it stay shared. `build` makes one chunk
+/// from the rows it holds, each given as the row it was in the table
+/// before (`None`: the one inserted). Returns the index of the first
+/// chunk replaced and the new chunks from there on.
+pub(super) fn spliced_tail<C>(
+    shift: u32,
+    old_len: usize,
+    at: usize,
+    inserted: bool,
+    mut build: impl FnMut(&[Option<usize>]) -> Result<C, Error>,
+) -> Result<(usize, Vec<Arc<C>>), Error> {
+    let size = 1usize << shift;
+    let new_len = if inserted {
+        old_len + 1
+    } else {
+        old_len.saturating_sub(1)
+    };
+    let source = |row: usize| match row.cmp(&at) {
+        std::cmp::Ordering::Less => Some(row),
+        std::cmp::Ordering::Equal if inserted => None,
+        _ if inserted => Some(row - 1),
+        _ => Some(row + 1),
+    };
+    let first = at >> shift;
+    let mut chunks = Vec::new();
+    let mut sources = Vec::with_capacity(size);
+    let mut start = first << shift;
+    while start < new_len {
+        let end = (start + size).min(new_len);
+        sources.clear();
+        sources.extend((start..end).map(source));
+        chunks.push(Arc::new(build(&sources)?));
+        start = end;
+    }
+    Ok((first, chunks))
+}
 
 /// A [`Csr`] in chunks of `1 << shift` rows, each behind an `Arc`: setting
 /// a row copies its chunk only.
@@ -353,6 +422,25 @@ impl SharedCsr {
         }
         fresh.shrink();
         *chunk = Arc::new(fresh);
+        Ok(())
+    }
+
+    /// An empty row inserted at `i` (`inserted`) or row `i` removed: the
+    /// rows after move by one, their chunks are built again and the
+    /// chunks before stay shared.
+    pub(super) fn splice(&mut self, i: usize, inserted: bool) -> Result<(), Error> {
+        let len = self.chunks.iter().map(|c| c.len()).sum();
+        let (first, tail) = spliced_tail(self.shift, len, i, inserted, |sources| {
+            let mut chunk = Csr::default();
+            for source in sources {
+                let row = source.map_or(&[][..], |old| self.row(old));
+                chunk.push_row(row.iter().copied())?;
+            }
+            chunk.shrink();
+            Ok(chunk)
+        })?;
+        self.chunks.truncate(first);
+        self.chunks.extend(tail);
         Ok(())
     }
 
@@ -460,6 +548,29 @@ impl SegmentedRows {
         }
     }
 
+    /// Every value from `from` on moved up by one (`up`) or down by one
+    /// (none may then be `from - 1`): segments holding none stay shared.
+    pub(super) fn shift_from(&mut self, from: u32, up: bool) {
+        for row in &mut self.rows {
+            let last = row.last().and_then(|s| s.last().copied());
+            if last.is_none_or(|v| v < from) {
+                continue;
+            }
+            for segment in Arc::make_mut(row).iter_mut() {
+                if segment.last().is_some_and(|v| *v >= from) {
+                    *segment = segment
+                        .iter()
+                        .map(|v| match (*v >= from, up) {
+                            (false, _) => *v,
+                            (true, true) => v + 1,
+                            (true, false) => v - 1,
+                        })
+                        .collect();
+                }
+            }
+        }
+    }
+
     pub(super) fn heap_bytes(&self) -> usize {
         self.rows
             .iter()
@@ -534,6 +645,26 @@ impl<T: Clone> SharedVec<T> {
         {
             *slot = value;
         }
+    }
+
+    /// `value` inserted at `i` (`Some`) or entry `i` removed (`None`):
+    /// the entries after move by one, their chunks are copied and the
+    /// chunks before stay shared.
+    pub(super) fn splice(&mut self, i: usize, value: Option<T>) -> Result<(), Error> {
+        let inserted = value.is_some();
+        let (first, tail) = spliced_tail(CHUNK_SHIFT, self.len, i, inserted, |sources| {
+            Ok(sources
+                .iter()
+                .filter_map(|source| match source {
+                    Some(old) => self.get(*old).cloned(),
+                    None => value.clone(),
+                })
+                .collect::<Vec<T>>())
+        })?;
+        self.chunks.truncate(first);
+        self.chunks.extend(tail);
+        self.len = self.chunks.iter().map(|c| c.len()).sum();
+        Ok(())
     }
 
     pub(super) fn heap_bytes(&self) -> usize {
