@@ -1,8 +1,9 @@
 //! Bringing a snapshot of a million users (`testkit::Workload`, one role a
 //! ranked profile, 1–3 direct roles a user) forward by the change feed:
 //! `Snapshot::apply` of one role assignment, of one direct profile
-//! assignment, and of a rank change that reaches under 1 % of users,
-//! against `Snapshot::impact` of that rank change and a fresh
+//! assignment, of a rank change that reaches under 1 % of users, and of
+//! users, a team and a profile added or removed (every index after theirs
+//! moves), against `Snapshot::impact` of that rank change and a fresh
 //! `Snapshot::compile`, all in one run. Before the timings it prints the
 //! heap each applied snapshot holds beyond the one it came from.
 
@@ -66,10 +67,44 @@ fn apply(c: &mut Criterion) {
         rank: u32::try_from(doc.profiles.len() + 1).unwrap(),
         roles: vec![profile.roles[0].clone()],
     };
+    // Users, a team and a profile that come and go: every index after
+    // theirs moves by one.
+    let middle = |ids: &[String]| format!("{}-new", ids[ids.len() / 2]);
+    let user_ids: Vec<String> = doc.users.iter().map(|u| u.id.to_string()).collect();
+    let team_ids: Vec<String> = doc.teams.iter().map(|t| t.id.to_string()).collect();
+    let profile_ids: Vec<String> = doc.profiles.iter().map(|p| p.id.to_string()).collect();
+    let hire_last = AdminOp::CreateUser {
+        user: "zz-hired".into(),
+        name: "Hired".into(),
+        business_unit: None,
+    };
+    let hire_middle = AdminOp::CreateUser {
+        user: middle(&user_ids).into(),
+        name: "Hired".into(),
+        business_unit: None,
+    };
+    let remove_middle = AdminOp::RemoveUser {
+        user: doc.users[USERS / 2 + 1].id.clone(),
+    };
+    let create_team = AdminOp::CreateTeam {
+        team: middle(&team_ids).into(),
+        name: "New".into(),
+        business_unit: None,
+    };
+    let create_profile = AdminOp::CreateProfile {
+        profile: middle(&profile_ids).into(),
+        name: "New".into(),
+        settings: Default::default(),
+    };
     let cases = [
         ("assign_role_1M", feed(&store, &assign_role)),
         ("assign_profile_1M", feed(&store, &assign_profile)),
         ("rank_1M", feed(&store, &rank)),
+        ("hire_last_1M", feed(&store, &hire_last)),
+        ("hire_middle_1M", feed(&store, &hire_middle)),
+        ("remove_middle_1M", feed(&store, &remove_middle)),
+        ("create_team_1M", feed(&store, &create_team)),
+        ("create_profile_1M", feed(&store, &create_profile)),
     ];
     for (name, sets) in &cases {
         let next = snapshot.apply(sets).unwrap();

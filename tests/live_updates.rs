@@ -95,16 +95,41 @@ proptest! {
 /// profiles, teams and records, in ids: equal lists mean equal snapshots
 /// to anyone asking.
 fn answers(snapshot: &Snapshot, store: &MemoryStore) -> Vec<String> {
+    answers_among(snapshot, store, None)
+}
+
+/// [`answers`], asked of the users in `sample` (and the first three teams)
+/// with record questions on its privileges when given, of every user and
+/// team otherwise; the lists of whole organisation answers are always
+/// whole.
+fn answers_among(
+    snapshot: &Snapshot,
+    store: &MemoryStore,
+    sample: Option<(&[&str], &[&str])>,
+) -> Vec<String> {
+    let (sample, sample_keys) = sample.unzip();
     let directory = store.directory();
     let keys: Vec<String> = directory.privileges().map(|p| p.key.to_string()).collect();
     // Record questions on the generated privileges and a few built-in
     // ones: every level and right among them.
     let record_keys: Vec<&String> = keys
         .iter()
-        .filter(|k| k.starts_with('e') || k.as_str() == "case:assign")
+        .filter(|k| {
+            k.starts_with('e')
+                || k.as_str() == "case:assign"
+                || sample_keys.is_some_and(|keys| keys.contains(&k.as_str()))
+        })
         .collect();
-    let users: Vec<String> = directory.users().map(|u| u.id.to_string()).collect();
-    let teams: Vec<String> = directory.teams().map(|t| t.id.to_string()).collect();
+    let users: Vec<String> = directory
+        .users()
+        .map(|u| u.id.to_string())
+        .filter(|u| sample.is_none_or(|sample| sample.contains(&u.as_str())))
+        .collect();
+    let teams: Vec<String> = directory
+        .teams()
+        .map(|t| t.id.to_string())
+        .take(if sample.is_some() { 3 } else { usize::MAX })
+        .collect();
     let units: Vec<Option<String>> = std::iter::once(None)
         .chain(directory.business_units().map(|b| Some(b.id.to_string())))
         .collect();
@@ -216,46 +241,36 @@ fn answers(snapshot: &Snapshot, store: &MemoryStore) -> Vec<String> {
 }
 
 /// Whether `entity`, which `sets` change, is one a snapshot can't change
-/// in place: not in the snapshot, removed, or a business unit moved.
+/// in place: a role it never read, the profile the store falls back to
+/// removed, a unit in a store that had none, or a root made, moved or
+/// removed.
 fn needs_compile(
     snapshot: &Snapshot,
     compiled_from: &MemoryStore,
     sets: &[ChangeSet],
     entity: &EntityRef,
 ) -> bool {
-    let removed = sets
-        .iter()
-        .flat_map(|s| &s.changes)
-        .any(|c| match (c, entity) {
-            (Change::RemoveTeam(a), EntityRef::Team(b)) => a == b,
-            (Change::RemoveProfile(a), EntityRef::Profile(b)) => a == b,
-            (Change::RemoveBusinessUnit(a), EntityRef::BusinessUnit(b)) => a == b,
-            _ => false,
-        });
-    removed
-        || match entity {
-            // Users come and go in place.
-            EntityRef::User(_) => false,
-            EntityRef::Team(id) => snapshot.team_ix(id).is_none(),
-            EntityRef::Profile(id) => snapshot.profile_ix(id).is_none(),
-            EntityRef::Role(id) => {
-                snapshot.role_ix(id).is_none() || !read_when_compiled(compiled_from, id)
-            }
-            // A unit moved, or one the snapshot lacks.
-            EntityRef::BusinessUnit(id) => {
-                let before = compiled_from
-                    .directory()
-                    .business_units()
-                    .find(|b| &b.id == id)
-                    .cloned();
-                before.is_none_or(|before| {
-                    sets.iter().flat_map(|s| &s.changes).any(|c| {
-                        matches!(c, Change::PutBusinessUnit(b) if b.id == *id && b.parent != before.parent)
-                    })
-                })
-            }
-            _ => false,
+    let mut changes = sets.iter().flat_map(|s| &s.changes);
+    let directory = compiled_from.directory();
+    match entity {
+        // Users and teams come and go in place.
+        EntityRef::User(_) | EntityRef::Team(_) => false,
+        EntityRef::Profile(id) => {
+            compiled_from.fallback_profile().unwrap().as_ref() == Some(id)
+                && changes.any(|c| matches!(c, Change::RemoveProfile(p) if p == id))
         }
+        EntityRef::Role(id) => {
+            snapshot.role_ix(id).is_none() || !read_when_compiled(compiled_from, id)
+        }
+        EntityRef::BusinessUnit(id) => directory.business_units().next().is_none()
+            || directory
+                .business_units()
+                .any(|b| &b.id == id && b.parent.is_none())
+            || changes.any(
+                |c| matches!(c, Change::PutBusinessUnit(b) if b.id == *id && b.parent.is_none()),
+            ),
+        _ => false,
+    }
 }
 
 /// Whether compiling `store` reads role `role`: an active user or a team
@@ -338,98 +353,267 @@ proptest! {
     }
 }
 
-/// One step of [`users_come_and_go_in_place`]: a user hired next to the
-/// one at `at` (before every other, between two, or after every other)
-/// with a role and a profile, or the user at `at` removed or disabled, or
-/// any security operation.
+/// The kinds of entity [`entities_come_and_go_in_place`] adds and removes.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    User,
+    Team,
+    Profile,
+    Unit,
+}
+
+/// One step of [`entities_come_and_go_in_place`]: an entity added next to
+/// the one of its kind at `at` (before every other, just after it, or
+/// after every other) and given roles, members or users; the entity at
+/// `at` removed; a user disabled; a unit moved under another; or any
+/// security operation.
 #[derive(Clone, Debug)]
 enum Step {
-    Hire(prop::sample::Index, u8),
-    Remove(prop::sample::Index),
+    Add(Kind, prop::sample::Index, u8),
+    Remove(Kind, prop::sample::Index),
     Disable(prop::sample::Index),
+    MoveUnit(prop::sample::Index, prop::sample::Index),
     Other(AdminOp),
 }
 
 fn step() -> impl Strategy<Value = Step> {
+    let kind = || {
+        prop_oneof![
+            Just(Kind::User),
+            Just(Kind::Team),
+            Just(Kind::Profile),
+            Just(Kind::Unit)
+        ]
+    };
+    let at = any::<prop::sample::Index>;
     prop_oneof![
-        2 => (any::<prop::sample::Index>(), 0..3u8).prop_map(|(at, side)| Step::Hire(at, side)),
-        1 => any::<prop::sample::Index>().prop_map(Step::Remove),
-        1 => any::<prop::sample::Index>().prop_map(Step::Disable),
+        3 => (kind(), at(), 0..3u8).prop_map(|(kind, at, side)| Step::Add(kind, at, side)),
+        3 => (kind(), at()).prop_map(|(kind, at)| Step::Remove(kind, at)),
+        1 => at().prop_map(Step::Disable),
+        2 => (at(), at()).prop_map(|(unit, parent)| Step::MoveUnit(unit, parent)),
         1 => security_op().prop_map(Step::Other),
     ]
+}
+
+/// The ids of `kind` in `store` (the administrator and out-of-box
+/// profiles left out: they stay).
+fn ids_of(store: &MemoryStore, kind: Kind) -> Vec<String> {
+    let directory = store.directory();
+    match kind {
+        Kind::User => directory
+            .users()
+            .map(|u| u.id.to_string())
+            .filter(|id| id != ADMIN)
+            .collect(),
+        Kind::Team => directory.teams().map(|t| t.id.to_string()).collect(),
+        Kind::Profile => directory
+            .profiles()
+            .filter(|p| p.is_custom())
+            .map(|p| p.id.to_string())
+            .collect(),
+        Kind::Unit => directory
+            .business_units()
+            .map(|b| b.id.to_string())
+            .collect(),
+    }
+}
+
+/// The operations of one step, and whether each must be accepted.
+fn ops_of(store: &MemoryStore, step: &Step, n: usize) -> Vec<(AdminOp, bool)> {
+    let directory = store.directory();
+    let users = ids_of(store, Kind::User);
+    let units = ids_of(store, Kind::Unit);
+    let some_user = |at: &prop::sample::Index| (!users.is_empty()).then(|| at.get(&users).clone());
+    let role = directory
+        .users()
+        .flat_map(|u| u.roles.iter().map(|a| a.role.clone()))
+        .next();
+    match step {
+        Step::Add(kind, at, side) => {
+            let ids = ids_of(store, *kind);
+            let id = match (side, ids.is_empty()) {
+                (0, _) | (_, true) => format!("!{n}"),
+                (1, false) => format!("{}-{n}", at.get(&ids)),
+                _ => format!("~{n}"),
+            };
+            let member = some_user(at);
+            let mut ops = Vec::new();
+            match kind {
+                Kind::User => {
+                    ops.push((
+                        AdminOp::CreateUser {
+                            user: id.as_str().into(),
+                            name: "Hired".into(),
+                            business_unit: None,
+                        },
+                        true,
+                    ));
+                    ops.extend(
+                        role.map(|role| AdminOp::AssignRole {
+                            user: id.as_str().into(),
+                            role,
+                            business_unit: None,
+                        })
+                        .map(|op| (op, false)),
+                    );
+                    ops.extend(ids_of(store, Kind::Profile).first().map(|profile| {
+                        (
+                            AdminOp::AssignUsers {
+                                profile: profile.as_str().into(),
+                                users: vec![id.as_str().into()],
+                            },
+                            false,
+                        )
+                    }));
+                }
+                Kind::Team => {
+                    ops.push((
+                        AdminOp::CreateTeam {
+                            team: id.as_str().into(),
+                            name: "Team".into(),
+                            business_unit: units.last().map(|u| u.as_str().into()),
+                        },
+                        true,
+                    ));
+                    ops.extend(member.map(|user| {
+                        (
+                            AdminOp::AddTeamMembers {
+                                team: id.as_str().into(),
+                                users: vec![user.as_str().into()],
+                            },
+                            false,
+                        )
+                    }));
+                    ops.extend(role.map(|role| {
+                        (
+                            AdminOp::AssignTeamRole {
+                                team: id.as_str().into(),
+                                role,
+                            },
+                            false,
+                        )
+                    }));
+                }
+                Kind::Profile => {
+                    ops.push((
+                        AdminOp::CreateProfile {
+                            profile: id.as_str().into(),
+                            name: "Profile".into(),
+                            settings: Default::default(),
+                        },
+                        true,
+                    ));
+                    ops.extend(role.map(|role| {
+                        (
+                            AdminOp::SetRankAndRoles {
+                                profile: id.as_str().into(),
+                                rank: 1 + n as u32,
+                                roles: vec![role],
+                            },
+                            false,
+                        )
+                    }));
+                    ops.extend(member.map(|user| {
+                        (
+                            AdminOp::AssignUsers {
+                                profile: id.as_str().into(),
+                                users: vec![user.as_str().into()],
+                            },
+                            false,
+                        )
+                    }));
+                }
+                // Under an existing unit (a store without units gets its
+                // root, which only a compile takes).
+                Kind::Unit => {
+                    ops.push((
+                        AdminOp::CreateBusinessUnit {
+                            business_unit: id.as_str().into(),
+                            name: "Unit".into(),
+                            parent: (!units.is_empty()).then(|| at.get(&units).as_str().into()),
+                        },
+                        true,
+                    ));
+                    ops.extend(member.map(|user| {
+                        (
+                            AdminOp::MoveUser {
+                                user: user.as_str().into(),
+                                business_unit: Some(id.as_str().into()),
+                            },
+                            false,
+                        )
+                    }));
+                }
+            }
+            ops
+        }
+        Step::Remove(kind, at) => {
+            let ids = ids_of(store, *kind);
+            if ids.is_empty() {
+                return Vec::new();
+            }
+            let id = at.get(&ids).as_str();
+            match kind {
+                Kind::User => vec![(AdminOp::RemoveUser { user: id.into() }, true)],
+                Kind::Team => vec![(AdminOp::DeleteTeam { team: id.into() }, true)],
+                Kind::Profile => vec![(AdminOp::DeleteProfile { profile: id.into() }, true)],
+                // Refused while in use.
+                Kind::Unit => vec![(
+                    AdminOp::DeleteBusinessUnit {
+                        business_unit: id.into(),
+                    },
+                    false,
+                )],
+            }
+        }
+        Step::Disable(at) => some_user(at)
+            .map(|user| {
+                (
+                    AdminOp::DisableUser {
+                        user: user.as_str().into(),
+                    },
+                    true,
+                )
+            })
+            .into_iter()
+            .collect(),
+        // Refused for a loop or the root.
+        Step::MoveUnit(unit, parent) if !units.is_empty() => vec![(
+            AdminOp::MoveBusinessUnit {
+                business_unit: unit.get(&units).as_str().into(),
+                parent: parent.get(&units).as_str().into(),
+            },
+            false,
+        )],
+        Step::MoveUnit(..) => Vec::new(),
+        Step::Other(op) => vec![(op.clone(), false)],
+    }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
 
-    /// Users hired and removed anywhere in id order (every index after
-    /// theirs moves), with roles and profiles, amid other operations:
-    /// applied one set at a time, every answer (and the impact of
-    /// proposals) is a fresh compile's, and no hire or removal is refused.
+    /// Users, teams, profiles and units added and removed anywhere in id
+    /// order (every index after theirs moves), given roles, members and
+    /// users, units moved, amid other operations: applied one set at a
+    /// time, every answer (and the impact of proposals) is a fresh
+    /// compile's, and only what can't be applied in place is refused.
     #[test]
-    fn users_come_and_go_in_place(
+    fn entities_come_and_go_in_place(
         directory in directory(),
-        steps in vec(step(), 1..7),
+        steps in vec(step(), 1..9),
         proposals in vec(proposal(), 1..3),
     ) {
         let mut store = MemoryStore::new(directory);
         let mut snapshot = Snapshot::compile(&store).unwrap();
         let mut compiled_from = store.clone();
         for (n, step) in steps.iter().enumerate() {
-            let ids: Vec<String> = store
-                .directory()
-                .users()
-                .map(|u| u.id.to_string())
-                .filter(|id| id != ADMIN)
-                .collect();
-            let ops = match step {
-                Step::Hire(at, side) => {
-                    let id = match (side, ids.is_empty()) {
-                        (0, _) | (_, true) => format!("!{n}"),
-                        (1, false) => format!("{}-{n}", at.get(&ids)),
-                        _ => format!("~{n}"),
-                    };
-                    let directory = store.directory();
-                    let role = directory
-                        .users()
-                        .flat_map(|u| u.roles.iter().map(|a| a.role.clone()))
-                        .next();
-                    let profile = directory.profiles().find(|p| p.is_custom()).map(|p| p.id.clone());
-                    let mut ops = vec![AdminOp::CreateUser {
-                        user: id.clone().into(),
-                        name: "Hired".into(),
-                        business_unit: None,
-                    }];
-                    ops.extend(role.map(|role| AdminOp::AssignRole {
-                        user: id.clone().into(),
-                        role,
-                        business_unit: None,
-                    }));
-                    ops.extend(profile.map(|profile| AdminOp::AssignUsers {
-                        profile,
-                        users: vec![id.clone().into()],
-                    }));
-                    ops
-                }
-                Step::Remove(_) | Step::Disable(_) if ids.is_empty() => continue,
-                Step::Disable(at) => vec![AdminOp::DisableUser {
-                    user: at.get(&ids).as_str().into(),
-                }],
-                Step::Remove(at) => vec![AdminOp::RemoveUser {
-                    user: at.get(&ids).as_str().into(),
-                }],
-                Step::Other(op) => vec![op.clone()],
-            };
-            for op in &ops {
-                let done = administer(&mut store, ADMIN, op);
-                // Hires and removals are of users the store lacks and
-                // has: accepted, every one. (A role or profile may be
-                // refused by a rule of its own.)
-                if matches!(op, AdminOp::CreateUser { .. } | AdminOp::RemoveUser { .. })
-                    && !matches!(step, Step::Other(_))
-                {
-                    prop_assert!(done.is_ok(), "{:?}: {:?}", op, done);
-                }
+            for (op, must) in ops_of(&store, step, n) {
+                let done = administer(&mut store, ADMIN, &op);
+                // Additions and removals of what the store lacks and has
+                // are accepted, every one; a role, member, user or move
+                // may be refused by a rule of its own.
+                prop_assert!(done.is_ok() || !must, "{:?}: {:?}", op, done);
             }
             let sets = changes_since(&store, snapshot.version().unwrap()).unwrap();
             let fresh = Snapshot::compile(&store).unwrap();
@@ -443,8 +627,10 @@ proptest! {
                     snapshot = next;
                 }
                 Err(Error::NotIncremental { entity, .. }) => {
-                    prop_assert!(matches!(step, Step::Other(_)), "{:?} refused for {}", step, entity);
-                    prop_assert!(needs_compile(&snapshot, &compiled_from, &sets, &entity));
+                    prop_assert!(
+                        needs_compile(&snapshot, &compiled_from, &sets, &entity),
+                        "{:?} refused for {}", step, entity
+                    );
                     snapshot = fresh;
                     compiled_from = store.clone();
                 }
@@ -509,16 +695,18 @@ fn apply_leaves_the_old_snapshot_as_it_was_and_refuses_sets_out_of_order() {
         hired.resolve_profile("zoe").unwrap().profile.as_str(),
         "default-agent-experience-profile"
     );
-    let team = AdminOp::CreateTeam {
-        team: "night-shift".into(),
-        name: "Night shift".into(),
-        business_unit: None,
+    // The first business unit of a store that had none is not: every
+    // user's unit changes with it.
+    let unit = AdminOp::CreateBusinessUnit {
+        business_unit: "contoso".into(),
+        name: "Contoso".into(),
+        parent: None,
     };
-    administer(&mut store, "avery", &team).unwrap();
+    administer(&mut store, "avery", &unit).unwrap();
     let all = changes_since(&store, 0).unwrap();
     assert!(matches!(
         before.apply(&all),
-        Err(Error::NotIncremental { version: 4, entity: EntityRef::Team(ref t) }) if t.as_str() == "night-shift"
+        Err(Error::NotIncremental { version: 4, entity: EntityRef::BusinessUnit(ref b) }) if b.as_str() == "contoso"
     ));
     assert_eq!(
         (before.version(), profile(&before).as_str()),
@@ -698,6 +886,173 @@ fn apply_across_chunks_and_without_role_rows_answers_as_a_fresh_compile() {
     }
 }
 
+/// A user, team, profile and unit each added before every other of its
+/// kind (so every index of the kind moves, in every table that holds it),
+/// one of each removed, and a unit moved, in an organisation past one
+/// chunk of users with away roles, teams and profiles: the applied
+/// snapshot answers as a fresh compile.
+#[test]
+fn every_kind_added_first_or_removed_answers_as_a_fresh_compile() {
+    let mut doc = Workload::new(5_000).with_business_units(12).doc();
+    doc.users
+        .push(rbac_profiles::User::new("admin", "Admin").with_role("system-administrator"));
+    let mut store = MemoryStore::new(Directory::builtin_with(doc.clone()).unwrap());
+    let before = Snapshot::compile(&store).unwrap();
+    let user = |i: usize| doc.users[i].id.clone();
+    // A custom role some user holds, granting custom privileges.
+    let role = doc
+        .users
+        .iter()
+        .flat_map(|u| &u.roles)
+        .map(|a| a.role.clone())
+        .find(|r| doc.roles.iter().any(|d| d.id == *r && !d.grants.is_empty()))
+        .unwrap();
+    let unit = |i: usize| doc.business_units[i].id.clone();
+    let member_of_first = |u: &&rbac_profiles::User| u.teams.contains(&doc.teams[0].id);
+    let free_rank = doc
+        .profiles
+        .iter()
+        .filter_map(|p| p.rank)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let members: Vec<_> = doc
+        .users
+        .iter()
+        .filter(member_of_first)
+        .map(|u| u.id.clone())
+        .take(3)
+        .collect();
+    let mut ops = vec![
+        // Before anything moves: users directly assigned a late profile, a
+        // role held in another unit, a team in a late unit.
+        AdminOp::AssignUsers {
+            profile: doc.profiles[5].id.clone(),
+            users: vec![user(9)],
+        },
+        AdminOp::AssignUsers {
+            profile: doc.profiles[9].id.clone(),
+            users: vec![user(4_998)],
+        },
+        AdminOp::AssignRole {
+            user: user(9),
+            role: role.clone(),
+            business_unit: Some(unit(5)),
+        },
+        AdminOp::MoveTeam {
+            team: doc.teams[0].id.clone(),
+            business_unit: Some(unit(6)),
+        },
+        AdminOp::CreateProfile {
+            profile: "!profile".into(),
+            name: "First".into(),
+            settings: Default::default(),
+        },
+        AdminOp::SetRankAndRoles {
+            profile: "!profile".into(),
+            rank: free_rank,
+            roles: vec![role.clone()],
+        },
+        AdminOp::AssignUsers {
+            profile: "!profile".into(),
+            users: vec![user(11), user(4_500)],
+        },
+        AdminOp::DeleteProfile {
+            profile: doc.profiles[7].id.clone(),
+        },
+        AdminOp::CreateTeam {
+            team: "!team".into(),
+            name: "First".into(),
+            business_unit: Some(unit(2)),
+        },
+        AdminOp::AddTeamMembers {
+            team: "!team".into(),
+            users: vec![user(3), user(4_999)],
+        },
+        AdminOp::AssignTeamRole {
+            team: "!team".into(),
+            role: role.clone(),
+        },
+        AdminOp::DeleteTeam {
+            team: doc.teams[1].id.clone(),
+        },
+        AdminOp::CreateBusinessUnit {
+            business_unit: "!unit".into(),
+            name: "First".into(),
+            parent: Some(unit(1)),
+        },
+        AdminOp::MoveUser {
+            user: user(7),
+            business_unit: Some("!unit".into()),
+        },
+        AdminOp::AssignRole {
+            user: user(8),
+            role: role.clone(),
+            business_unit: Some("!unit".into()),
+        },
+        AdminOp::MoveBusinessUnit {
+            business_unit: unit(4),
+            parent: "!unit".into(),
+        },
+        AdminOp::CreateUser {
+            user: "!user".into(),
+            name: "First".into(),
+            business_unit: Some("!unit".into()),
+        },
+        AdminOp::AssignRole {
+            user: "!user".into(),
+            role: role.clone(),
+            business_unit: None,
+        },
+    ];
+    // The out-of-box profile answers once no custom one is the default.
+    ops.extend(
+        doc.profiles
+            .iter()
+            .filter(|p| p.default)
+            .map(|p| AdminOp::RemoveDefault {
+                profile: p.id.clone(),
+            }),
+    );
+    for op in &ops {
+        administer(&mut store, "admin", op).unwrap();
+    }
+    let after = before.apply(&changes_since(&store, 0).unwrap()).unwrap();
+    let fresh = Snapshot::compile(&store).unwrap();
+    let ids = [
+        user(9),
+        user(4_998),
+        user(3),
+        user(7),
+        user(8),
+        user(11),
+        user(4_500),
+        user(4_999),
+        "!user".into(),
+        "admin".into(),
+    ];
+    let sample: Vec<&str> = ids.iter().chain(&members).map(|u| u.as_str()).collect();
+    // Record questions on the privileges the role handed out grants.
+    let grants = &doc.roles.iter().find(|r| r.id == role).unwrap().grants;
+    let keys: Vec<&str> = grants.keys().map(|k| k.as_str()).take(4).collect();
+    assert!(!keys.is_empty());
+    assert_eq!(
+        answers_among(&after, &store, Some((&sample, &keys))),
+        answers_among(&fresh, &store, Some((&sample, &keys)))
+    );
+    for profile in &doc.profiles[2..5] {
+        let proposal = Proposal::from(AdminOp::SetRankAndRoles {
+            profile: profile.id.clone(),
+            rank: free_rank + 1,
+            roles: profile.roles.clone(),
+        });
+        assert_eq!(
+            format!("{:?}", after.impact(&store, &proposal).unwrap()),
+            format!("{:?}", fresh.impact(&store, &proposal).unwrap()),
+        );
+    }
+}
+
 #[test]
 fn a_store_keeps_a_bounded_feed_and_says_when_it_is_too_old() {
     let mut store = contoso().with_feed_capacity(2);
@@ -824,33 +1179,44 @@ fn a_shared_snapshot_follows_the_store() {
             .unwrap()
     );
     assert_eq!(shared.follow(&store).unwrap(), Follow::Current);
-    // A new user is applied in place; a new team can't be: compiled
-    // again.
+    // A new user and a new team are applied in place; the first unit of
+    // a store that had none can't be: compiled again.
     let hire = AdminOp::CreateUser {
         user: "zoe".into(),
         name: "Zoe".into(),
         business_unit: None,
     };
-    administer(&mut store, "avery", &hire).unwrap();
-    assert_eq!(
-        shared.follow(&store).unwrap(),
-        Follow::Applied { from: 1, to: 2 }
-    );
-    assert!(shared.load().user_ix("zoe").is_some());
     let team = AdminOp::CreateTeam {
         team: "night-shift".into(),
         name: "Night shift".into(),
         business_unit: None,
     };
-    administer(&mut store, "avery", &team).unwrap();
+    for op in [hire, team] {
+        administer(&mut store, "avery", &op).unwrap();
+    }
+    assert_eq!(
+        shared.follow(&store).unwrap(),
+        Follow::Applied { from: 1, to: 3 }
+    );
+    assert!(shared.load().user_ix("zoe").is_some());
+    assert!(shared.load().team_ix("night-shift").is_some());
+    let unit = AdminOp::CreateBusinessUnit {
+        business_unit: "contoso".into(),
+        name: "Contoso".into(),
+        parent: None,
+    };
+    administer(&mut store, "avery", &unit).unwrap();
     assert_eq!(
         shared.follow(&store).unwrap(),
         Follow::Recompiled {
-            from: Some(2),
-            to: Some(3)
+            from: Some(3),
+            to: Some(4)
         }
     );
-    assert!(shared.load().team_ix("night-shift").is_some());
+    assert_eq!(
+        shared.load().business_unit_ix("contoso").map(|b| b.index()),
+        Some(0)
+    );
 }
 
 #[test]

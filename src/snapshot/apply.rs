@@ -183,29 +183,23 @@ impl Snapshot {
                 }
                 self.put_user(user, pending, refuse)
             }
-            Change::PutTeam(team) => self.put_team(team, pending, refuse),
-            Change::PutProfile(profile) => self.put_profile(profile, refuse),
-            Change::PutBusinessUnit(unit) => {
-                let entity = || EntityRef::BusinessUnit(unit.id.clone());
-                let ix = self
-                    .units
-                    .table
-                    .get(unit.id.as_str())
-                    .ok_or_else(|| refuse(entity()))?;
-                let parent = match &unit.parent {
-                    Some(parent) => self.units.table.get(parent.as_str()),
-                    None => Some(NONE),
-                };
-                // A rename: the snapshot keeps no names.
-                if parent != Some(self.units.parent(ix)) {
-                    return Err(refuse(entity()));
+            Change::PutTeam(team) => {
+                if self.teams.get(team.id.as_str()).is_none() {
+                    self.add_team(team.id.as_str())?;
                 }
-                Ok(())
+                self.put_team(team, pending, refuse)
             }
+            Change::PutProfile(profile) => {
+                if self.profiles.get(profile.id.as_str()).is_none() {
+                    self.add_profile(profile.id.as_str())?;
+                }
+                self.put_profile(profile, refuse)
+            }
+            Change::PutBusinessUnit(unit) => self.put_unit(unit, refuse),
             Change::RemoveUser(id) => self.remove_user(id.as_str(), pending),
-            Change::RemoveTeam(id) => Err(refuse(EntityRef::Team(id.clone()))),
-            Change::RemoveProfile(id) => Err(refuse(EntityRef::Profile(id.clone()))),
-            Change::RemoveBusinessUnit(id) => Err(refuse(EntityRef::BusinessUnit(id.clone()))),
+            Change::RemoveTeam(id) => self.remove_team(id.as_str(), pending),
+            Change::RemoveProfile(id) => self.remove_profile(id, refuse),
+            Change::RemoveBusinessUnit(id) => self.remove_unit(id, refuse),
             // Nothing the snapshot answers reads these.
             Change::PutTemplate(_)
             | Change::RemoveTemplate(_)
@@ -230,10 +224,7 @@ impl Snapshot {
             .users
             .get(user.id.as_str())
             .ok_or_else(|| refuse(entity()))?;
-        let own = self
-            .units
-            .index_of(user.business_unit.as_ref(), entity)
-            .map_err(|_| refuse(unit_ref(user.business_unit.as_ref(), entity())))?;
+        let own = self.unit_named(user.business_unit.as_ref(), entity, &refuse)?;
         let mut roles = Vec::new();
         let mut teams = Vec::new();
         let mut away = Vec::new();
@@ -244,12 +235,9 @@ impl Snapshot {
                     .read_role(assignment.role.as_str())
                     .ok_or_else(|| refuse(EntityRef::Role(assignment.role.clone())))?;
                 let unit = match &assignment.business_unit {
-                    Some(_) => self
-                        .units
-                        .index_of(assignment.business_unit.as_ref(), entity)
-                        .map_err(|_| {
-                            refuse(unit_ref(assignment.business_unit.as_ref(), entity()))
-                        })?,
+                    Some(_) => {
+                        self.unit_named(assignment.business_unit.as_ref(), entity, &refuse)?
+                    }
                     None => own,
                 };
                 let in_own = user.roles.iter().any(|a| {
@@ -322,10 +310,7 @@ impl Snapshot {
             .teams
             .get(team.id.as_str())
             .ok_or_else(|| refuse(entity()))?;
-        let unit = self
-            .units
-            .index_of(team.business_unit.as_ref(), entity)
-            .map_err(|_| refuse(unit_ref(team.business_unit.as_ref(), entity())))?;
+        let unit = self.unit_named(team.business_unit.as_ref(), entity, &refuse)?;
         let mut roles = Vec::with_capacity(team.roles.len());
         for role in &team.roles {
             roles.push(
@@ -551,6 +536,237 @@ impl Snapshot {
             .collect();
     }
 
+    /// Makes room for team `id`, new, at its place in id order: every team
+    /// index from there on moves up by one (in each user's teams too), and
+    /// the team holds nothing yet (its own change fills it in).
+    fn add_team(&mut self, id: &str) -> Result<(), Error> {
+        let Err(at) = self.teams.search(id) else {
+            return Ok(());
+        };
+        Arc::make_mut(&mut self.teams).insert_at("teams", at, id)?;
+        let units = Arc::make_mut(&mut self.team_units);
+        units.insert((at as usize).min(units.len()), self.units.root);
+        self.routes.team_roles.splice(at as usize, true)?;
+        self.places
+            .remap(|u| u, |t| Some(if t >= at { t + 1 } else { t }))?;
+        Ok(())
+    }
+
+    /// Forgets team `id` (nothing when the snapshot lacks it): out of
+    /// every user's teams (whose held roles are then read again), and
+    /// every team index after its moves down by one.
+    fn remove_team(&mut self, id: &str, pending: &mut Pending) -> Result<(), Error> {
+        let Some(ix) = self.teams.get(id) else {
+            return Ok(());
+        };
+        let lost = self.places.remap(
+            |u| u,
+            |t| match t.cmp(&ix) {
+                std::cmp::Ordering::Less => Some(t),
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(t - 1),
+            },
+        )?;
+        pending.users.extend(lost);
+        let units = Arc::make_mut(&mut self.team_units);
+        if (ix as usize) < units.len() {
+            units.remove(ix as usize);
+        }
+        self.routes.team_roles.splice(ix as usize, false)?;
+        Arc::make_mut(&mut self.teams).remove_at(ix);
+        Ok(())
+    }
+
+    /// Makes room for profile `id`, new, at its place in id order: every
+    /// profile index from there on moves up by one, and the profile lists
+    /// and ranks nothing yet (its own change fills it in).
+    fn add_profile(&mut self, id: &str) -> Result<(), Error> {
+        let Err(at) = self.profiles.search(id) else {
+            return Ok(());
+        };
+        Arc::make_mut(&mut self.profiles).insert_at("profiles", at, id)?;
+        self.assigned.splice_row(at as usize, true);
+        self.shift_profiles(at, true);
+        Ok(())
+    }
+
+    /// Forgets profile `id` (nothing when the snapshot lacks it): its
+    /// users, rank and default go as a change emptying it would take
+    /// them, and every profile index after its moves down by one. The
+    /// out-of-box profile the store falls back to is refused: the store
+    /// names it, and the snapshot can't tell what it names next.
+    fn remove_profile(
+        &mut self,
+        id: &crate::id::ProfileId,
+        refuse: impl Fn(EntityRef) -> Error,
+    ) -> Result<(), Error> {
+        let Some(ix) = self.profiles.get(id.as_str()) else {
+            return Ok(());
+        };
+        if self.fallback == Some(ix) {
+            return Err(refuse(EntityRef::Profile(id.clone())));
+        }
+        self.put_profile(&Profile::new(id.clone(), ""), &refuse)?;
+        self.assigned.splice_row(ix as usize, false);
+        Arc::make_mut(&mut self.profiles).remove_at(ix);
+        self.shift_profiles(ix + 1, false);
+        Ok(())
+    }
+
+    /// Every profile index from `from` on moved up by one (`up`, a profile
+    /// inserted at `from`) or down by one (the profile at `from - 1`
+    /// removed, and already out of every table).
+    fn shift_profiles(&mut self, from: u32, up: bool) {
+        let moved = move |p: u32| match (p != NONE && p >= from, up) {
+            (false, _) => p,
+            (true, true) => p + 1,
+            (true, false) => p - 1,
+        };
+        self.direct_profile.map(|p| moved(*p));
+        let also = |table: &mut Arc<Vec<(u32, u32)>>| {
+            if table.iter().any(|(_, p)| moved(*p) != *p) {
+                for entry in Arc::make_mut(table).iter_mut() {
+                    entry.1 = moved(entry.1);
+                }
+            }
+        };
+        also(&mut self.also_assigned);
+        if self.listed_unknown.iter().any(|(_, p)| moved(*p) != *p) {
+            for entry in Arc::make_mut(&mut self.listed_unknown).iter_mut() {
+                entry.1 = moved(entry.1);
+            }
+        }
+        if self.ranked.iter().any(|r| moved(r.profile) != r.profile) {
+            for ranked in Arc::make_mut(&mut self.ranked).iter_mut() {
+                ranked.profile = moved(ranked.profile);
+            }
+        }
+        if self.defaults.iter().any(|p| moved(*p) != *p) {
+            for default in Arc::make_mut(&mut self.defaults).iter_mut() {
+                *default = moved(*default);
+            }
+        }
+        self.fallback = self.fallback.map(moved);
+    }
+
+    /// A unit renamed, moved under another parent or added (as a leaf
+    /// under its parent): every unit index from a new one's place on moves
+    /// up by one, in every table that holds units. A unit in a store that
+    /// had none (every user's unit changes), a second root or an unknown
+    /// parent are refused.
+    fn put_unit(
+        &mut self,
+        unit: &crate::business_unit::BusinessUnit,
+        refuse: impl Fn(EntityRef) -> Error,
+    ) -> Result<(), Error> {
+        let entity = || EntityRef::BusinessUnit(unit.id.clone());
+        let parent = match &unit.parent {
+            Some(parent) => self
+                .units
+                .table
+                .get(parent.as_str())
+                .ok_or_else(|| refuse(EntityRef::BusinessUnit(parent.clone())))?,
+            None => NONE,
+        };
+        let mut table = self.units.table.clone();
+        let mut parents: Vec<u32> = (0..super::tables::len_u32(table.len()))
+            .map(|u| self.units.parent(u))
+            .collect();
+        let mut root = self.units.root;
+        match table.search(unit.id.as_str()) {
+            Ok(ix) => {
+                if self.units.parent(ix) == parent {
+                    // A rename: the snapshot keeps no names.
+                    return Ok(());
+                }
+                if parent == NONE || ix == root {
+                    return Err(refuse(entity()));
+                }
+                if let Some(slot) = parents.get_mut(ix as usize) {
+                    *slot = parent;
+                }
+            }
+            Err(at) => {
+                if parent == NONE || root == NONE {
+                    return Err(refuse(entity()));
+                }
+                table.insert_at("business units", at, unit.id.as_str())?;
+                let moved = |u: u32| if u != NONE && u >= at { u + 1 } else { u };
+                for p in &mut parents {
+                    *p = moved(*p);
+                }
+                parents.insert((at as usize).min(parents.len()), moved(parent));
+                root = moved(root);
+                self.shift_units(&moved)?;
+            }
+        }
+        self.units = Arc::new(
+            super::units::Units::build(table, parents, root).map_err(|_| refuse(entity()))?,
+        );
+        Ok(())
+    }
+
+    /// Forgets unit `id` (nothing when the snapshot lacks it): every unit
+    /// index after its moves down by one. The root, and a unit still some
+    /// unit's parent, are refused (a store refuses them too).
+    fn remove_unit(
+        &mut self,
+        id: &crate::id::BusinessUnitId,
+        refuse: impl Fn(EntityRef) -> Error,
+    ) -> Result<(), Error> {
+        let Some(ix) = self.units.table.get(id.as_str()) else {
+            return Ok(());
+        };
+        let count = super::tables::len_u32(self.units.table.len());
+        if ix == self.units.root || (0..count).any(|u| self.units.parent(u) == ix) {
+            return Err(refuse(EntityRef::BusinessUnit(id.clone())));
+        }
+        let mut table = self.units.table.clone();
+        table.remove_at(ix);
+        let moved = |u: u32| if u != NONE && u > ix { u - 1 } else { u };
+        let parents: Vec<u32> = (0..count)
+            .filter(|u| *u != ix)
+            .map(|u| moved(self.units.parent(u)))
+            .collect();
+        let root = moved(self.units.root);
+        self.shift_units(&moved)?;
+        self.units = Arc::new(
+            super::units::Units::build(table, parents, root)
+                .map_err(|_| refuse(EntityRef::BusinessUnit(id.clone())))?,
+        );
+        Ok(())
+    }
+
+    /// Every unit index in the tables that hold units (users', teams',
+    /// roles held away) passed through `moved`.
+    fn shift_units(&mut self, moved: &impl Fn(u32) -> u32) -> Result<(), Error> {
+        self.places.remap(moved, Some)?;
+        if self.team_units.iter().any(|u| moved(*u) != *u) {
+            for unit in Arc::make_mut(&mut self.team_units).iter_mut() {
+                *unit = moved(*unit);
+            }
+        }
+        if self.away.iter().any(|e| moved(e.2) != e.2) {
+            for entry in Arc::make_mut(&mut self.away).iter_mut() {
+                entry.2 = moved(entry.2);
+            }
+        }
+        Ok(())
+    }
+
+    /// The index of the unit `named` (the root's for `None`), or a refusal
+    /// naming it (`owner` in a store without units).
+    fn unit_named(
+        &self,
+        named: Option<&crate::id::BusinessUnitId>,
+        owner: impl Fn() -> EntityRef,
+        refuse: &impl Fn(EntityRef) -> Error,
+    ) -> Result<u32, Error> {
+        self.units
+            .index_of(named, &owner)
+            .map_err(|_| refuse(named.map_or_else(&owner, |u| EntityRef::BusinessUnit(u.clone()))))
+    }
+
     /// The index of role `id` when its definition was read: a role only a
     /// profile maps is known by id alone, and can't be handed to anyone
     /// without compiling again.
@@ -658,11 +874,6 @@ impl Snapshot {
         }
         Ok(())
     }
-}
-
-/// The unit `unit` names, or `otherwise` (a store without units).
-fn unit_ref(unit: Option<&crate::id::BusinessUnitId>, otherwise: EntityRef) -> EntityRef {
-    unit.map_or(otherwise, |u| EntityRef::BusinessUnit(u.clone()))
 }
 
 /// Replaces the entries of `user` in `table` (sorted by user first) by

@@ -311,6 +311,40 @@ impl UserPlaces {
         Ok(())
     }
 
+    /// Every user's unit passed through `unit` and teams through `team`
+    /// (`None`: the team is dropped; both keep order): the chunks where
+    /// nothing changes stay shared. Returns the users who lost a team.
+    pub(super) fn remap(
+        &mut self,
+        unit: impl Fn(u32) -> u32,
+        team: impl Fn(u32) -> Option<u32>,
+    ) -> Result<Vec<u32>, Error> {
+        let mut lost = Vec::new();
+        for (first, chunk) in (0u32..).step_by(CHUNK).zip(self.chunks.iter_mut()) {
+            let same = (0..chunk.entries.len()).all(|at| {
+                let own = chunk.entries.get(at).map_or(NONE, |e| e[0]);
+                unit(own) == own && chunk.teams(at).iter().all(|t| team(*t) == Some(*t))
+            });
+            if same {
+                continue;
+            }
+            let mut places = Places::default();
+            let mut teams = Vec::new();
+            for (user, at) in (first..).zip(0..chunk.entries.len()) {
+                let own = chunk.entries.get(at).map_or(NONE, |e| e[0]);
+                let before = chunk.teams(at);
+                teams.clear();
+                teams.extend(before.iter().filter_map(|t| team(*t)));
+                if teams.len() < before.len() {
+                    lost.push(user);
+                }
+                places.push(unit(own), &teams)?;
+            }
+            *chunk = Arc::new(places);
+        }
+        Ok(lost)
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(|c| c.heap_bytes()).sum::<usize>()
             + self.chunks.capacity() * size_of::<usize>()
@@ -571,6 +605,15 @@ impl SegmentedRows {
         }
     }
 
+    /// An empty row inserted at `i` (`inserted`) or row `i` removed.
+    pub(super) fn splice_row(&mut self, i: usize, inserted: bool) {
+        if inserted {
+            self.rows.insert(i.min(self.rows.len()), Arc::default());
+        } else if i < self.rows.len() {
+            self.rows.remove(i);
+        }
+    }
+
     pub(super) fn heap_bytes(&self) -> usize {
         self.rows
             .iter()
@@ -665,6 +708,19 @@ impl<T: Clone> SharedVec<T> {
         self.chunks.extend(tail);
         self.len = self.chunks.iter().map(|c| c.len()).sum();
         Ok(())
+    }
+
+    /// Every entry passed through `f`: the chunks where none changes stay
+    /// shared.
+    pub(super) fn map(&mut self, f: impl Fn(&T) -> T)
+    where
+        T: PartialEq,
+    {
+        for chunk in &mut self.chunks {
+            if chunk.iter().any(|v| f(v) != *v) {
+                *chunk = Arc::new(chunk.iter().map(&f).collect());
+            }
+        }
     }
 
     pub(super) fn heap_bytes(&self) -> usize {

@@ -62,6 +62,17 @@ impl Units {
             })?,
             None => NONE,
         };
+        Self::build(table, parents, root)
+    }
+
+    /// The units of `table`, each with its parent's index (NONE for the
+    /// root, `root`), laid out for answering.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BusinessUnitCycle`] for a unit the root does not reach.
+    pub(crate) fn build(table: IdTable, parents: Vec<u32>, root: u32) -> Result<Self, Error> {
+        let count = parents.len();
         // Children in id order, then a depth-first walk from the root.
         let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
         for (child, parent) in (0u32..).zip(&parents) {
