@@ -535,10 +535,10 @@ pub enum Error {
         found: u64,
     },
     /// [`Snapshot::apply`](crate::Snapshot::apply): change set `version`
-    /// changes `entity` in a way a snapshot can't apply in place (a user,
-    /// team, profile or business unit added or removed, a unit moved
-    /// elsewhere in the tree, a role the snapshot never read): compile
-    /// again. [`SharedSnapshot::follow`](crate::SharedSnapshot::follow)
+    /// changes `entity` in a way a snapshot can't apply in place (a role
+    /// the snapshot never read, the first business unit of a store that
+    /// had none, a root unit made, moved or removed, the out-of-box
+    /// profile removed): compile again. [`SharedSnapshot::follow`](crate::SharedSnapshot::follow)
     /// does so by itself.
     #[error(
         "change set {version} changes {entity}, which a snapshot can't apply in place: compile again"

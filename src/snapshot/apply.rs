@@ -4,13 +4,18 @@
 //! The per-user tables are held in chunks behind `Arc`s (see
 //! [`tables`](super::tables)): a change to one user rebuilds the chunks
 //! holding them and shares every other chunk with the snapshot it came
-//! from, which stays valid for the readers that hold it. A user added or
-//! removed takes or gives up their place in id order: every index after
-//! theirs moves by one, in every table that holds users, and the chunks
-//! before theirs stay shared. A change is applied in place when every
-//! role it names is one the snapshot has read; anything else (a team,
-//! profile or unit added or removed, a unit moved, a role never read) is
-//! [`Error::NotIncremental`]: compile again.
+//! from, which stays valid for the readers that hold it.
+//!
+//! Users, teams, profiles and units are numbered in id order. One added
+//! or removed takes or gives up its place: every index of its kind after
+//! it moves by one, in every table that holds that kind (the id table, the
+//! per-user chunks from its place on, and the tables that name it), and
+//! the chunks before its place stay shared. What can't be applied in
+//! place is [`Error::NotIncremental`] (compile again): a role the snapshot
+//! never read, the first unit of a store that had none (every user's unit
+//! changes), a root made, moved or removed, a unit removed while it is
+//! still a parent, and the out-of-box profile the store falls back to
+//! removed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -45,10 +50,15 @@ impl Snapshot {
     /// or unit, or to a profile's rank, roles, users or default is applied
     /// in place, copying the chunks of the tables it touches (a few
     /// hundred kilobytes for one user, see
-    /// [`guide::performance`](crate::guide::performance)). A user added
-    /// or removed moves every index after theirs by one: the id table and
-    /// the chunks from theirs on are copied, time and memory linear in the
-    /// users after them, with no store read and no hashing. A snapshot so
+    /// [`guide::performance`](crate::guide::performance)). A user, team,
+    /// profile or business unit added or removed, or a unit moved, is
+    /// applied in place too: an addition or removal moves every index of
+    /// its kind after it by one, so it copies that kind's id table and
+    /// every chunk that holds a moved index (for a user, the chunks from
+    /// theirs on; for a team, profile or unit, the users' chunks that name
+    /// one moved): time and memory linear in the organisation, with no
+    /// store read, and ids hashed again only when the id table grows. A
+    /// snapshot so
     /// applied may still know a role nobody holds any more, as a compile
     /// knows a mapped role nobody holds; no answer about a user, privilege,
     /// profile, team or record differs from a fresh compile's.
@@ -59,9 +69,12 @@ impl Snapshot {
     /// - [`Error::ChangeOutOfOrder`] when a set does not follow on from
     ///   the version before it, or this snapshot has no version;
     /// - [`Error::NotIncremental`] naming the entity of the first change
-    ///   that can't be applied in place: a team, profile or business unit
-    ///   added or removed, a unit given another parent, a
-    ///   role, team or unit the snapshot never read. Compile again
+    ///   that can't be applied in place: a role the snapshot never read
+    ///   (a profile maps it, nobody held it), the first business unit of a
+    ///   store that had none, a root unit made, moved or removed, a unit
+    ///   removed while still a parent, a unit, team or parent the snapshot
+    ///   lacks, the out-of-box profile the store falls back to removed.
+    ///   Compile again
     ///   ([`SharedSnapshot::follow`](crate::SharedSnapshot::follow) does);
     /// - [`Error::SnapshotTooLarge`] when a table can't be copied.
     ///
@@ -441,7 +454,7 @@ impl Snapshot {
         let Err(at) = self.users.search(id) else {
             return Ok(());
         };
-        Arc::make_mut(&mut self.users).insert_at("users", at, id)?;
+        self.users = Arc::new(self.users.inserted("users", at, id)?);
         self.places.splice(at, true, self.units.root)?;
         self.direct_roles.splice(at as usize, true)?;
         self.direct_profile.splice(at as usize, Some(NONE))?;
@@ -504,7 +517,7 @@ impl Snapshot {
         if let Some(held) = self.held.as_mut() {
             held.splice(ix as usize, false)?;
         }
-        Arc::make_mut(&mut self.users).remove_at(ix);
+        self.users = Arc::new(self.users.removed(ix));
         self.shift_users(ix + 1, false, pending);
         Ok(())
     }
@@ -543,7 +556,7 @@ impl Snapshot {
         let Err(at) = self.teams.search(id) else {
             return Ok(());
         };
-        Arc::make_mut(&mut self.teams).insert_at("teams", at, id)?;
+        self.teams = Arc::new(self.teams.inserted("teams", at, id)?);
         let units = Arc::make_mut(&mut self.team_units);
         units.insert((at as usize).min(units.len()), self.units.root);
         self.routes.team_roles.splice(at as usize, true)?;
@@ -573,7 +586,7 @@ impl Snapshot {
             units.remove(ix as usize);
         }
         self.routes.team_roles.splice(ix as usize, false)?;
-        Arc::make_mut(&mut self.teams).remove_at(ix);
+        self.teams = Arc::new(self.teams.removed(ix));
         Ok(())
     }
 
@@ -584,7 +597,7 @@ impl Snapshot {
         let Err(at) = self.profiles.search(id) else {
             return Ok(());
         };
-        Arc::make_mut(&mut self.profiles).insert_at("profiles", at, id)?;
+        self.profiles = Arc::new(self.profiles.inserted("profiles", at, id)?);
         self.assigned.splice_row(at as usize, true);
         self.shift_profiles(at, true);
         Ok(())
@@ -608,7 +621,7 @@ impl Snapshot {
         }
         self.put_profile(&Profile::new(id.clone(), ""), &refuse)?;
         self.assigned.splice_row(ix as usize, false);
-        Arc::make_mut(&mut self.profiles).remove_at(ix);
+        self.profiles = Arc::new(self.profiles.removed(ix));
         self.shift_profiles(ix + 1, false);
         Ok(())
     }
@@ -690,7 +703,7 @@ impl Snapshot {
                 if parent == NONE || root == NONE {
                     return Err(refuse(entity()));
                 }
-                table.insert_at("business units", at, unit.id.as_str())?;
+                table = table.inserted("business units", at, unit.id.as_str())?;
                 let moved = |u: u32| if u != NONE && u >= at { u + 1 } else { u };
                 for p in &mut parents {
                     *p = moved(*p);
@@ -721,8 +734,7 @@ impl Snapshot {
         if ix == self.units.root || (0..count).any(|u| self.units.parent(u) == ix) {
             return Err(refuse(EntityRef::BusinessUnit(id.clone())));
         }
-        let mut table = self.units.table.clone();
-        table.remove_at(ix);
+        let table = self.units.table.removed(ix);
         let moved = |u: u32| if u != NONE && u > ix { u - 1 } else { u };
         let parents: Vec<u32> = (0..count)
             .filter(|u| *u != ix)

@@ -270,101 +270,117 @@ impl IdTable {
         Err(low)
     }
 
-    /// Interns `id`, absent, at index `at` (at most [`IdTable::len`]):
-    /// the ids from `at` on move up by one. Linear in the table, with no
+    /// A copy of this table with `id`, absent, interned at index `at` (at
+    /// most [`IdTable::len`]): the ids from `at` on move up by one. One
+    /// pass over the table, each part allocated at its exact size, with no
     /// hashing unless the table must grow (then it is built again, at
     /// twice the size).
     ///
     /// # Errors
     ///
-    /// [`Error::SnapshotLimit`] past `u32` indices or text; the table is
-    /// unchanged.
-    pub(crate) fn insert_at(&mut self, what: &'static str, at: u32, id: &str) -> Result<(), Error> {
+    /// [`Error::SnapshotLimit`] past `u32` indices or text.
+    pub(crate) fn inserted(&self, what: &'static str, at: u32, id: &str) -> Result<Self, Error> {
         let count = self.len();
+        let at = at.min(len_u32(count));
         if count + 1 >= NONE as usize || (count + 1) * 2 > self.slots.len() {
             let ids: Vec<&str> = (0..len_u32(count)).filter_map(|ix| self.id(ix)).collect();
-            let (before, after) = ids.split_at((at as usize).min(ids.len()));
-            let all = before.iter().chain([&id]).chain(after).copied();
-            let grown = Self::new(what, all.collect::<Vec<_>>().into_iter())?;
-            *self = grown;
-            return Ok(());
+            let (before, after) = ids.split_at(at as usize);
+            let all: Vec<&str> = before.iter().chain([&id]).chain(after).copied().collect();
+            return Self::new(what, all.into_iter());
         }
         let pos = self.start_of(at);
-        let (Some(len), Some(_)) = (
-            u32::try_from(id.len()).ok(),
-            u32::try_from(self.text.len() + id.len()).ok(),
+        let (Ok(len), Ok(_)) = (
+            u32::try_from(id.len()),
+            u32::try_from(self.text.len() + id.len()),
         ) else {
             return Err(Error::SnapshotLimit {
                 what: "bytes of id text",
                 limit: u64::from(u32::MAX),
             });
         };
-        self.text.insert_str(pos as usize, id);
-        for end in self.ends.get_mut(at as usize..).unwrap_or_default() {
-            *end += len;
-        }
-        self.ends.insert((at as usize).min(count), pos + len);
-        for slot in self.slots.iter_mut().filter(|s| s.ix != NONE) {
+        let (head, tail) = self.text.split_at(pos as usize);
+        let mut text = String::with_capacity(self.text.len() + id.len());
+        text.push_str(head);
+        text.push_str(id);
+        text.push_str(tail);
+        let (head, tail) = self.ends.split_at(at as usize);
+        let mut ends = Vec::with_capacity(count + 1);
+        ends.extend_from_slice(head);
+        ends.push(pos + len);
+        ends.extend(tail.iter().map(|end| end + len));
+        let mut slots = self.slots.clone();
+        for slot in slots.iter_mut().filter(|s| s.ix != NONE && s.ix >= at) {
             // The ids from `at` on: their text follows the new one's.
-            if slot.ix >= at {
-                slot.ix += 1;
-                slot.start += len;
-            }
+            slot.ix += 1;
+            slot.start += len;
         }
-        self.insert(Slot {
+        let mut table = Self {
+            text,
+            ends,
+            slots,
+            seed: self.seed,
+        };
+        table.insert(Slot {
             tag: 0,
             ix: at,
             start: pos,
             len,
         });
-        Ok(())
+        Ok(table)
     }
 
-    /// Forgets the id at index `at` (nothing when out of range): the ids
-    /// after it move down by one. Linear in the table; only the ids
-    /// probed past the freed slot are hashed again.
-    pub(crate) fn remove_at(&mut self, at: u32) {
-        let Some(id) = self.id(at).map(str::to_owned) else {
-            return;
+    /// A copy of this table without the id at index `at` (the same table
+    /// when out of range): the ids after it move down by one. One pass
+    /// over the table; only the ids probed past the freed slot are hashed
+    /// again.
+    pub(crate) fn removed(&self, at: u32) -> Self {
+        let Some(id) = self.id(at) else {
+            return self.clone();
         };
-        let mask = self.slots.len() - 1;
+        let mut slots = self.slots.clone();
+        let mask = slots.len() - 1;
         let mut hole = hash(self.seed, id.as_bytes()) as usize & mask;
-        while self.slots.get(hole).is_some_and(|s| s.ix != at) {
+        while slots.get(hole).is_some_and(|s| s.ix != at) {
             hole = (hole + 1) & mask;
         }
         // Backward shift: every id after the hole in its probe run that
         // may sit in it moves there, so no run is broken.
         let mut next = (hole + 1) & mask;
-        while let Some(slot) = self.slots.get(next).copied().filter(|s| s.ix != NONE) {
+        while let Some(slot) = slots.get(next).copied().filter(|s| s.ix != NONE) {
             let text = self
                 .text
                 .get(slot.start as usize..(slot.start + slot.len) as usize)
                 .unwrap_or_default();
             let home = hash(self.seed, text.as_bytes()) as usize & mask;
             if (next.wrapping_sub(home) & mask) >= (next.wrapping_sub(hole) & mask) {
-                if let Some(free) = self.slots.get_mut(hole) {
+                if let Some(free) = slots.get_mut(hole) {
                     *free = slot;
                 }
                 hole = next;
             }
             next = (next + 1) & mask;
         }
-        if let Some(free) = self.slots.get_mut(hole) {
+        if let Some(free) = slots.get_mut(hole) {
             *free = EMPTY;
         }
-        let pos = self.start_of(at);
+        let pos = self.start_of(at) as usize;
         let len = len_u32(id.len());
-        self.text
-            .replace_range(pos as usize..(pos + len) as usize, "");
-        self.ends.remove(at as usize);
-        for end in self.ends.get_mut(at as usize..).unwrap_or_default() {
-            *end -= len;
+        let mut text = String::with_capacity(self.text.len() - id.len());
+        text.push_str(self.text.get(..pos).unwrap_or_default());
+        text.push_str(self.text.get(pos + id.len()..).unwrap_or_default());
+        let (head, tail) = self.ends.split_at(at as usize);
+        let mut ends = Vec::with_capacity(self.ends.len() - 1);
+        ends.extend_from_slice(head);
+        ends.extend(tail.iter().skip(1).map(|end| end - len));
+        for slot in slots.iter_mut().filter(|s| s.ix != NONE && s.ix > at) {
+            slot.ix -= 1;
+            slot.start -= len;
         }
-        for slot in self.slots.iter_mut().filter(|s| s.ix != NONE) {
-            if slot.ix > at {
-                slot.ix -= 1;
-                slot.start -= len;
-            }
+        Self {
+            text,
+            ends,
+            slots,
+            seed: self.seed,
         }
     }
 
@@ -547,12 +563,12 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             if step >> 62 == 0 && !ids.is_empty() {
                 let at = (step >> 20) as usize % ids.len();
-                table.remove_at(at as u32);
+                table = table.removed(at as u32);
                 ids.remove(at);
             } else {
                 let id = format!("u{}x{round}", (step >> 33) % 400);
                 let at = table.search(&id).unwrap_err();
-                table.insert_at("ids", at, &id).unwrap();
+                table = table.inserted("ids", at, &id).unwrap();
                 ids.insert(at as usize, id);
             }
             assert_eq!(table.len(), ids.len());
@@ -564,7 +580,7 @@ mod tests {
             assert_eq!(table.get("absent"), None);
         }
         for at in (0..ids.len() as u32).rev() {
-            table.remove_at(at);
+            table = table.removed(at);
         }
         assert_eq!(table.len(), 0);
         assert_eq!(table.get(""), None);

@@ -276,10 +276,13 @@ impl SharedSnapshot {
     /// assert_eq!(shared.follow(&store)?, Follow::Applied { from: 0, to: 1 });
     /// assert!(shared.load().has_privilege("ana", "app_profile:write")?);
     ///
-    /// // A new user changes every index after theirs: compiled again.
+    /// // A new user is applied too; the first business unit of a store
+    /// // that had none puts every user in it: compiled again.
     /// administer(&mut store, "sam", &AdminOp::CreateUser { user: "bo".into(), name: "Bo".into(), business_unit: None })?;
-    /// assert_eq!(shared.follow(&store)?, Follow::Recompiled { from: Some(1), to: Some(2) });
+    /// assert_eq!(shared.follow(&store)?, Follow::Applied { from: 1, to: 2 });
     /// assert_eq!(shared.load().user_count(), 3);
+    /// administer(&mut store, "sam", &AdminOp::CreateBusinessUnit { business_unit: "hq".into(), name: "HQ".into(), parent: None })?;
+    /// assert_eq!(shared.follow(&store)?, Follow::Recompiled { from: Some(2), to: Some(3) });
     /// assert_eq!(shared.follow(&store)?, Follow::Current);
     /// # Ok::<(), rbac_profiles::Error>(())
     /// ```
