@@ -180,6 +180,9 @@ pub struct Snapshot {
     /// store lacks (only a host's store can hold these). No answer reads
     /// them; [`Snapshot::apply`] assigns the profile when the user comes.
     listed_unknown: Arc<Vec<(Box<str>, u32)>>,
+    /// Per profile: whether it is out-of-box (the store's fallback may be
+    /// the only one).
+    out_of_box: Arc<Vec<bool>>,
     /// Per profile: the users it lists, in id order.
     assigned: SegmentedRows,
     /// Per role: the users holding it directly, in id order.
@@ -1172,6 +1175,7 @@ impl Snapshot {
             + self.ranked.capacity() * size_of::<Ranked>()
             + self.role_best.capacity() * size_of::<u32>()
             + self.also_assigned.capacity() * size_of::<(u32, u32)>()
+            + self.out_of_box.capacity()
             + self
                 .listed_unknown
                 .iter()

@@ -241,9 +241,8 @@ fn answers_among(
 }
 
 /// Whether `entity`, which `sets` change, is one a snapshot can't change
-/// in place: a role it never read, the profile the store falls back to
-/// removed, a unit in a store that had none, or a root made, moved or
-/// removed.
+/// in place: a role it never read, an out-of-box profile (or one made so),
+/// a unit in a store that had none, or a root made, moved or removed.
 fn needs_compile(
     snapshot: &Snapshot,
     compiled_from: &MemoryStore,
@@ -255,9 +254,13 @@ fn needs_compile(
     match entity {
         // Users and teams come and go in place.
         EntityRef::User(_) | EntityRef::Team(_) => false,
+        // An out-of-box profile added, removed or made custom, or a custom
+        // one made out-of-box: the store's fallback may follow it.
         EntityRef::Profile(id) => {
             compiled_from.fallback_profile().unwrap().as_ref() == Some(id)
-                && changes.any(|c| matches!(c, Change::RemoveProfile(p) if p == id))
+                || directory.profile(id).is_some_and(|p| !p.is_custom())
+                || changes
+                    .any(|c| matches!(c, Change::PutProfile(p) if p.id == *id && !p.is_custom()))
         }
         EntityRef::Role(id) => {
             snapshot.role_ix(id).is_none() || !read_when_compiled(compiled_from, id)
@@ -1051,6 +1054,70 @@ fn every_kind_added_first_or_removed_answers_as_a_fresh_compile() {
             format!("{:?}", fresh.impact(&store, &proposal).unwrap()),
         );
     }
+}
+
+/// Sets a snapshot can't follow in place, each refused naming what it
+/// changes, the snapshot unchanged: a team or unit removed while still
+/// named (and put back in the same set), an out-of-box profile added.
+#[test]
+fn what_apply_cannot_take_in_place_is_refused_naming_it() {
+    let store = MemoryStore::new(
+        Directory::from_json(
+            r#"{
+        "business_units": [ { "id": "root" }, { "id": "east", "parent": "root" }, { "id": "west", "parent": "root" } ],
+        "teams": [ { "id": "night", "business_unit": "east", "members": ["kim"] } ],
+        "users": [
+            { "id": "kim", "business_unit": "east", "teams": ["night"], "roles": ["omnichannel-agent"] },
+            { "id": "lee", "business_unit": "west" }
+        ]
+    }"#,
+        )
+        .unwrap(),
+    );
+    let snapshot = Snapshot::compile(&store).unwrap();
+    let team = rbac_profiles::Team::new("night", "Night")
+        .in_business_unit("east")
+        .with_member("kim");
+    let east = rbac_profiles::BusinessUnit::new("east", "East").with_parent("root");
+    let cases = [
+        (
+            vec![Change::RemoveTeam("night".into()), Change::PutTeam(team)],
+            EntityRef::Team("night".into()),
+        ),
+        (
+            vec![
+                Change::RemoveBusinessUnit("east".into()),
+                Change::PutBusinessUnit(east),
+            ],
+            EntityRef::BusinessUnit("east".into()),
+        ),
+        (
+            vec![Change::PutProfile(rbac_profiles::Profile::out_of_box(
+                "second-out-of-box",
+                "Second",
+            ))],
+            EntityRef::Profile("second-out-of-box".into()),
+        ),
+    ];
+    for (changes, named) in cases {
+        let sets = [ChangeSet {
+            version: 1,
+            changes,
+        }];
+        match snapshot.apply(&sets) {
+            Err(Error::NotIncremental { version: 1, entity }) => assert_eq!(entity, named),
+            other => panic!(
+                "{named}: expected a refusal, got {:?}",
+                other.map(|s| s.version())
+            ),
+        }
+    }
+    assert_eq!(snapshot.version(), Some(0));
+    assert_eq!(
+        snapshot.team_ix("night").map(|t| t.index()),
+        Some(0),
+        "the snapshot asked is unchanged"
+    );
 }
 
 #[test]

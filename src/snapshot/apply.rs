@@ -13,9 +13,9 @@
 //! the chunks before its place stay shared. What can't be applied in
 //! place is [`Error::NotIncremental`] (compile again): a role the snapshot
 //! never read, the first unit of a store that had none (every user's unit
-//! changes), a root made, moved or removed, a unit removed while it is
-//! still a parent, and the out-of-box profile the store falls back to
-//! removed.
+//! changes), a root made, moved or removed, a team or unit removed while
+//! still in use, and an out-of-box profile added, removed, or made custom
+//! (or a custom one made out-of-box): the store's fallback may follow it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -71,9 +71,10 @@ impl Snapshot {
     /// - [`Error::NotIncremental`] naming the entity of the first change
     ///   that can't be applied in place: a role the snapshot never read
     ///   (a profile maps it, nobody held it), the first business unit of a
-    ///   store that had none, a root unit made, moved or removed, a unit
-    ///   removed while still a parent, a unit, team or parent the snapshot
-    ///   lacks, the out-of-box profile the store falls back to removed.
+    ///   store that had none, a root unit made, moved or removed, a team or
+    ///   unit removed while still in use, a unit, team or parent the
+    ///   snapshot lacks, an out-of-box profile added, removed or made
+    ///   custom (or a custom one made out-of-box).
     ///   Compile again
     ///   ([`SharedSnapshot::follow`](crate::SharedSnapshot::follow) does);
     /// - [`Error::SnapshotTooLarge`] when a table can't be copied.
@@ -169,6 +170,7 @@ impl Snapshot {
             })
             + same(&a.role_best, &b.role_best, |v| vec(4)(v.capacity()))
             + same(&a.also_assigned, &b.also_assigned, |v| vec(8)(v.capacity()))
+            + same(&a.out_of_box, &b.out_of_box, Vec::capacity)
             + same(&a.listed_unknown, &b.listed_unknown, |v| {
                 v.iter().map(|(id, _)| id.len() + 24).sum()
             })
@@ -210,7 +212,7 @@ impl Snapshot {
             }
             Change::PutBusinessUnit(unit) => self.put_unit(unit, refuse),
             Change::RemoveUser(id) => self.remove_user(id.as_str(), pending),
-            Change::RemoveTeam(id) => self.remove_team(id.as_str(), pending),
+            Change::RemoveTeam(id) => self.remove_team(id, refuse),
             Change::RemoveProfile(id) => self.remove_profile(id, refuse),
             Change::RemoveBusinessUnit(id) => self.remove_unit(id, refuse),
             // Nothing the snapshot answers reads these.
@@ -364,6 +366,12 @@ impl Snapshot {
             .get(profile.id.as_str())
             .ok_or_else(|| refuse(entity()))?;
         let custom = profile.is_custom();
+        // The store's fallback may follow its out-of-box profiles (the
+        // only one, when none is named): a profile made or unmade
+        // out-of-box is compiled again.
+        if self.out_of_box.get(ix as usize) != Some(&!custom) {
+            return Err(refuse(entity()));
+        }
 
         // Users: compiling lists a custom profile's known users, and gives
         // each user the first custom profile (in id order) listing them.
@@ -565,22 +573,24 @@ impl Snapshot {
         Ok(())
     }
 
-    /// Forgets team `id` (nothing when the snapshot lacks it): out of
-    /// every user's teams (whose held roles are then read again), and
-    /// every team index after its moves down by one.
-    fn remove_team(&mut self, id: &str, pending: &mut Pending) -> Result<(), Error> {
-        let Some(ix) = self.teams.get(id) else {
+    /// Forgets team `id` (nothing when the snapshot lacks it): every team
+    /// index after its moves down by one. A team some user still names is
+    /// refused: a store writes its members' changes first, and a set that
+    /// removes a team and puts it back can't be told apart from one that
+    /// never touched the members.
+    fn remove_team(
+        &mut self,
+        id: &crate::id::TeamId,
+        refuse: impl Fn(EntityRef) -> Error,
+    ) -> Result<(), Error> {
+        let Some(ix) = self.teams.get(id.as_str()) else {
             return Ok(());
         };
-        let lost = self.places.remap(
-            |u| u,
-            |t| match t.cmp(&ix) {
-                std::cmp::Ordering::Less => Some(t),
-                std::cmp::Ordering::Equal => None,
-                std::cmp::Ordering::Greater => Some(t - 1),
-            },
-        )?;
-        pending.users.extend(lost);
+        if self.places.names(NONE, ix) {
+            return Err(refuse(EntityRef::Team(id.clone())));
+        }
+        self.places
+            .remap(|u| u, |t| Some(if t > ix { t - 1 } else { t }))?;
         let units = Arc::make_mut(&mut self.team_units);
         if (ix as usize) < units.len() {
             units.remove(ix as usize);
@@ -599,15 +609,19 @@ impl Snapshot {
         };
         self.profiles = Arc::new(self.profiles.inserted("profiles", at, id)?);
         self.assigned.splice_row(at as usize, true);
+        let out_of_box = Arc::make_mut(&mut self.out_of_box);
+        out_of_box.insert((at as usize).min(out_of_box.len()), false);
         self.shift_profiles(at, true);
         Ok(())
     }
 
     /// Forgets profile `id` (nothing when the snapshot lacks it): its
     /// users, rank and default go as a change emptying it would take
-    /// them, and every profile index after its moves down by one. The
-    /// out-of-box profile the store falls back to is refused: the store
-    /// names it, and the snapshot can't tell what it names next.
+    /// them, and every profile index after its moves down by one. An
+    /// out-of-box profile, and the one the store falls back to, are
+    /// refused: the store names its fallback (or takes the only
+    /// out-of-box profile), and the snapshot can't tell what it names
+    /// next.
     fn remove_profile(
         &mut self,
         id: &crate::id::ProfileId,
@@ -616,11 +630,15 @@ impl Snapshot {
         let Some(ix) = self.profiles.get(id.as_str()) else {
             return Ok(());
         };
-        if self.fallback == Some(ix) {
+        if self.fallback == Some(ix) || self.out_of_box.get(ix as usize) == Some(&true) {
             return Err(refuse(EntityRef::Profile(id.clone())));
         }
         self.put_profile(&Profile::new(id.clone(), ""), &refuse)?;
         self.assigned.splice_row(ix as usize, false);
+        let out_of_box = Arc::make_mut(&mut self.out_of_box);
+        if (ix as usize) < out_of_box.len() {
+            out_of_box.remove(ix as usize);
+        }
         self.profiles = Arc::new(self.profiles.removed(ix));
         self.shift_profiles(ix + 1, false);
         Ok(())
@@ -720,8 +738,9 @@ impl Snapshot {
     }
 
     /// Forgets unit `id` (nothing when the snapshot lacks it): every unit
-    /// index after its moves down by one. The root, and a unit still some
-    /// unit's parent, are refused (a store refuses them too).
+    /// index after its moves down by one. The root, and a unit still in
+    /// use (a parent, or the unit of a user, a team or a role held there),
+    /// are refused, as a store refuses them.
     fn remove_unit(
         &mut self,
         id: &crate::id::BusinessUnitId,
@@ -731,7 +750,12 @@ impl Snapshot {
             return Ok(());
         };
         let count = super::tables::len_u32(self.units.table.len());
-        if ix == self.units.root || (0..count).any(|u| self.units.parent(u) == ix) {
+        let in_use = ix == self.units.root
+            || (0..count).any(|u| self.units.parent(u) == ix)
+            || self.team_units.contains(&ix)
+            || self.away.iter().any(|e| e.2 == ix)
+            || self.places.names(ix, NONE);
+        if in_use {
             return Err(refuse(EntityRef::BusinessUnit(id.clone())));
         }
         let table = self.units.table.removed(ix);

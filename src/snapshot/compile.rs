@@ -317,6 +317,15 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
         .map(|(ix, _)| *ix)
         .collect();
     let fallback = fallback_id.and_then(|id| profiles.get(id.as_str()));
+    let mut out_of_box = filled(profiles.len(), false, "profiles")?;
+    for profile in profile_list.iter().filter(|p| !p.is_custom()) {
+        if let Some(slot) = profiles
+            .get(profile.id.as_str())
+            .and_then(|ix| out_of_box.get_mut(ix as usize))
+        {
+            *slot = true;
+        }
+    }
     let personas = persona_mask(&role_table);
 
     let rights = keys
@@ -343,6 +352,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
         direct_profile: SharedVec::new(&direct_profile),
         also_assigned: Arc::new(also),
         listed_unknown: Arc::new(listed_unknown),
+        out_of_box: Arc::new(out_of_box),
         assigned: SegmentedRows::new(&assigned),
         role_users: SegmentedRows::new(&role_users),
         roles: Arc::new(role_table),

@@ -311,6 +311,20 @@ impl UserPlaces {
         Ok(())
     }
 
+    /// Whether some user is in unit `unit` or names team `team` (`NONE`:
+    /// not asked).
+    pub(super) fn names(&self, unit: u32, team: u32) -> bool {
+        self.chunks.iter().any(|chunk| {
+            (0..chunk.entries.len()).any(|at| {
+                chunk
+                    .entries
+                    .get(at)
+                    .is_some_and(|e| unit != NONE && e[0] == unit)
+                    || (team != NONE && chunk.teams(at).contains(&team))
+            })
+        })
+    }
+
     /// Every user's unit passed through `unit` and teams through `team`
     /// (`None`: the team is dropped; both keep order): the chunks where
     /// nothing changes stay shared. Returns the users who lost a team.
