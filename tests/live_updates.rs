@@ -10,6 +10,8 @@
     clippy::indexing_slicing
 )]
 
+use std::borrow::Cow;
+
 use proptest::collection::vec;
 use proptest::prelude::*;
 use rbac_profiles::testkit::Workload;
@@ -17,7 +19,7 @@ use rbac_profiles::testkit::strategies::{ADMIN, admin_op, directory, proposal, s
 use rbac_profiles::{
     AccessLevel, AccessRight, AccessRights, AdminOp, Change, ChangeSet, Directory, EntityRef,
     Error, Follow, MemoryStore, Owner, Proposal, Record, RoleId, Share, SharedSnapshot, Snapshot,
-    Staleness, Store, StoreMut, administer, changes_since,
+    Staleness, Store, StoreError, StoreMut, administer, changes_since,
 };
 
 fn contoso() -> MemoryStore {
@@ -1117,6 +1119,185 @@ fn what_apply_cannot_take_in_place_is_refused_naming_it() {
         snapshot.team_ix("night").map(|t| t.index()),
         Some(0),
         "the snapshot asked is unchanged"
+    );
+}
+
+/// A host's store that lists users in profiles beyond what its
+/// `MemoryStore` holds: `extra` (profile, user) pairs, the user known or
+/// not. Only such a store lists a user twice or a user it lacks.
+struct Listing {
+    inner: MemoryStore,
+    extra: Vec<(&'static str, &'static str)>,
+}
+
+impl Listing {
+    fn with_extra(&self, mut profile: rbac_profiles::Profile) -> rbac_profiles::Profile {
+        for (p, user) in &self.extra {
+            if profile.id.as_str() == *p {
+                profile.users.push((*user).into());
+            }
+        }
+        profile
+    }
+}
+
+impl Store for Listing {
+    fn user(
+        &self,
+        id: &rbac_profiles::UserId,
+    ) -> Result<Option<Cow<'_, rbac_profiles::User>>, StoreError> {
+        self.inner.user(id)
+    }
+    fn user_ids(&self) -> Result<Vec<rbac_profiles::UserId>, StoreError> {
+        self.inner.user_ids()
+    }
+    fn team(
+        &self,
+        id: &rbac_profiles::TeamId,
+    ) -> Result<Option<Cow<'_, rbac_profiles::Team>>, StoreError> {
+        self.inner.team(id)
+    }
+    fn team_ids(&self) -> Result<Vec<rbac_profiles::TeamId>, StoreError> {
+        self.inner.team_ids()
+    }
+    fn business_unit(
+        &self,
+        id: &rbac_profiles::BusinessUnitId,
+    ) -> Result<Option<Cow<'_, rbac_profiles::BusinessUnit>>, StoreError> {
+        self.inner.business_unit(id)
+    }
+    fn business_unit_ids(&self) -> Result<Vec<rbac_profiles::BusinessUnitId>, StoreError> {
+        self.inner.business_unit_ids()
+    }
+    fn root_business_unit(&self) -> Result<Option<rbac_profiles::BusinessUnitId>, StoreError> {
+        self.inner.root_business_unit()
+    }
+    fn role(&self, id: &RoleId) -> Result<Option<Cow<'_, rbac_profiles::Role>>, StoreError> {
+        self.inner.role(id)
+    }
+    fn privilege(
+        &self,
+        key: &rbac_profiles::Privilege,
+    ) -> Result<Option<Cow<'_, rbac_profiles::PrivilegeDef>>, StoreError> {
+        self.inner.privilege(key)
+    }
+    fn privilege_keys(&self) -> Result<Vec<rbac_profiles::Privilege>, StoreError> {
+        self.inner.privilege_keys()
+    }
+    fn profile(
+        &self,
+        id: &rbac_profiles::ProfileId,
+    ) -> Result<Option<Cow<'_, rbac_profiles::Profile>>, StoreError> {
+        Ok(self
+            .inner
+            .profile(id)?
+            .map(|p| Cow::Owned(self.with_extra(p.into_owned()))))
+    }
+    fn profiles(&self) -> Result<Vec<Cow<'_, rbac_profiles::Profile>>, StoreError> {
+        Ok(self
+            .inner
+            .profiles()?
+            .into_iter()
+            .map(|p| Cow::Owned(self.with_extra(p.into_owned())))
+            .collect())
+    }
+    fn template(
+        &self,
+        id: &rbac_profiles::TemplateId,
+    ) -> Result<Option<Cow<'_, rbac_profiles::Template>>, StoreError> {
+        self.inner.template(id)
+    }
+    fn fallback_profile(&self) -> Result<Option<rbac_profiles::ProfileId>, StoreError> {
+        self.inner.fallback_profile()
+    }
+    fn is_secured_column(&self, column: &rbac_profiles::ColumnKey) -> Result<bool, StoreError> {
+        self.inner.is_secured_column(column)
+    }
+    fn column_profiles(&self) -> Result<Vec<Cow<'_, rbac_profiles::ColumnProfile>>, StoreError> {
+        self.inner.column_profiles()
+    }
+    fn version(&self) -> Result<Option<u64>, StoreError> {
+        self.inner.version()
+    }
+    fn changes_since(&self, version: u64) -> Result<Option<Vec<ChangeSet>>, StoreError> {
+        self.inner.changes_since(version)
+    }
+}
+
+/// A user listed by a profile before they exist gets it when they come, as
+/// a compile gives it, and again after leaving and coming back; a user
+/// listed by two profiles keeps both listings while profiles before them
+/// come and go.
+#[test]
+fn listings_only_a_host_store_holds_follow_the_users() {
+    let inner = MemoryStore::new(
+        Directory::from_json(
+            r#"{
+        "users": [
+            { "id": "avery", "roles": ["system-administrator"] },
+            { "id": "kim", "roles": ["omnichannel-agent"] }
+        ],
+        "profiles": [
+            { "id": "agents", "name": "Agents", "rank": 1, "roles": ["omnichannel-agent"], "users": ["kim"] },
+            { "id": "night", "name": "Night" }
+        ]
+    }"#,
+        )
+        .unwrap(),
+    );
+    let mut store = Listing {
+        inner,
+        // Zoe is listed before she exists; Kim by a second profile.
+        extra: vec![("agents", "zoe"), ("night", "kim")],
+    };
+    let mut snapshot = Snapshot::compile(&store).unwrap();
+    let ops = [
+        AdminOp::CreateUser {
+            user: "zoe".into(),
+            name: "Zoe".into(),
+            business_unit: None,
+        },
+        AdminOp::CreateProfile {
+            profile: "!first".into(),
+            name: "First".into(),
+            settings: Default::default(),
+        },
+        AdminOp::RemoveUser { user: "zoe".into() },
+        AdminOp::DeleteProfile {
+            profile: "agents".into(),
+        },
+        AdminOp::CreateUser {
+            user: "zoe".into(),
+            name: "Zoe".into(),
+            business_unit: None,
+        },
+    ];
+    for op in &ops {
+        administer(&mut store.inner, "avery", op).unwrap();
+        let sets = changes_since(&store, snapshot.version().unwrap()).unwrap();
+        snapshot = snapshot.apply(&sets).unwrap();
+        let fresh = Snapshot::compile(&store).unwrap();
+        let seen = |s: &Snapshot| -> Vec<String> {
+            let mut out: Vec<String> = ["kim", "zoe", "avery"]
+                .iter()
+                .map(|u| format!("{u} {:?}", s.resolve_profile(u)))
+                .collect();
+            for profile in ["!first", "agents", "night"] {
+                let of: Option<Vec<&str>> = s
+                    .users_of(profile)
+                    .ok()
+                    .map(|of| of.filter_map(|r| s.user_id(r.user)).collect());
+                out.push(format!("{profile} {of:?}"));
+            }
+            out
+        };
+        assert_eq!(seen(&snapshot), seen(&fresh), "after {op:?}");
+    }
+    // Agents, which listed Zoe, is gone: back, she falls through to the
+    // out-of-box profile, as the compile says.
+    assert_eq!(
+        snapshot.resolve_profile("zoe").unwrap().profile.as_str(),
+        "default-agent-experience-profile"
     );
 }
 
