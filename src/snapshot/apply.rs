@@ -565,8 +565,7 @@ impl Snapshot {
             return Ok(());
         };
         self.teams = Arc::new(self.teams.inserted("teams", at, id)?);
-        let units = Arc::make_mut(&mut self.team_units);
-        units.insert((at as usize).min(units.len()), self.units.root);
+        splice_entry(&mut self.team_units, at, Some(self.units.root));
         self.routes.team_roles.splice(at as usize, true)?;
         self.places
             .remap(|u| u, |t| Some(if t >= at { t + 1 } else { t }))?;
@@ -591,10 +590,7 @@ impl Snapshot {
         }
         self.places
             .remap(|u| u, |t| Some(if t > ix { t - 1 } else { t }))?;
-        let units = Arc::make_mut(&mut self.team_units);
-        if (ix as usize) < units.len() {
-            units.remove(ix as usize);
-        }
+        splice_entry(&mut self.team_units, ix, None);
         self.routes.team_roles.splice(ix as usize, false)?;
         self.teams = Arc::new(self.teams.removed(ix));
         Ok(())
@@ -609,8 +605,7 @@ impl Snapshot {
         };
         self.profiles = Arc::new(self.profiles.inserted("profiles", at, id)?);
         self.assigned.splice_row(at as usize, true);
-        let out_of_box = Arc::make_mut(&mut self.out_of_box);
-        out_of_box.insert((at as usize).min(out_of_box.len()), false);
+        splice_entry(&mut self.out_of_box, at, Some(false));
         self.shift_profiles(at, true);
         Ok(())
     }
@@ -635,10 +630,7 @@ impl Snapshot {
         }
         self.put_profile(&Profile::new(id.clone(), ""), &refuse)?;
         self.assigned.splice_row(ix as usize, false);
-        let out_of_box = Arc::make_mut(&mut self.out_of_box);
-        if (ix as usize) < out_of_box.len() {
-            out_of_box.remove(ix as usize);
-        }
+        splice_entry(&mut self.out_of_box, ix, None);
         self.profiles = Arc::new(self.profiles.removed(ix));
         self.shift_profiles(ix + 1, false);
         Ok(())
@@ -654,29 +646,20 @@ impl Snapshot {
             (true, false) => p - 1,
         };
         self.direct_profile.map(|p| moved(*p));
-        let also = |table: &mut Arc<Vec<(u32, u32)>>| {
-            if table.iter().any(|(_, p)| moved(*p) != *p) {
-                for entry in Arc::make_mut(table).iter_mut() {
-                    entry.1 = moved(entry.1);
-                }
-            }
-        };
-        also(&mut self.also_assigned);
-        if self.listed_unknown.iter().any(|(_, p)| moved(*p) != *p) {
-            for entry in Arc::make_mut(&mut self.listed_unknown).iter_mut() {
-                entry.1 = moved(entry.1);
-            }
-        }
-        if self.ranked.iter().any(|r| moved(r.profile) != r.profile) {
-            for ranked in Arc::make_mut(&mut self.ranked).iter_mut() {
-                ranked.profile = moved(ranked.profile);
-            }
-        }
-        if self.defaults.iter().any(|p| moved(*p) != *p) {
-            for default in Arc::make_mut(&mut self.defaults).iter_mut() {
-                *default = moved(*default);
-            }
-        }
+        remap_entries(&mut self.also_assigned, |e| e.1, |e, p| (e.0, p), moved);
+        remap_entries(
+            &mut self.listed_unknown,
+            |e| e.1,
+            |e, p| (e.0.clone(), p),
+            moved,
+        );
+        remap_entries(
+            &mut self.ranked,
+            |r| r.profile,
+            |r, p| Ranked { profile: p, ..*r },
+            moved,
+        );
+        remap_entries(&mut self.defaults, |p| *p, |_, p| p, moved);
         self.fallback = self.fallback.map(moved);
     }
 
@@ -777,16 +760,8 @@ impl Snapshot {
     /// roles held away) passed through `moved`.
     fn shift_units(&mut self, moved: &impl Fn(u32) -> u32) -> Result<(), Error> {
         self.places.remap(moved, Some)?;
-        if self.team_units.iter().any(|u| moved(*u) != *u) {
-            for unit in Arc::make_mut(&mut self.team_units).iter_mut() {
-                *unit = moved(*unit);
-            }
-        }
-        if self.away.iter().any(|e| moved(e.2) != e.2) {
-            for entry in Arc::make_mut(&mut self.away).iter_mut() {
-                entry.2 = moved(entry.2);
-            }
-        }
+        remap_entries(&mut self.team_units, |u| *u, |_, u| u, moved);
+        remap_entries(&mut self.away, |e| e.2, |e, u| (e.0, e.1, u), moved);
         Ok(())
     }
 
@@ -948,5 +923,34 @@ fn shift_entries<T: Copy>(
     }
     for entry in Arc::make_mut(table).get_mut(start..).unwrap_or_default() {
         *entry = with(*entry, moved(of(entry)));
+    }
+}
+
+/// Every index `of` reads in `table` passed through `moved` (`with` writes
+/// it back), copying the table only when one moves.
+fn remap_entries<T: Clone>(
+    table: &mut Arc<Vec<T>>,
+    of: impl Fn(&T) -> u32,
+    with: impl Fn(&T, u32) -> T,
+    moved: impl Fn(u32) -> u32,
+) {
+    if table.iter().any(|e| moved(of(e)) != of(e)) {
+        for entry in Arc::make_mut(table).iter_mut() {
+            *entry = with(entry, moved(of(entry)));
+        }
+    }
+}
+
+/// `value` inserted at index `at` of a table with one entry an index
+/// (`Some`), or the entry at `at` removed (`None`).
+fn splice_entry<T: Clone>(table: &mut Arc<Vec<T>>, at: u32, value: Option<T>) {
+    let table = Arc::make_mut(table);
+    let at = (at as usize).min(table.len());
+    match value {
+        Some(value) => table.insert(at, value),
+        None if at < table.len() => {
+            table.remove(at);
+        }
+        None => {}
     }
 }
