@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::ops::ControlFlow;
 
 use serde::{Deserialize, Serialize};
 
@@ -302,16 +303,25 @@ pub fn diagnose<S: Store + ?Sized>(store: &S) -> Result<Vec<Diagnostic>, Error> 
     found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     // Users in id order, each one's findings sorted: the whole list is
     // then in order without sorting every user's findings together.
-    let mut ids = store.user_ids()?;
-    ids.sort_unstable();
     let mut graph = Graph::default();
-    for id in &ids {
-        let user = load_user(store, id)?;
-        let mut mine = user_diagnostics(store, &user, &facts, &mut graph)?;
-        mine.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        found.extend(mine);
+    let mut failed = None;
+    store.for_each_user(
+        &mut |user| match user_diagnostics(store, user, &facts, &mut graph) {
+            Ok(mut mine) => {
+                mine.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                found.extend(mine);
+                ControlFlow::Continue(())
+            }
+            Err(err) => {
+                failed = Some(err);
+                ControlFlow::Break(())
+            }
+        },
+    )?;
+    match failed {
+        Some(err) => Err(err),
+        None => Ok(found),
     }
-    Ok(found)
 }
 
 /// What every user's diagnostics read of the directory, computed once: the
@@ -432,6 +442,11 @@ struct Graph {
     seen: Vec<u32>,
     /// The current walk.
     walk: u32,
+    /// The number of each of [`NAMED_ROLES`], once met.
+    named: [Option<u32>; NAMED_ROLES.len()],
+    /// The roles a walk has still to reach: kept between walks, so that
+    /// a walk allocates nothing.
+    pending: Vec<u32>,
 }
 
 struct Node {
@@ -490,6 +505,13 @@ impl Graph {
         let ix = u32::try_from(self.roles.len()).unwrap_or(u32::MAX);
         self.roles.push(node);
         self.seen.push(0);
+        if let Some(named) = NAMED_ROLES
+            .iter()
+            .position(|n| *n == *id)
+            .and_then(|at| self.named.get_mut(at))
+        {
+            *named = Some(ix);
+        }
         self.index.insert(id.clone(), ix);
         Ok(ix)
     }
@@ -506,9 +528,9 @@ impl Graph {
         store: &S,
         id: &TeamId,
         user: &UserId,
-    ) -> Result<Vec<u32>, Error> {
-        if let Some(roles) = self.teams.get(id) {
-            return Ok(roles.clone());
+    ) -> Result<&[u32], Error> {
+        if self.teams.contains_key(id) {
+            return Ok(self.teams.get(id).map_or(&[], Vec::as_slice));
         }
         let team = store.team(id)?.ok_or_else(|| Error::UnknownReference {
             owner: EntityRef::User(user.clone()),
@@ -518,8 +540,7 @@ impl Graph {
         for role in &team.roles {
             roles.push(self.node(store, role, Referrer::Team(id))?);
         }
-        self.teams.insert(id.clone(), roles.clone());
-        Ok(roles)
+        Ok(self.teams.entry(id.clone()).or_insert(roles))
     }
 
     /// Starts a walk: no role reached yet.
@@ -544,7 +565,9 @@ impl Graph {
         root: u32,
         mut visit: impl FnMut(&Node, u32),
     ) -> Result<(), Error> {
-        let mut pending = vec![root];
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.clear();
+        pending.push(root);
         while let Some(ix) = pending.pop() {
             if self.reached(ix) {
                 continue;
@@ -552,29 +575,33 @@ impl Graph {
             if let Some(seen) = self.seen.get_mut(ix as usize) {
                 *seen = self.walk;
             }
-            let children = match self.roles.get(ix as usize) {
-                Some(Node {
-                    children: Some(children),
-                    ..
-                }) => children.clone(),
-                Some(node) => {
-                    let includes = node.includes.clone();
-                    let mut children = Vec::with_capacity(includes.len());
-                    for child in &includes {
-                        children.push(self.node(store, child, Referrer::Role(ix))?);
-                    }
-                    if let Some(node) = self.roles.get_mut(ix as usize) {
-                        node.children = Some(children.clone());
-                    }
-                    children
+            let unresolved = self
+                .roles
+                .get(ix as usize)
+                .filter(|node| node.children.is_none())
+                .map(|node| node.includes.clone());
+            if let Some(includes) = unresolved {
+                let mut children = Vec::with_capacity(includes.len());
+                for child in &includes {
+                    children.push(self.node(store, child, Referrer::Role(ix))?);
                 }
-                None => Vec::new(),
-            };
+                if let Some(node) = self.roles.get_mut(ix as usize) {
+                    node.children = Some(children);
+                }
+            }
             if let Some(node) = self.roles.get(ix as usize) {
                 visit(node, ix);
+                let (seen, walk) = (&self.seen, self.walk);
+                pending.extend(
+                    node.children
+                        .iter()
+                        .flatten()
+                        .rev()
+                        .filter(|c| seen.get(**c as usize) != Some(&walk)),
+                );
             }
-            pending.extend(children.iter().rev().filter(|c| !self.reached(**c)));
         }
+        self.pending = pending;
         Ok(())
     }
 }
@@ -616,11 +643,13 @@ impl Held {
             })?;
         }
         held.case_roles.sort_unstable();
-        for (slot, id) in held.named.iter_mut().zip(NAMED_ROLES.iter()) {
-            *slot = (
-                graph.index.get(id).is_some_and(|ix| graph.reached(*ix)),
-                id.clone(),
-            );
+        for ((slot, id), ix) in held
+            .named
+            .iter_mut()
+            .zip(NAMED_ROLES.iter())
+            .zip(graph.named)
+        {
+            *slot = (ix.is_some_and(|ix| graph.reached(ix)), id.clone());
         }
         Ok(held)
     }
@@ -794,7 +823,7 @@ fn through_teams_only<S: Store + ?Sized>(
     // Teams in id order, each walked to the end before the next: the
     // first team to reach a role, the smallest, is the one named.
     for team in teams {
-        for root in graph.team_roles(store, team, &user.id)? {
+        for root in graph.team_roles(store, team, &user.id)?.to_vec() {
             graph.reach(store, root, |node, _| {
                 if direct.binary_search(&&node.id).is_err() {
                     found.insert(node.id.clone(), team.clone());

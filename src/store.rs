@@ -4,6 +4,7 @@ mod memory;
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -161,6 +162,55 @@ pub trait Store {
     ///
     /// Only when the storage itself fails.
     fn user_ids(&self) -> Result<Vec<UserId>, StoreError>;
+
+    /// Every user, in id order (byte order), each handed to `visit` once:
+    /// how [`Snapshot::compile`](crate::Snapshot::compile) and
+    /// [`diagnose`](crate::diagnose) read the users. `visit` returns
+    /// [`ControlFlow::Break`] to stop early.
+    ///
+    /// The default reads [`user_ids`](Store::user_ids), sorts them, and
+    /// reads each with [`user`](Store::user), skipping an id whose user is
+    /// gone by then (removed between the two reads). A store that can hand
+    /// its users over in one pass (a map held in memory, one query with
+    /// `ORDER BY id`) should override it: at a million users the look-ups
+    /// are most of a compile's time. An override must hand over the same
+    /// users, in id order; a compile refuses users out of order.
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use rbac_profiles::{Directory, MemoryStore, Store};
+    ///
+    /// let store = MemoryStore::new(Directory::from_json(
+    ///     r#"{ "users": [ { "id": "zoe" }, { "id": "ana" }, { "id": "kim" } ] }"#,
+    /// )?);
+    /// let mut ids = Vec::new();
+    /// store.for_each_user(&mut |user| {
+    ///     ids.push(user.id.as_str().to_owned());
+    ///     if ids.len() == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    /// })?;
+    /// assert_eq!(ids, ["ana", "kim"]);
+    /// # Ok::<(), rbac_profiles::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Only when the storage itself fails.
+    fn for_each_user(
+        &self,
+        visit: &mut dyn FnMut(&User) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let mut ids = self.user_ids()?;
+        ids.sort_unstable();
+        ids.dedup();
+        for id in &ids {
+            if let Some(user) = self.user(id)? {
+                if visit(&user).is_break() {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
 
     /// The team with this id, with its roles, members and business unit.
     ///
@@ -409,6 +459,12 @@ macro_rules! delegate_store {
         }
         fn user_ids(&$self) -> Result<Vec<UserId>, StoreError> {
             $inner.user_ids()
+        }
+        fn for_each_user(
+            &$self,
+            visit: &mut dyn FnMut(&User) -> ::std::ops::ControlFlow<()>,
+        ) -> Result<(), StoreError> {
+            $inner.for_each_user(visit)
         }
         fn team(&$self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
             $inner.team(id)

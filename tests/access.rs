@@ -336,6 +336,40 @@ fn a_snapshot_of_an_untidy_host_store_answers_as_the_store() {
     assert_eq!(err.to_string(), r#"unknown privilege "ghost:read""#);
 }
 
+/// A user a host store lists but no longer holds when read (removed
+/// between the two reads) is gone: a compile and `diagnose` read the
+/// others, and a question about the gone user is about an unknown user.
+#[test]
+fn a_user_listed_but_gone_when_read_is_skipped() {
+    let mut store = HostStore::default();
+    store
+        .privileges
+        .insert(key("bot:read"), PrivilegeDef::new(key("bot:read"), ""));
+    let reader = Role::new("reader", "").with_grant(key("bot:read"), AccessLevel::User);
+    store.roles.insert(reader.id.clone(), reader);
+    for id in ["u1", "u3"] {
+        store
+            .users
+            .insert(uid(id), User::new(id, "").with_role("reader"));
+    }
+    store.listed_gone = vec![uid("u2"), uid("u0")];
+
+    let snapshot = Snapshot::compile(&store).unwrap();
+    assert!(snapshot.has_privilege(uid("u1"), key("bot:read")).unwrap());
+    assert!(snapshot.has_privilege(uid("u3"), key("bot:read")).unwrap());
+    let err = snapshot
+        .has_privilege(uid("u2"), key("bot:read"))
+        .unwrap_err();
+    assert_eq!(err.to_string(), r#"unknown user "u2""#);
+    let about: Vec<_> = rbac_profiles::diagnose(&store)
+        .unwrap()
+        .into_iter()
+        .filter_map(|d| d.user)
+        .collect();
+    assert!(!about.is_empty());
+    assert!(about.iter().all(|u| ["u1", "u3"].contains(&u.as_str())));
+}
+
 /// A host store may list a role, a team, or a team's role twice: each
 /// granting role is still one route, and each way of reaching it is counted
 /// once.

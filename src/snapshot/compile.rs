@@ -4,30 +4,27 @@
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::ops::ControlFlow;
 
 use std::sync::Arc;
 
 use super::bits::{Rows, SharedRows, has_bit, ones};
-use super::intern::{IdHash, IdTable, NONE};
+use super::intern::{IdHash, IdList, IdTable, NONE};
 use super::tables::{
     CHUNK_SHIFT, Csr, SegmentedRows, SharedCsr, SharedVec, UserPlaces, checked_len, filled,
 };
 use super::units::Units;
 use super::{LEVELS, Ranked, RouteTables, Snapshot, Stamp, persona_mask};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
-use crate::error::{EntityRef, Error};
-use crate::id::{RoleId, TeamId, UserId};
+use crate::error::{EntityRef, Error, StoreError};
+use crate::id::{RoleId, TeamId};
 use crate::privilege::AccessLevel;
 use crate::record::AccessRight;
 use crate::role::Inheritance;
 use crate::store::Store;
+use crate::user::User;
 
 pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snapshot, Error> {
-    let mut user_ids = store.user_ids()?;
-    user_ids.sort_unstable();
-    user_ids.dedup();
-    let users = IdTable::new("users", user_ids.iter().map(UserId::as_str))?;
-
     let mut keys = store.privilege_keys()?;
     keys.sort_unstable();
     keys.dedup();
@@ -45,50 +42,30 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
     for team in &listed_teams {
         teams.meet(team, || EntityRef::Team(team.clone()));
     }
-    let mut direct = Csr::default();
-    let mut user_teams = Csr::default();
-    let mut user_units = filled(users.len(), NONE, "user units")?;
-    // (user, role, unit) held in another unit than the user's, and
-    // whether the role is also held in the user's own.
-    let mut away: Vec<(u32, u32, u32, bool)> = Vec::new();
-    let mut disabled: Vec<u32> = Vec::new();
-    for (ix, id) in (0u32..).zip(&user_ids) {
-        let user = store
-            .user(id)?
-            .ok_or_else(|| Error::UnknownUser { user: id.clone() })?;
-        let owner = || EntityRef::User(id.clone());
-        let own = units.index_of(user.business_unit.as_ref(), owner)?;
-        if let Some(slot) = user_units.get_mut(ix as usize) {
-            *slot = own;
-        }
-        if user.disabled {
-            // Holds nothing: no role, no team's.
-            disabled.push(ix);
-            direct.push_row([])?;
-            user_teams.push_row([])?;
-            continue;
-        }
-        let mut row = Vec::with_capacity(user.roles.len());
-        for assignment in &user.roles {
-            let role = roles.meet(&assignment.role, owner);
-            let unit = match &assignment.business_unit {
-                Some(_) => units.index_of(assignment.business_unit.as_ref(), owner)?,
-                None => own,
-            };
-            let in_own = user.roles.iter().any(|a| {
-                a.role == assignment.role
-                    && a.business_unit
-                        .as_ref()
-                        .is_none_or(|u| units.table.get(u.as_str()) == Some(own))
-            });
-            if unit != own {
-                away.push((ix, role, unit, in_own));
+    // Users in id order, one pass: each one's roles, teams and unit.
+    let mut read = UserRows::default();
+    let mut failed = None;
+    store.for_each_user(
+        &mut |user| match read.push(user, &units, &mut roles, &mut teams) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(err) => {
+                failed = Some(err);
+                ControlFlow::Break(())
             }
-            row.push(role);
-        }
-        direct.push_row(row)?;
-        user_teams.push_row(user.teams.iter().map(|t| teams.meet(t, owner)))?;
+        },
+    )?;
+    if let Some(err) = failed {
+        return Err(err);
     }
+    let UserRows {
+        ids: user_ids,
+        units: user_units,
+        direct,
+        teams: user_teams,
+        away,
+        disabled,
+    } = read;
+    let users = IdTable::indexed("users", user_ids)?;
 
     let mut team_roles = Csr::default();
     let mut team_units_met = Vec::with_capacity(teams.list.len());
@@ -564,5 +541,79 @@ struct Visit {
 fn lower(visits: &mut [Visit], v: u32, to: u32) {
     if let Some(visit) = visits.get_mut(v as usize) {
         visit.low = visit.low.min(to);
+    }
+}
+
+/// The users of a store as [`compile`] reads them, one at a time in id
+/// order: their ids, units, direct roles and teams, with roles and teams
+/// met as they come.
+#[derive(Default)]
+struct UserRows {
+    ids: IdList,
+    units: Vec<u32>,
+    direct: Csr,
+    teams: Csr,
+    /// (user, role, unit) held in another unit than the user's, and
+    /// whether the role is also held in the user's own.
+    away: Vec<(u32, u32, u32, bool)>,
+    disabled: Vec<u32>,
+}
+
+impl UserRows {
+    /// Reads `user`, the next in id order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`] when `user` doesn't come after the last in id
+    /// order (a store's `for_each_user` out of order, or handing a user
+    /// twice); [`Error::UnknownBusinessUnit`] for a unit not in `units`.
+    fn push(
+        &mut self,
+        user: &User,
+        units: &Units,
+        roles: &mut Met<RoleId>,
+        teams: &mut Met<TeamId>,
+    ) -> Result<(), Error> {
+        let id = &user.id;
+        if let Some(last) = self.ids.last().filter(|last| *last >= id.as_str()) {
+            return Err(Error::Storage(StoreError::new(format!(
+                "for_each_user handed user {:?} after {last:?}, not in id order",
+                id.as_str()
+            ))));
+        }
+        let ix = checked_len(self.ids.len(), "users")?;
+        self.ids.push(id.as_str())?;
+        let owner = || EntityRef::User(id.clone());
+        let own = units.index_of(user.business_unit.as_ref(), owner)?;
+        self.units.push(own);
+        if user.disabled {
+            // Holds nothing: no role, no team's.
+            self.disabled.push(ix);
+            self.direct.push_row([])?;
+            self.teams.push_row([])?;
+            return Ok(());
+        }
+        let mut row = Vec::with_capacity(user.roles.len());
+        for assignment in &user.roles {
+            let role = roles.meet(&assignment.role, owner);
+            let unit = match &assignment.business_unit {
+                Some(_) => units.index_of(assignment.business_unit.as_ref(), owner)?,
+                None => own,
+            };
+            let in_own = user.roles.iter().any(|a| {
+                a.role == assignment.role
+                    && a.business_unit
+                        .as_ref()
+                        .is_none_or(|u| units.table.get(u.as_str()) == Some(own))
+            });
+            if unit != own {
+                self.away.push((ix, role, unit, in_own));
+            }
+            row.push(role);
+        }
+        self.direct.push_row(row)?;
+        self.teams
+            .push_row(user.teams.iter().map(|t| teams.meet(t, owner)))?;
+        Ok(())
     }
 }

@@ -71,6 +71,55 @@ impl Probe {
     }
 }
 
+/// Ids in order, their text in one arena: what [`IdTable::indexed`]
+/// interns, gathered one id at a time.
+#[derive(Default)]
+pub(crate) struct IdList {
+    text: String,
+    /// End of id `i` in `text`; it starts where id `i - 1` ends.
+    ends: Vec<u32>,
+}
+
+impl IdList {
+    pub(crate) fn with_capacity(count: usize) -> Self {
+        Self {
+            text: String::new(),
+            ends: Vec::with_capacity(count),
+        }
+    }
+
+    /// Adds `id` after the others.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotLimit`] past `u32` text.
+    pub(crate) fn push(&mut self, id: &str) -> Result<(), Error> {
+        self.text.push_str(id);
+        let Ok(end) = u32::try_from(self.text.len()) else {
+            return Err(Error::SnapshotLimit {
+                what: "bytes of id text",
+                limit: u64::from(u32::MAX),
+            });
+        };
+        self.ends.push(end);
+        Ok(())
+    }
+
+    /// The id added last.
+    pub(crate) fn last(&self) -> Option<&str> {
+        let end = *self.ends.last()?;
+        let start = match self.ends.len().checked_sub(2) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start as usize..end as usize)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
 const EMPTY: Slot = Slot {
     tag: 0,
     ix: NONE,
@@ -84,7 +133,18 @@ impl IdTable {
         what: &'static str,
         ids: impl ExactSizeIterator<Item = &'a str>,
     ) -> Result<Self, Error> {
-        let count = ids.len();
+        let mut list = IdList::with_capacity(ids.len());
+        for id in ids {
+            list.push(id)?;
+        }
+        Self::indexed(what, list)
+    }
+
+    /// Interns the ids of `list`, which must be distinct; id `i` gets
+    /// index `i`.
+    pub(crate) fn indexed(what: &'static str, list: IdList) -> Result<Self, Error> {
+        let IdList { mut text, ends } = list;
+        let count = ends.len();
         // u32 indices, with NONE reserved.
         if count >= NONE as usize {
             return Err(Error::SnapshotLimit {
@@ -92,36 +152,26 @@ impl IdTable {
                 limit: u64::from(NONE - 1),
             });
         }
+        text.shrink_to_fit();
         // At most half full: short probe runs, even for absent ids.
         let slot_count = count.saturating_mul(2).max(1).next_power_of_two();
         let mut table = Self {
-            text: String::new(),
-            ends: Vec::with_capacity(count),
+            text,
+            ends,
             slots: filled(slot_count, EMPTY, "id table")?,
             seed: RandomState::new().hash_one(0u64),
         };
-        for (ix, id) in (0u32..).zip(ids) {
-            let start = table.text.len();
-            table.text.push_str(id);
-            let (Ok(start), Ok(end), Ok(len)) = (
-                u32::try_from(start),
-                u32::try_from(table.text.len()),
-                u32::try_from(id.len()),
-            ) else {
-                return Err(Error::SnapshotLimit {
-                    what: "bytes of id text",
-                    limit: u64::from(u32::MAX),
-                });
-            };
-            table.ends.push(end);
+        let mut start = 0;
+        for ix in 0..len_u32(count) {
+            let end = table.ends.get(ix as usize).copied().unwrap_or(start);
             table.insert(Slot {
                 tag: 0,
                 ix,
                 start,
-                len,
+                len: end - start,
             });
+            start = end;
         }
-        table.text.shrink_to_fit();
         Ok(table)
     }
 

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, VecDeque};
+use std::ops::ControlFlow;
 
 use crate::business_unit::BusinessUnit;
 use crate::column::ColumnProfile;
@@ -166,6 +167,19 @@ impl Store for MemoryStore {
     /// In id order.
     fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
         Ok(self.users().map(|u| u.id.clone()).collect())
+    }
+
+    /// In one pass over the users held, without a look-up each.
+    fn for_each_user(
+        &self,
+        visit: &mut dyn FnMut(&User) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        for user in self.users() {
+            if visit(user).is_break() {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {

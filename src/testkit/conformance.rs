@@ -366,6 +366,44 @@ fn read_back<S: Store + ?Sized>(store: &S, probe: &Probe) -> Result<DirectoryDoc
         let user = user.ok_or_else(|| format!("user_ids lists {id}, user({id}) is None"))?;
         doc.users.push(user.into_owned());
     }
+    let mut visited = Vec::new();
+    ok(
+        store.for_each_user(&mut |user| {
+            visited.push(user.clone());
+            std::ops::ControlFlow::Continue(())
+        }),
+        "for_each_user",
+    )?;
+    // Lists inside a user may come in any order, in either read.
+    let sorted = |users: &[User]| {
+        let mut users = users.to_vec();
+        for user in &mut users {
+            user.roles.sort();
+            user.teams.sort();
+        }
+        users
+    };
+    if sorted(&visited) != sorted(&doc.users) {
+        let ids = |users: &[User]| users.iter().map(|u| u.id.clone()).collect::<Vec<_>>();
+        return Err(format!(
+            "for_each_user hands {:?}, user_ids and user() in id order hold {:?}",
+            ids(&visited),
+            ids(&doc.users)
+        ));
+    }
+    let mut count = 0;
+    ok(
+        store.for_each_user(&mut |_| {
+            count += 1;
+            std::ops::ControlFlow::Break(())
+        }),
+        "for_each_user",
+    )?;
+    if count > 1 {
+        return Err(format!(
+            "for_each_user handed {count} users after its visitor said to stop"
+        ));
+    }
     for id in &probe.templates {
         if let Some(template) = ok(store.template(id), format!("template {id}"))? {
             doc.templates.push(template.into_owned());

@@ -28,6 +28,9 @@ pub struct HostStore {
     pub failing: bool,
     /// `profiles()` lists every profile twice, as a careless join would.
     pub profiles_twice: bool,
+    /// `user_ids()` lists these too, though `user()` finds none of them:
+    /// users removed between the two reads.
+    pub listed_gone: Vec<UserId>,
 }
 
 impl HostStore {
@@ -67,6 +70,7 @@ impl HostStore {
                 .collect(),
             failing: false,
             profiles_twice: false,
+            listed_gone: Vec::new(),
         }
     }
 }
@@ -105,7 +109,8 @@ impl Store for HostStore {
         Ok(self.users.get(id).map(|u| Cow::Owned(u.clone())))
     }
     fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
-        Ok(self.users.keys().cloned().collect())
+        let listed = self.users.keys().chain(&self.listed_gone);
+        Ok(listed.cloned().collect())
     }
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         Ok(self.teams.get(id).map(Cow::Borrowed))

@@ -27,6 +27,8 @@ enum Flaw {
     NoFallback,
     /// Lists no privilege key.
     NoPrivilegeList,
+    /// Hands users over in reverse id order from `for_each_user`.
+    UsersOutOfOrder,
     /// Returns every list of a user and a profile reversed: not a flaw.
     ReversedLists,
 }
@@ -51,6 +53,21 @@ impl Store for Flawed {
     }
     fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
         self.inner.user_ids()
+    }
+    fn for_each_user(
+        &self,
+        visit: &mut dyn FnMut(&User) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        if self.flaw != Flaw::UsersOutOfOrder {
+            return self.inner.for_each_user(visit);
+        }
+        let users: Vec<&User> = self.inner.users().collect();
+        for user in users.into_iter().rev() {
+            if visit(user).is_break() {
+                break;
+            }
+        }
+        Ok(())
     }
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         let team = self.inner.team(id)?;
@@ -185,7 +202,7 @@ fn each_flaw_fails_the_checks_that_should_see_it() {
     let agrees = "agrees with the memory store";
     let refusals = "refusals change nothing";
     let failures = "storage failures change nothing";
-    let cases: [(Flaw, &[&str]); 7] = [
+    let cases: [(Flaw, &[&str]); 8] = [
         // Profile administration writes one change at a time, except in
         // batches; a team membership writes the team and its users.
         (
@@ -211,6 +228,19 @@ fn each_flaw_fails_the_checks_that_should_see_it() {
         (Flaw::NoFallback, &["reads", "worked examples", agrees]),
         // A compiled snapshot then knows no privilege.
         (Flaw::NoPrivilegeList, &["reads", "snapshot agrees", agrees]),
+        // Every check that reads the whole store back sees it; a compile
+        // refuses the users out of order.
+        (
+            Flaw::UsersOutOfOrder,
+            &[
+                "reads",
+                refusals,
+                "failed batch changes nothing",
+                failures,
+                "snapshot agrees",
+                agrees,
+            ],
+        ),
     ];
     for (flaw, expected) in cases {
         assert_eq!(failing(flaw), expected, "{flaw:?}");
@@ -239,5 +269,23 @@ fn a_failure_names_its_check_and_what_differed() {
     assert_eq!(
         reads.message,
         r#"seed 004: fallback profile: expected Some(ProfileId("default-agent-experience-profile")), found None"#
+    );
+}
+
+#[test]
+fn a_compile_refuses_users_out_of_order_naming_them() {
+    let mut doc = crate::DirectoryDoc::default();
+    doc.users.push(User::new("ana", "Ana"));
+    doc.users.push(User::new("zoe", "Zoe"));
+    let store = Flawed {
+        inner: MemoryStore::new(crate::Directory::builtin_with(doc).unwrap()),
+        flaw: Flaw::UsersOutOfOrder,
+    };
+    let err = crate::Snapshot::compile(&store).err().unwrap();
+    assert!(matches!(err, Error::Storage(_)), "{err:?}");
+    let cause = std::error::Error::source(&err).unwrap().to_string();
+    assert_eq!(
+        cause,
+        r#"for_each_user handed user "ana" after "zoe", not in id order"#
     );
 }
