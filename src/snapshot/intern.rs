@@ -143,7 +143,7 @@ impl IdTable {
     /// Interns the ids of `list`, which must be distinct; id `i` gets
     /// index `i`.
     pub(crate) fn indexed(what: &'static str, list: IdList) -> Result<Self, Error> {
-        let IdList { mut text, ends } = list;
+        let IdList { mut text, mut ends } = list;
         let count = ends.len();
         // u32 indices, with NONE reserved.
         if count >= NONE as usize {
@@ -153,6 +153,7 @@ impl IdTable {
             });
         }
         text.shrink_to_fit();
+        ends.shrink_to_fit();
         // At most half full: short probe runs, even for absent ids.
         let slot_count = count.saturating_mul(2).max(1).next_power_of_two();
         let mut table = Self {
