@@ -17,7 +17,11 @@
 //!   maps a profile;
 //! - `explain_snapshot_teams`: the snapshot's `explain_privilege` for a
 //!   user in one team of N;
-//! - `administer_all`: a batch of N profile creations over N profiles.
+//! - `administer_all`: a batch of N profile creations over N profiles;
+//! - `sqlite`: the SQLite store of `examples/sqlite_store` holding the
+//!   standard workload at N users: importing it, and compiling a snapshot
+//!   from the database (one user's teams once scanned every membership,
+//!   and the import looked every member up in the list of users).
 //!
 //! ```text
 //! cargo bench --bench scaling
@@ -26,6 +30,9 @@
 
 // Benches opt out of the library's panic-free lints.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::print_stderr)]
+
+#[path = "../examples/sqlite_store/store.rs"]
+mod sqlite_store;
 
 use std::time::Duration;
 
@@ -258,6 +265,21 @@ fn administer_batch(c: &mut Criterion) {
     group.finish();
 }
 
+fn sqlite(c: &mut Criterion) {
+    let mut group = quick(c, "sqlite");
+    for n in [10_000, 20_000] {
+        let directory = Workload::new(n).store().unwrap().into_directory();
+        group.bench_function(format!("import/{n}"), |b| {
+            b.iter(|| sqlite_store::SqliteStore::in_memory_with(&directory).unwrap())
+        });
+        let store = sqlite_store::SqliteStore::in_memory_with(&directory).unwrap();
+        group.bench_function(format!("compile/{n}"), |b| {
+            b.iter(|| Snapshot::compile(&store).unwrap())
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     explain_chain,
@@ -266,6 +288,7 @@ criterion_group!(
     resolve_profile_roles,
     diagnose_user_teams,
     explain_snapshot_teams,
-    administer_batch
+    administer_batch,
+    sqlite
 );
 criterion_main!(benches);

@@ -110,6 +110,12 @@ impl Store for Replica {
     fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
         self.memory.user_ids()
     }
+    fn for_each_user(
+        &self,
+        visit: &mut dyn FnMut(&User) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        self.memory.for_each_user(visit)
+    }
     fn team(&self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
         self.memory.team(id)
     }

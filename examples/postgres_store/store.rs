@@ -1077,15 +1077,67 @@ impl PgStore {
     /// query each: how a host loads its replica at start, and again when it
     /// is behind the feed's horizon.
     pub fn load(&self) -> Result<(Directory, u64), StoreError> {
+        let (doc, version) = self.read_only(Self::load_in_transaction)?;
+        let directory = Directory::try_from(doc).map_err(StoreError::new)?;
+        Ok((directory, version))
+    }
+
+    /// Every user, in store order: three queries for all of them.
+    fn all_users(&self) -> Result<Vec<User>, StoreError> {
+        let mut users = Vec::new();
+        let mut roles: HashMap<String, Vec<RoleAssignment>> = HashMap::new();
+        for row in self.query(
+            "SELECT user_id, role, business_unit FROM user_roles ORDER BY user_id, position",
+            &[],
+        )? {
+            roles
+                .entry(get(&row, 0)?)
+                .or_default()
+                .push(RoleAssignment {
+                    role: RoleId::from(get::<String>(&row, 1)?),
+                    business_unit: get::<Option<String>>(&row, 2)?.map(BusinessUnitId::from),
+                });
+        }
+        let mut teams: HashMap<String, Vec<TeamId>> = HashMap::new();
+        for row in self.query(
+            "SELECT user_id, team FROM memberships ORDER BY user_id, user_position",
+            &[],
+        )? {
+            teams
+                .entry(get(&row, 0)?)
+                .or_default()
+                .push(TeamId::from(get::<String>(&row, 1)?));
+        }
+        for row in self.query(
+            "SELECT id, name, business_unit, disabled FROM users ORDER BY position",
+            &[],
+        )? {
+            let id: String = get(&row, 0)?;
+            users.push(User {
+                roles: roles.remove(&id).unwrap_or_default(),
+                teams: teams.remove(&id).unwrap_or_default(),
+                name: unesc(get(&row, 1)?),
+                business_unit: get::<Option<String>>(&row, 2)?.map(BusinessUnitId::from),
+                disabled: get(&row, 3)?,
+                id: UserId::from(id),
+            });
+        }
+        Ok(users)
+    }
+
+    /// What `read` reads, in one repeatable-read transaction: its queries
+    /// see one state of the database.
+    fn read_only<T>(
+        &self,
+        read: impl FnOnce(&Self) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         self.client()?
             .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .map_err(db)?;
-        let loaded = self.load_in_transaction();
+        let read = read(self);
         // Read only: ending it either way changes nothing.
         self.client()?.batch_execute("COMMIT").map_err(db)?;
-        let (doc, version) = loaded?;
-        let directory = Directory::try_from(doc).map_err(StoreError::new)?;
-        Ok((directory, version))
+        read
     }
 
     fn load_in_transaction(&self) -> Result<(DirectoryDoc, u64), StoreError> {
@@ -1115,44 +1167,7 @@ impl PgStore {
                 doc.teams.push(team.into_owned());
             }
         }
-        // Users: three queries for all of them.
-        let mut roles: HashMap<String, Vec<RoleAssignment>> = HashMap::new();
-        for row in self.query(
-            "SELECT user_id, role, business_unit FROM user_roles ORDER BY user_id, position",
-            &[],
-        )? {
-            roles
-                .entry(get(&row, 0)?)
-                .or_default()
-                .push(RoleAssignment {
-                    role: RoleId::from(get::<String>(&row, 1)?),
-                    business_unit: get::<Option<String>>(&row, 2)?.map(BusinessUnitId::from),
-                });
-        }
-        let mut teams: HashMap<String, Vec<TeamId>> = HashMap::new();
-        for row in self.query(
-            "SELECT user_id, team FROM memberships ORDER BY user_id, user_position",
-            &[],
-        )? {
-            teams
-                .entry(get(&row, 0)?)
-                .or_default()
-                .push(TeamId::from(get::<String>(&row, 1)?));
-        }
-        for row in self.query(
-            "SELECT id, name, business_unit, disabled FROM users ORDER BY position",
-            &[],
-        )? {
-            let id: String = get(&row, 0)?;
-            doc.users.push(User {
-                roles: roles.remove(&id).unwrap_or_default(),
-                teams: teams.remove(&id).unwrap_or_default(),
-                name: unesc(get(&row, 1)?),
-                business_unit: get::<Option<String>>(&row, 2)?.map(BusinessUnitId::from),
-                disabled: get(&row, 3)?,
-                id: UserId::from(id),
-            });
-        }
+        doc.users = self.all_users()?;
         let templates: Vec<TemplateId> =
             self.list("SELECT id FROM templates ORDER BY position", &[])?;
         for id in templates {
@@ -1701,6 +1716,23 @@ impl Store for PgStore {
 
     fn user_ids(&self) -> Result<Vec<UserId>, StoreError> {
         self.list("SELECT id FROM users ORDER BY position", &[])
+    }
+
+    /// Three queries for all the users rather than three a user, in one
+    /// transaction, sorted here: the database's collation need not be byte
+    /// order.
+    fn for_each_user(
+        &self,
+        visit: &mut dyn FnMut(&User) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let mut users = self.read_only(Self::all_users)?;
+        users.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        for user in &users {
+            if visit(user).is_break() {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn team_ids(&self) -> Result<Vec<TeamId>, StoreError> {
