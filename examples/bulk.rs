@@ -17,6 +17,12 @@
 //! them, and record-access measures: `can_access` by handle and by id on
 //! random records, one by one and in batches (`can_access_batch_ix`,
 //! `can_access_batch`), and `access_filter`.
+//!
+//! The first line, `measure=memory_latency`, is the machine's, not the
+//! crate's: one load after another over 256 MB, each at an address the
+//! previous load gave (what a cache and TLB miss costs here). The checks
+//! wait on such misses, so compare figures from two machines or two days
+//! by their ratio to it.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -58,6 +64,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::process::exit(2);
         }
     };
+    report("memory_latency", users, memory_latency(), CHASE_STEPS);
+
     let started = Instant::now();
     let workload = Workload::new(users).with_business_units(units);
     let store = workload.store()?;
@@ -271,6 +279,34 @@ fn args() -> Result<Option<(usize, usize)>, String> {
         }
     }
     Ok(Some((users, units)))
+}
+
+/// Loads in each round of the memory-latency probe.
+const CHASE_STEPS: usize = 2_000_000;
+
+/// The median time, over three rounds, of `CHASE_STEPS` loads following a
+/// random cycle through 64 Mi `u32`s (256 MB), each load's address given
+/// by the one before.
+fn memory_latency() -> Duration {
+    const SLOTS: usize = 1 << 26;
+    // Sattolo's shuffle of 0..SLOTS: one cycle through every slot.
+    let mut next: Vec<u32> = (0..SLOTS as u32).collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in (1..SLOTS).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let j = (state % i as u64) as usize;
+        next.swap(i, j);
+    }
+    let mut at = 0u32;
+    let (time, _) = median_of(3, || {
+        for _ in 0..CHASE_STEPS {
+            at = next[at as usize];
+        }
+        at
+    });
+    time
 }
 
 /// Runs `f` `rounds` times; the median time and the last result.
