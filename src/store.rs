@@ -155,8 +155,10 @@ pub trait Store {
     /// Only when the storage itself fails.
     fn user(&self, id: &UserId) -> Result<Option<Cow<'_, User>>, StoreError>;
 
-    /// The id of every user, in any order: what
-    /// [`diagnose`](crate::diagnose) walks.
+    /// The id of every user, in any order: what the default
+    /// [`for_each_user`](Store::for_each_user) reads, and so what
+    /// [`diagnose`](crate::diagnose) and a compile walk unless the store
+    /// overrides it.
     ///
     /// # Errors
     ///
