@@ -27,7 +27,7 @@ use crate::licence::{Licence, unlicensed};
 use crate::profile::Profile;
 use crate::resolve::{ProfileIndex, Reason};
 use crate::snapshot::IdHash;
-use crate::store::Store;
+use crate::store::{Store, in_id_order};
 use crate::user::User;
 
 /// The agent- and supervisor-type roles that must not be held together with
@@ -305,8 +305,15 @@ pub fn diagnose<S: Store + ?Sized>(store: &S) -> Result<Vec<Diagnostic>, Error> 
     // then in order without sorting every user's findings together.
     let mut graph = Graph::default();
     let mut failed = None;
-    store.for_each_user(
-        &mut |user| match user_diagnostics(store, user, &facts, &mut graph) {
+    // The last user's id, in a buffer kept between users.
+    let mut last: Option<String> = None;
+    store.for_each_user(&mut |user| {
+        let read = in_id_order(last.as_deref(), &user.id)
+            .and_then(|()| user_diagnostics(store, user, &facts, &mut graph));
+        let kept = last.get_or_insert_with(String::new);
+        kept.clear();
+        kept.push_str(user.id.as_str());
+        match read {
             Ok(mut mine) => {
                 mine.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 found.extend(mine);
@@ -316,8 +323,8 @@ pub fn diagnose<S: Store + ?Sized>(store: &S) -> Result<Vec<Diagnostic>, Error> 
                 failed = Some(err);
                 ControlFlow::Break(())
             }
-        },
-    )?;
+        }
+    })?;
     match failed {
         Some(err) => Err(err),
         None => Ok(found),

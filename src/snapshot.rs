@@ -403,7 +403,7 @@ impl Stamp {
 impl Snapshot {
     /// Reads the whole store once and compiles it.
     ///
-    /// Users come from [`Store::user_ids`], privileges from
+    /// Users come from [`Store::for_each_user`], privileges from
     /// [`Store::privilege_keys`], profiles from [`Store::profiles`]; teams
     /// and roles are those users, teams, inclusions and ranked profiles refer
     /// to. Grants of keys outside the catalogue are ignored (no query can
@@ -418,8 +418,9 @@ impl Snapshot {
     /// team or role the store does not hold (the first referrer met is
     /// named: users in id order, then teams, then inclusions), where the
     /// store path would fail only the questions about that user;
-    /// [`Error::UnknownUser`] when the store lists a user it then does not
-    /// return; [`Error::SnapshotLimit`] past 4 294 967 294 entities of a kind
+    /// [`Error::Storage`] too when the store's `for_each_user` hands users
+    /// out of id order or one twice (a user the default lists but then
+    /// doesn't find is skipped: it is gone); [`Error::SnapshotLimit`] past 4 294 967 294 entities of a kind
     /// or 4 GiB of id text (or, never in practice, once the process has
     /// compiled 2^64 − 1 snapshots: identities are not reused);
     /// [`Error::SnapshotTooLarge`] when a table can't

@@ -392,6 +392,19 @@ pub trait Store {
     }
 }
 
+/// Refuses `next`, handed by a store's [`Store::for_each_user`] after
+/// `last`, unless it comes after it in id order: the users' order is
+/// what compiles and diagnostics rely on.
+pub(crate) fn in_id_order(last: Option<&str>, next: &UserId) -> Result<(), Error> {
+    match last {
+        Some(last) if last >= next.as_str() => Err(Error::Storage(StoreError::new(format!(
+            "for_each_user handed user {:?} after {last:?}, not in id order",
+            next.as_str()
+        )))),
+        _ => Ok(()),
+    }
+}
+
 /// One change set as a store applied it, and the version it took the store
 /// to: an entry of the feed [`Store::changes_since`] reads.
 ///
@@ -462,12 +475,6 @@ macro_rules! delegate_store {
         fn user_ids(&$self) -> Result<Vec<UserId>, StoreError> {
             $inner.user_ids()
         }
-        fn for_each_user(
-            &$self,
-            visit: &mut dyn FnMut(&User) -> ::std::ops::ControlFlow<()>,
-        ) -> Result<(), StoreError> {
-            $inner.for_each_user(visit)
-        }
         fn team(&$self, id: &TeamId) -> Result<Option<Cow<'_, Team>>, StoreError> {
             $inner.team(id)
         }
@@ -535,6 +542,13 @@ macro_rules! forward_store {
     ($($ptr:ty),*) => {$(
         impl<T: Store + ?Sized> Store for $ptr {
             delegate_store!(self => (**self));
+
+            fn for_each_user(
+                &self,
+                visit: &mut dyn FnMut(&User) -> ControlFlow<()>,
+            ) -> Result<(), StoreError> {
+                (**self).for_each_user(visit)
+            }
         }
     )*};
 }

@@ -16,12 +16,12 @@ use super::tables::{
 use super::units::Units;
 use super::{LEVELS, Ranked, RouteTables, Snapshot, Stamp, persona_mask};
 use crate::catalog::SYSTEM_ADMINISTRATOR;
-use crate::error::{EntityRef, Error, StoreError};
+use crate::error::{EntityRef, Error};
 use crate::id::{RoleId, TeamId};
 use crate::privilege::AccessLevel;
 use crate::record::AccessRight;
 use crate::role::Inheritance;
-use crate::store::Store;
+use crate::store::{Store, in_id_order};
 use crate::user::User;
 
 pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snapshot, Error> {
@@ -575,12 +575,7 @@ impl UserRows {
         teams: &mut Met<TeamId>,
     ) -> Result<(), Error> {
         let id = &user.id;
-        if let Some(last) = self.ids.last().filter(|last| *last >= id.as_str()) {
-            return Err(Error::Storage(StoreError::new(format!(
-                "for_each_user handed user {:?} after {last:?}, not in id order",
-                id.as_str()
-            ))));
-        }
+        in_id_order(self.ids.last(), id)?;
         let ix = checked_len(self.ids.len(), "users")?;
         self.ids.push(id.as_str())?;
         let owner = || EntityRef::User(id.clone());

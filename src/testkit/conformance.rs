@@ -120,6 +120,8 @@ impl fmt::Display for ConformanceReport {
 ///   and [`GENERATED_CASES`] generated organisations — and `Ok(None)` (or
 ///   `false`) for ids it does not. Lists inside an entity
 ///   (a user's roles, a profile's templates, …) may come back in any order.
+///   [`Store::for_each_user`] hands the users `user_ids` and `user` hold, in
+///   id order, and stops when its visitor says so.
 /// - `worked examples`: the resolution rules on the design's three worked
 ///   examples ([`seed004`] built through administration, then with the
 ///   default removed; two ranked profiles; nothing configured), every user
@@ -150,7 +152,8 @@ impl fmt::Display for ConformanceReport {
 ///   first state gives the last. The store must keep the feed of the
 ///   suite's cases (a dozen change sets).
 /// - `snapshot agrees`: a [`Snapshot`] compiled from the host's store
-///   (which reads its listings: `user_ids`, `privilege_keys`, `profiles`)
+///   (which reads its listings: `for_each_user`, `privilege_keys`,
+///   `profiles`)
 ///   answers every user × privilege and every resolution as the store
 ///   path on that store, for the seed 004 scenario and the generated
 ///   organisations.

@@ -210,6 +210,8 @@ impl<S> FaultyStore<S> {
     }
 }
 
+/// `for_each_user` is the default: `user_ids`, then `user` for each, every
+/// one a read that can fail, so a failure can land in the middle of a pass.
 impl<S: Store> Store for FaultyStore<S> {
     delegate_store!(self => self.read()?);
 }

@@ -58,14 +58,26 @@ impl Store for Flawed {
         &self,
         visit: &mut dyn FnMut(&User) -> std::ops::ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        if self.flaw != Flaw::UsersOutOfOrder {
-            return self.inner.for_each_user(visit);
-        }
         let users: Vec<&User> = self.inner.users().collect();
-        for user in users.into_iter().rev() {
-            if visit(user).is_break() {
-                break;
+        match self.flaw {
+            Flaw::UsersOutOfOrder => {
+                for user in users.into_iter().rev() {
+                    if visit(user).is_break() {
+                        break;
+                    }
+                }
             }
+            Flaw::ReversedLists => {
+                for user in users {
+                    let mut user = user.clone();
+                    user.roles.reverse();
+                    user.teams.reverse();
+                    if visit(&user).is_break() {
+                        break;
+                    }
+                }
+            }
+            _ => return self.inner.for_each_user(visit),
         }
         Ok(())
     }
@@ -273,7 +285,7 @@ fn a_failure_names_its_check_and_what_differed() {
 }
 
 #[test]
-fn a_compile_refuses_users_out_of_order_naming_them() {
+fn a_compile_and_diagnose_refuse_users_out_of_order_naming_them() {
     let mut doc = crate::DirectoryDoc::default();
     doc.users.push(User::new("ana", "Ana"));
     doc.users.push(User::new("zoe", "Zoe"));
@@ -283,6 +295,12 @@ fn a_compile_refuses_users_out_of_order_naming_them() {
     };
     let err = crate::Snapshot::compile(&store).err().unwrap();
     assert!(matches!(err, Error::Storage(_)), "{err:?}");
+    let cause = std::error::Error::source(&err).unwrap().to_string();
+    assert_eq!(
+        cause,
+        r#"for_each_user handed user "ana" after "zoe", not in id order"#
+    );
+    let err = crate::diagnose(&store).err().unwrap();
     let cause = std::error::Error::source(&err).unwrap().to_string();
     assert_eq!(
         cause,
