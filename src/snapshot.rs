@@ -63,7 +63,7 @@ pub use diff::{LevelChange, UserDiff};
 pub use impact_access::AccessChange;
 pub(crate) use intern::IdHash;
 use intern::{IdTable, NONE};
-use tables::{Csr, SegmentedRows, SharedCsr, SharedVec, UserPlaces, len_u32};
+use tables::{Csr, SegmentedRows, SharedCsr, SparseVec, UserPlaces, len_u32};
 use units::Units;
 pub use what_if::{ProfileMove, Proposal};
 
@@ -172,7 +172,7 @@ pub struct Snapshot {
     /// these).
     direct_roles: SharedCsr,
     /// Per user: the custom profile they are directly assigned to, or NONE.
-    direct_profile: SharedVec<u32>,
+    direct_profile: SparseVec,
     /// `(user, profile)`, sorted: further custom profiles listing a user
     /// (only a host's store can hold these; the first is `direct_profile`).
     also_assigned: Arc<Vec<(u32, u32)>>,
@@ -921,7 +921,7 @@ impl Snapshot {
     /// ```
     pub fn resolve_ix(&self, user: UserIx) -> Result<Resolved, Error> {
         match self.own(user.stamp, user.ix) {
-            Some(ix) if (ix as usize) < self.direct_profile.len() => self.resolve_at(ix),
+            Some(ix) if (ix as usize) < self.users.len() => self.resolve_at(ix),
             _ => Err(Error::UnknownHandle {
                 kind: EntityKind::User,
                 index: user.ix,
@@ -1060,16 +1060,20 @@ impl Snapshot {
         let mut all = Vec::with_capacity(self.users.len());
         let tables = self.resolve_tables();
         let mut disabled = self.disabled.iter().peekable();
-        // Chunk by chunk: each user's entries are then plain slice reads.
-        for (first, (profiles, roles)) in (0u32..)
+        let mut assigned = self.direct_profile.entries().iter().peekable();
+        // Chunk by chunk: each user's roles are then plain slice reads.
+        for (first, roles) in (0u32..)
             .step_by(tables::CHUNK)
-            .zip(self.direct_profile.chunks().zip(self.direct_roles.chunks()))
+            .zip(self.direct_roles.chunks())
         {
-            for (ix, (direct, at)) in (first..).zip(profiles.iter().zip(0..)) {
+            for (ix, at) in (first..).zip(0..roles.len()) {
+                let direct = assigned
+                    .next_if(|(u, _)| *u == ix)
+                    .map_or(NONE, |(_, p)| *p);
                 if disabled.next_if(|d| **d == ix).is_some() {
                     continue;
                 }
-                all.push(self.resolve_from(ix, *direct, roles.row(at), &tables)?);
+                all.push(self.resolve_from(ix, direct, roles.row(at), &tables)?);
             }
         }
         Ok(all)

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::bits::{Rows, SharedRows, has_bit, ones};
 use super::intern::{IdHash, IdList, IdTable, NONE};
 use super::tables::{
-    CHUNK_SHIFT, Csr, SegmentedRows, SharedCsr, SharedVec, UserPlaces, checked_len, filled,
+    CHUNK_SHIFT, Csr, SegmentedRows, SharedCsr, SparseVec, UserPlaces, checked_len, filled,
 };
 use super::units::Units;
 use super::{LEVELS, Ranked, RouteTables, Snapshot, Stamp, persona_mask};
@@ -326,7 +326,7 @@ pub(super) fn compile<S: Store + ?Sized>(store: &S, stamp: Stamp) -> Result<Snap
         held,
         closure,
         direct_roles: SharedCsr::new(&direct_roles, CHUNK_SHIFT)?,
-        direct_profile: SharedVec::new(&direct_profile),
+        direct_profile: SparseVec::new(&direct_profile),
         also_assigned: Arc::new(also),
         listed_unknown: Arc::new(listed_unknown),
         out_of_box: Arc::new(out_of_box),
