@@ -171,7 +171,8 @@ pub struct Snapshot {
     /// Per user: the roles held directly, in id order (profiles map only
     /// these).
     direct_roles: SharedCsr,
-    /// Per user: the custom profile they are directly assigned to, or NONE.
+    /// Per user: the custom profile they are directly assigned to, or NONE
+    /// (kept as pairs for the few users who have one).
     direct_profile: SparseVec,
     /// `(user, profile)`, sorted: further custom profiles listing a user
     /// (only a host's store can hold these; the first is `direct_profile`).
@@ -940,9 +941,9 @@ impl Snapshot {
                 user: UserId::from(self.users.id(ix).unwrap_or_default()),
             });
         }
-        let direct = self.direct_profile.get(ix as usize).copied();
+        let direct = self.direct_profile.get(ix as usize);
         let roles = self.direct_roles.row(ix as usize);
-        self.resolve_from(ix, direct.unwrap_or(NONE), roles, &self.resolve_tables())
+        self.resolve_from(ix, direct, roles, &self.resolve_tables())
     }
 
     /// The tables every resolution reads, as slices.

@@ -789,11 +789,7 @@ impl Snapshot {
 
     /// Every custom profile listing user `user`, in index order.
     fn profiles_listing(&self, user: u32) -> impl Iterator<Item = u32> + '_ {
-        let first = self
-            .direct_profile
-            .get(user as usize)
-            .copied()
-            .filter(|p| *p != NONE);
+        let first = Some(self.direct_profile.get(user as usize)).filter(|p| *p != NONE);
         let from = self.also_assigned.partition_point(|(u, _)| *u < user);
         let also = self.also_assigned.get(from..).unwrap_or_default();
         first.into_iter().chain(

@@ -682,13 +682,13 @@ impl SparseVec {
 
     /// The value of user `i` ([`NONE`] when they have none).
     #[inline]
-    pub(super) fn get(&self, i: usize) -> Option<&u32> {
+    pub(super) fn get(&self, i: usize) -> u32 {
         let at = self
             .entries
             .partition_point(|(user, _)| (*user as usize) < i);
         match self.entries.get(at) {
-            Some((user, value)) if *user as usize == i => Some(value),
-            _ => Some(&NONE),
+            Some((user, value)) if *user as usize == i => *value,
+            _ => NONE,
         }
     }
 
@@ -770,7 +770,7 @@ mod tests {
 
     /// The dense table `sparse` stands for, over `len` users.
     fn dense(sparse: &SparseVec, len: usize) -> Vec<u32> {
-        (0..len).map(|i| *sparse.get(i).unwrap()).collect()
+        (0..len).map(|i| sparse.get(i)).collect()
     }
 
     #[test]

@@ -610,11 +610,11 @@ impl Snapshot {
         let named = |pick: Pick| Named(self.pick_id(overlay, pick), pick);
         let mut rule = Rule::new();
 
-        let listed = self.direct_profile.get(ix as usize).copied();
+        let listed = self.direct_profile.get(ix as usize);
         let also_from = self.also_assigned.partition_point(|(u, _)| *u < ix);
         let also = self.also_assigned.get(also_from..).unwrap_or_default();
         let also = also.iter().take_while(|(u, _)| *u == ix).map(|(_, p)| *p);
-        let kept = listed.into_iter().chain(also);
+        let kept = std::iter::once(listed).chain(also);
         for profile in kept.filter(|p| *p != NONE && !overlay.touches(*p)) {
             rule.direct(named(Pick::Held(profile)));
         }
