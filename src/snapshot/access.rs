@@ -23,7 +23,6 @@ use super::intern::{NONE, Probe, touch};
 use super::{BusinessUnitIx, LEVELS, PrivilegeIx, Snapshot, TeamIx, UserIx};
 use crate::chain::Chain;
 use crate::error::{EntityRef, Error};
-use crate::held::Holding;
 use crate::id::{AsId, BusinessUnitId, TeamId, UserId};
 use crate::key::{AsKey, Privilege};
 use crate::privilege::AccessLevel;
@@ -535,50 +534,65 @@ impl Snapshot {
         privilege: impl AsKey<Privilege>,
     ) -> Result<AccessFilter, Error> {
         let (user, privilege) = self.handles(user, privilege)?;
-        let mut filter = AccessFilter::default();
-        let me = PrincipalId::User(UserId::from(self.users.id(user.ix).unwrap_or_default()));
+        // Indices first, each id built once at the end: holdings repeat
+        // owners and units, and a subtree can hold many units.
+        let mut granted = false;
+        let mut owned_by_me = false;
+        let mut owner_teams: Vec<u32> = Vec::new();
+        let mut units: Vec<u32> = Vec::new();
         for hold in self.holdings(user.ix) {
             let level = self.closure_level(hold.node, privilege.ix);
             if !level.is_granted() {
                 continue;
             }
-            filter.organization_owned = true;
-            if level == AccessLevel::Organization {
-                filter.everything = true;
+            // Without units, everybody is in one: a business-unit grant
+            // reaches every record.
+            let everywhere = hold.unit == NONE && level >= AccessLevel::BusinessUnit;
+            if level == AccessLevel::Organization || everywhere {
+                let everything = AccessFilter {
+                    everything: true,
+                    ..AccessFilter::default()
+                };
+                return Ok(everything.normalized());
             }
-            filter.owners.push(match self.holding(hold.team) {
-                Holding::Team(team) => PrincipalId::Team(team),
-                Holding::Direct => me.clone(),
-            });
-            if hold.team != NONE && hold.member_owned {
-                filter.owners.push(me.clone());
+            granted = true;
+            if hold.team == NONE || hold.member_owned {
+                owned_by_me = true;
             }
-            if hold.unit == NONE && level >= AccessLevel::BusinessUnit {
-                // Without units, everybody is in one: a business-unit grant
-                // reaches every record.
-                filter.everything = true;
+            if hold.team != NONE {
+                owner_teams.push(hold.team);
             }
             if hold.unit != NONE {
                 if level >= AccessLevel::BusinessUnit {
-                    filter.business_units.push(self.unit_id(hold.unit));
+                    units.push(hold.unit);
                 }
                 if level >= AccessLevel::ParentChildBusinessUnit {
-                    filter
-                        .business_units
-                        .extend(self.units.below(hold.unit).map(|u| self.unit_id(u)));
+                    units.extend(self.units.below(hold.unit));
                 }
             }
         }
-        if filter.organization_owned {
-            if let Some(right) = self.rights.get(privilege.index()).copied().flatten() {
-                filter.right = Some(right);
-                filter.shared_with.push(me);
-                filter
-                    .shared_with
-                    .extend(self.places.teams(user.ix).iter().map(|t| {
-                        PrincipalId::Team(TeamId::from(self.teams.id(*t).unwrap_or_default()))
-                    }));
-            }
+        let mut filter = AccessFilter {
+            organization_owned: granted,
+            ..AccessFilter::default()
+        };
+        if !granted {
+            return Ok(filter);
+        }
+        let me = || PrincipalId::User(UserId::from(self.users.id(user.ix).unwrap_or_default()));
+        let team = |t: &u32| PrincipalId::Team(TeamId::from(self.teams.id(*t).unwrap_or_default()));
+        owner_teams.sort_unstable();
+        owner_teams.dedup();
+        units.sort_unstable();
+        units.dedup();
+        filter.owners.extend(owned_by_me.then(me));
+        filter.owners.extend(owner_teams.iter().map(team));
+        filter.business_units = units.iter().map(|u| self.unit_id(*u)).collect();
+        if let Some(right) = self.rights.get(privilege.index()).copied().flatten() {
+            filter.right = Some(right);
+            filter.shared_with.push(me());
+            filter
+                .shared_with
+                .extend(self.places.teams(user.ix).iter().map(team));
         }
         Ok(filter.normalized())
     }
