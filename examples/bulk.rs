@@ -22,7 +22,10 @@
 //! crate's: one load after another over 256 MB, each at an address the
 //! previous load gave (what a cache and TLB miss costs here). The checks
 //! wait on such misses, so compare figures from two machines or two days
-//! by their ratio to it.
+//! by their ratio to it. The second, `measure=memory_parallel`, is loads
+//! that wait on nothing, at random rows of a table as large as the
+//! snapshot's held-role rows: as many overlap as the processor lets, so
+//! it is the floor of a batch check by handle here.
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -65,6 +68,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     report("memory_latency", users, memory_latency(), CHASE_STEPS);
+    report(
+        "memory_parallel",
+        users,
+        memory_parallel(users),
+        CHASE_STEPS,
+    );
 
     let started = Instant::now();
     let workload = Workload::new(users).with_business_units(units);
@@ -305,6 +314,30 @@ fn memory_latency() -> Duration {
             at = next[at as usize];
         }
         at
+    });
+    time
+}
+
+/// The median time, over three rounds, of `CHASE_STEPS` loads of one word
+/// at random 32-byte rows of a `users` × 32 B table (the size of the
+/// snapshot's held-role rows at 200 roles), no load waiting on another:
+/// the floor of a batch check by handle on this machine, with nothing
+/// done but the loads.
+fn memory_parallel(users: usize) -> Duration {
+    let rows = users.max(1);
+    let table: Vec<u64> = (0..rows as u64 * 4).collect();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let at: Vec<u32> = (0..CHASE_STEPS)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % rows as u64) as u32 * 4
+        })
+        .collect();
+    let (time, _) = median_of(3, || {
+        at.iter()
+            .fold(0u64, |sum, i| sum.wrapping_add(table[*i as usize]))
     });
     time
 }
