@@ -16,6 +16,9 @@ pub(crate) struct Units {
     /// Per unit: `(enter, leave)` of a depth-first walk from the root; a
     /// unit is below another when its span lies inside the other's.
     span: Vec<(u32, u32)>,
+    /// The units in the order of that walk: the units below a unit are
+    /// the run after it, up to its `leave`.
+    walk: Vec<u32>,
     /// Per unit: its parent's index, NONE for the root.
     parents: Vec<u32>,
     /// The root's index; `NONE` when the store has no units.
@@ -81,10 +84,14 @@ impl Units {
             }
         }
         let mut span = filled(count, (NONE, NONE), "business units")?;
+        let mut walk = filled(count, NONE, "business units")?;
         let mut clock = 0u32;
         let mut stack: Vec<(u32, usize)> = Vec::new();
         if root != NONE {
             stack.push((root, 0));
+            if let Some(slot) = walk.first_mut() {
+                *slot = root;
+            }
             if let Some(slot) = span.get_mut(root as usize) {
                 slot.0 = clock;
             }
@@ -98,6 +105,9 @@ impl Units {
                     clock += 1;
                     if let Some(slot) = span.get_mut(child as usize) {
                         slot.0 = clock;
+                    }
+                    if let Some(slot) = walk.get_mut(clock as usize) {
+                        *slot = child;
                     }
                     stack.push((child, 0));
                 }
@@ -127,6 +137,7 @@ impl Units {
         Ok(Units {
             table,
             span,
+            walk,
             parents,
             root,
         })
@@ -168,16 +179,53 @@ impl Units {
         }
     }
 
-    /// The units below `unit`, in index order.
+    /// The units below `unit` (not itself), in depth-first order: as many
+    /// steps as there are.
     pub(crate) fn below(&self, unit: u32) -> impl Iterator<Item = u32> + '_ {
-        (0u32..)
-            .take(self.span.len())
-            .filter(move |u| self.is_above(unit, *u))
+        let run = self.span.get(unit as usize).map_or(0..0, |(enter, leave)| {
+            *enter as usize + 1..*leave as usize + 1
+        });
+        self.walk.get(run).unwrap_or_default().iter().copied()
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
         self.table.heap_bytes()
             + self.span.capacity() * size_of::<(u32, u32)>()
+            + self.walk.capacity() * size_of::<u32>()
             + self.parents.capacity() * size_of::<u32>()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// Every unit's `below` is exactly the units whose span lies inside
+    /// its own, each once, on a tree with branches, a chain and leaves.
+    #[test]
+    fn the_units_below_a_unit_are_its_whole_subtree_and_nothing_else() {
+        // 0 root; 1, 2 under 0; 3, 4 under 1; 5 under 4; 6 under 2; 7 under 5.
+        let parents = vec![NONE, 0, 0, 1, 1, 4, 2, 5];
+        let ids = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        let table = IdTable::new("business units", ids.iter().copied()).unwrap();
+        let units = Units::build(table, parents.clone(), 0).unwrap();
+        for unit in 0..8u32 {
+            let mut below: Vec<u32> = units.below(unit).collect();
+            below.sort_unstable();
+            // Brute force: the units whose parents lead up to `unit`.
+            let expected: Vec<u32> = (0..8u32)
+                .filter(|u| {
+                    let mut at = parents[*u as usize];
+                    while at != NONE && at != unit {
+                        at = parents[at as usize];
+                    }
+                    at == unit
+                })
+                .collect();
+            assert_eq!(below, expected, "below unit {unit}");
+        }
+        assert_eq!(units.below(1).count(), 4);
+        assert_eq!(units.below(99).count(), 0);
     }
 }
