@@ -858,6 +858,11 @@ impl Store for SqliteStore {
         &self,
         visit: &mut dyn FnMut(&User) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
+        // One read transaction for the three reads, so they see one state
+        // of the database even when a list is empty (an open statement
+        // would otherwise be what holds the implicit one). Dropped after
+        // the statements, it ends (a rollback, with nothing written).
+        let _read = self.conn.unchecked_transaction().map_err(db)?;
         let mut users = self
             .conn
             .prepare("SELECT id, name, business_unit, disabled FROM users ORDER BY id")
