@@ -7,9 +7,9 @@
 //! processor's reorder window (a few hundred entries) until it arrives,
 //! and a whole check is tens of instructions. A batch issues the row
 //! loads of several questions first, in a loop of a few instructions
-//! each with nothing depending on them, and answers once the rows are in,
-//! so the cache misses overlap instead of queueing. By id, the id tables' slots are loaded the same way before
-//! any text is compared. Record access goes in stages: the held-role rows
+//! each with nothing depending on them, and answers once the rows are
+//! in, so the cache misses overlap instead of queueing. By id, the id
+//! tables' slots are loaded the same way before any text is compared. Record access goes in stages: the held-role rows
 //! (by id, beside the id texts), then, for the questions a grant leaves
 //! to the depth rule, the users' units, roles and teams and the records'
 //! owning units. Each stage is a short loop of loads: a loop doing a
