@@ -7,9 +7,10 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::ops::ControlFlow;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -444,7 +445,9 @@ pub fn diagnose_user<S: Store + ?Sized>(
 struct Graph {
     index: HashMap<RoleId, u32, IdHash>,
     roles: Vec<Node>,
-    teams: HashMap<TeamId, Vec<u32>, IdHash>,
+    /// Per team met: its roles' numbers, shared so that a walk can hold
+    /// them while it reaches roles.
+    teams: HashMap<TeamId, Rc<[u32]>, IdHash>,
     /// Per role: the walk that last reached it.
     seen: Vec<u32>,
     /// The current walk.
@@ -535,9 +538,9 @@ impl Graph {
         store: &S,
         id: &TeamId,
         user: &UserId,
-    ) -> Result<&[u32], Error> {
-        if self.teams.contains_key(id) {
-            return Ok(self.teams.get(id).map_or(&[], Vec::as_slice));
+    ) -> Result<Rc<[u32]>, Error> {
+        if let Some(roles) = self.teams.get(id) {
+            return Ok(Rc::clone(roles));
         }
         let team = store.team(id)?.ok_or_else(|| Error::UnknownReference {
             owner: EntityRef::User(user.clone()),
@@ -547,7 +550,9 @@ impl Graph {
         for role in &team.roles {
             roles.push(self.node(store, role, Referrer::Team(id))?);
         }
-        Ok(self.teams.entry(id.clone()).or_insert(roles))
+        let roles: Rc<[u32]> = roles.into();
+        self.teams.insert(id.clone(), Rc::clone(&roles));
+        Ok(roles)
     }
 
     /// Starts a walk: no role reached yet.
@@ -637,7 +642,7 @@ impl Held {
             roots.push(graph.node(store, role, Referrer::User(&user.id))?);
         }
         for team in &user.teams {
-            roots.extend(graph.team_roles(store, team, &user.id)?);
+            roots.extend(graph.team_roles(store, team, &user.id)?.iter());
         }
         graph.start();
         for root in roots {
@@ -791,7 +796,8 @@ fn profile_diagnostics<S: Store + ?Sized>(
         _ => true,
     };
     for (role, team) in through_teams_only(store, user, graph)? {
-        let Some((rank, profile)) = facts.profiles.best_for(&role) else {
+        let role = graph.id(role);
+        let Some((rank, profile)) = facts.profiles.best_for(role) else {
             continue;
         };
         if !beats(rank, profile) {
@@ -815,29 +821,32 @@ fn profile_diagnostics<S: Store + ?Sized>(
 /// The roles `user` holds through a team (its own or included) but not
 /// directly, each with the smallest team id that reaches it, in role id
 /// order. One walk over the teams in id order: each role is visited once.
-fn through_teams_only<S: Store + ?Sized>(
+/// Roles come as the graph's numbers (see [`Graph::id`]).
+fn through_teams_only<'u, S: Store + ?Sized>(
     store: &S,
-    user: &User,
+    user: &'u User,
     graph: &mut Graph,
-) -> Result<BTreeMap<RoleId, TeamId>, Error> {
+) -> Result<Vec<(u32, &'u TeamId)>, Error> {
     let mut teams: Vec<&TeamId> = user.teams.iter().collect();
     teams.sort_unstable();
     teams.dedup();
     let mut direct: Vec<&RoleId> = user.role_ids().collect();
     direct.sort_unstable();
-    let mut found = BTreeMap::new();
+    let mut found = Vec::new();
     graph.start();
     // Teams in id order, each walked to the end before the next: the
     // first team to reach a role, the smallest, is the one named.
     for team in teams {
-        for root in graph.team_roles(store, team, &user.id)?.to_vec() {
-            graph.reach(store, root, |node, _| {
+        for root in graph.team_roles(store, team, &user.id)?.iter() {
+            graph.reach(store, *root, |node, ix| {
                 if direct.binary_search(&&node.id).is_err() {
-                    found.insert(node.id.clone(), team.clone());
+                    found.push((ix, team));
                 }
             })?;
         }
     }
+    // Each role is reached once a walk: sorting by id is enough.
+    found.sort_unstable_by(|a, b| graph.id(a.0).cmp(graph.id(b.0)));
     Ok(found)
 }
 

@@ -242,6 +242,57 @@ fn team_role_for_profile_only_when_the_profile_would_win() {
     );
 }
 
+/// Several teams reaching the same role name the smallest team id, and
+/// the findings come in role id order, whatever the order of the teams
+/// and of their roles; a role a team role includes counts too.
+#[test]
+fn team_role_for_profile_names_the_smallest_team_and_goes_in_role_order() {
+    let directory = Directory::builtin_with(DirectoryDoc {
+        profiles: vec![
+            Profile::new("px", "X").with_rank(1).with_role("x-role"),
+            Profile::new("py", "Y").with_rank(2).with_role("y-role"),
+            Profile::new("pz", "Z").with_rank(3).with_role("z-role"),
+        ],
+        users: vec![
+            user("u", &["basic-user"])
+                .with_team("b-team")
+                .with_team("a-team"),
+        ],
+        teams: vec![
+            Team::new("b-team", "B")
+                .with_role("z-lead")
+                .with_role("x-role")
+                .with_member("u"),
+            Team::new("a-team", "A")
+                .with_role("x-role")
+                .with_member("u"),
+        ],
+        roles: vec![
+            Role::new("x-role", "X"),
+            Role::new("y-role", "Y"),
+            Role::new("z-role", "Z"),
+            Role::new("z-lead", "Z lead")
+                .with_include("y-role")
+                .with_include("z-role"),
+        ],
+        ..DirectoryDoc::default()
+    })
+    .unwrap();
+    let message = |role: &str, profile: &str, team: &str| {
+        format!(
+            r#"u: user "u" holds role "{role}", which maps profile "{profile}", only through team "{team}"; team roles never map profiles"#
+        )
+    };
+    assert_eq!(
+        of_code(&directory, DiagnosticCode::TeamRoleForProfile),
+        [
+            message("x-role", "px", "a-team"),
+            message("y-role", "py", "b-team"),
+            message("z-role", "pz", "b-team"),
+        ]
+    );
+}
+
 fn directory_with(profiles: Vec<Profile>, users: Vec<User>, teams: Vec<Team>) -> Directory {
     Directory::builtin_with(DirectoryDoc {
         profiles,
